@@ -1,0 +1,62 @@
+/** Location of a problem in an XML input (1-based). */
+export interface XmlLocation {
+  line: number;
+  column: number;
+}
+
+export type FimIssueSeverity = 'error' | 'warning';
+
+/** A problem found while reading an XML document (schema or genericode). */
+export interface FimIssue {
+  severity: FimIssueSeverity;
+  /** Stable machine-readable code, e.g. `DUPLICATE_ELEMENT`. */
+  code: string;
+  message: string;
+  /** Element path inside the XML document, e.g. `/xdatenfelder.stammdatenschema.0102/stammdatenschema/name`. */
+  xmlPath?: string;
+  line?: number;
+  column?: number;
+  /** FIM element id the problem belongs to, when known. */
+  elementId?: string;
+}
+
+function formatIssue(issue: FimIssue): string {
+  const where = issue.line !== undefined ? ` (line ${issue.line}, column ${issue.column ?? 0})` : '';
+  return `${issue.code}: ${issue.message}${where}`;
+}
+
+/** The XML input could not be turned into a FIM model. Carries every problem found, not only the first. */
+export class FimParseError extends Error {
+  readonly issues: readonly FimIssue[];
+
+  constructor(issues: readonly FimIssue[]) {
+    const errors = issues.filter((i) => i.severity === 'error');
+    const first = errors[0] ?? issues[0];
+    const head = first ? formatIssue(first) : 'unknown parse error';
+    super(errors.length > 1 ? `${head} (and ${errors.length - 1} more error(s))` : head);
+    this.name = 'FimParseError';
+    this.issues = issues;
+  }
+}
+
+/** A parsed schema cannot be compiled or exported (unknown code list, invalid pattern, ...). */
+export class FimSchemaError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problem(s))`);
+    this.name = 'FimSchemaError';
+    this.problems = problems;
+  }
+}
+
+/** Data cannot be exported (e.g. to XML) because it does not fit the schema. */
+export class FimExportError extends Error {
+  readonly path: string;
+
+  constructor(message: string, path: string) {
+    super(`${message} at ${path || '/'}`);
+    this.name = 'FimExportError';
+    this.path = path;
+  }
+}

@@ -1,0 +1,407 @@
+import { deadLetterTopic, type EventContract, retryTopic } from '@amtsbote/contracts';
+import { isTransientInfrastructureError } from '@amtsbote/platform';
+import { Logger } from '@nestjs/common';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Counter } from 'prom-client';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { type CloudEvent, EnvelopeError, fromKafkaMessage, readHeader } from './envelope';
+import { metric } from './metrics';
+
+export interface HandlerContext {
+  /** The transaction the inbox row commits in: do the handler's effect (and outbox writes) through it. */
+  manager: EntityManager;
+  /** 0 for the first delivery, n on the n-th retry. */
+  attempt: number;
+  topic: string;
+}
+
+export type EventHandlerFn<T = unknown> = (event: CloudEvent<T>, ctx: HandlerContext) => Promise<void>;
+
+export interface RegisteredHandler {
+  contract: EventContract;
+  handle: EventHandlerFn;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  /** The app's PostgreSQL schema holding its inbox table. */
+  schema: string;
+  /** Service name written into dead-letter provenance. */
+  service: string;
+  /** Main topics; their retry topics are subscribed too. */
+  topics: string[];
+  /** Delay before each retry; their count bounds the retries before the dead-letter topic. */
+  retryDelaysMs: number[];
+  handlers: Map<string, RegisteredHandler>;
+  /** Back-off while the database is away (the message is not retried, it waits). */
+  infrastructureBackoffMs?: number;
+  sessionTimeoutMs?: number;
+  /** Fault injection for tests: runs after a chunk's transaction committed and before offsets are committed. */
+  afterCommit?: (eventIds: string[]) => Promise<void> | void;
+}
+
+const H = {
+  attempt: 'x-retry-attempt',
+  due: 'x-retry-due',
+  group: 'x-retry-group',
+  originalTopic: 'x-original-topic',
+  originalPartition: 'x-original-partition',
+  originalOffset: 'x-original-offset',
+  error: 'x-error',
+} as const;
+
+type Prepared =
+  | { kind: 'skip'; offset: string }
+  | { kind: 'dead'; offset: string; message: KafkaMessage; reason: string; originalTopic: string; attempt: number }
+  | { kind: 'wait'; offset: string; dueAt: number }
+  | {
+      kind: 'handle';
+      offset: string;
+      message: KafkaMessage;
+      event: CloudEvent;
+      handler: RegisteredHandler;
+      attempt: number;
+      originalTopic: string;
+    };
+
+type Handleable = Extract<Prepared, { kind: 'handle' }>;
+
+const counters = () => ({
+  handled: metric(
+    'amtsbote_events_handled_total',
+    () =>
+      new Counter({
+        name: 'amtsbote_events_handled_total',
+        help: 'Events handled by consumers',
+        labelNames: ['group', 'type'],
+      }),
+  ),
+  duplicates: metric(
+    'amtsbote_events_duplicate_total',
+    () =>
+      new Counter({
+        name: 'amtsbote_events_duplicate_total',
+        help: 'Events dropped by the inbox as already handled',
+        labelNames: ['group'],
+      }),
+  ),
+  retried: metric(
+    'amtsbote_events_retried_total',
+    () =>
+      new Counter({
+        name: 'amtsbote_events_retried_total',
+        help: 'Events sent to a retry topic',
+        labelNames: ['group', 'type'],
+      }),
+  ),
+  dead: metric(
+    'amtsbote_events_dead_lettered_total',
+    () =>
+      new Counter({
+        name: 'amtsbote_events_dead_lettered_total',
+        help: 'Events sent to a dead-letter topic',
+        labelNames: ['group', 'topic', 'reason'],
+      }),
+  ),
+});
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.slice(0, 1000);
+}
+
+/**
+ * Consumes a group's topics with an inbox: each event's effect commits in one transaction with its inbox
+ * row, offsets are committed afterwards (at-least-once delivery, exactly-once effect). A failing event
+ * goes to `<topic>.retry.<n>` after a delay and finally to `<topic>.dlt`, so it never blocks its partition.
+ */
+export class EventConsumer {
+  private readonly logger: Logger;
+  private consumer?: Consumer;
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private joined = false;
+  private readonly c = counters();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    private readonly dataSource: DataSource,
+    private readonly options: ConsumerOptions,
+  ) {
+    this.logger = new Logger(`EventConsumer(${options.groupId})`);
+  }
+
+  get isJoined(): boolean {
+    return this.joined;
+  }
+
+  subscribedTopics(): string[] {
+    const out: string[] = [];
+    for (const t of this.options.topics) {
+      out.push(t);
+      for (let i = 1; i <= this.options.retryDelaysMs.length; i++) out.push(retryTopic(t, i));
+    }
+    return out;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 250,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.joined = false;
+      this.logger.warn({ err: errorText(e.payload.error), restart: e.payload.restart }, 'consumer crashed');
+    });
+    consumer.on(consumer.events.DISCONNECT, () => {
+      this.joined = false;
+    });
+    consumer.on(consumer.events.STOP, () => {
+      this.joined = false;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.subscribedTopics(), fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.resumeTimers) clearTimeout(t);
+    this.resumeTimers.clear();
+    const c = this.consumer;
+    this.consumer = undefined;
+    this.joined = false;
+    // disconnect waits for the batch in progress to finish.
+    await c?.disconnect();
+  }
+
+  private prepare(topic: string, message: KafkaMessage): Prepared {
+    const offset = message.offset;
+    const isRetry = /\.retry\.\d+$/.test(topic);
+    const originalTopic = isRetry ? (readHeader(message.headers, H.originalTopic) ?? topic.replace(/\.retry\.\d+$/, '')) : topic;
+    const attempt = isRetry ? Number(readHeader(message.headers, H.attempt) ?? '1') : 0;
+    if (isRetry) {
+      // Retry topics are shared by every group consuming the original topic.
+      if (readHeader(message.headers, H.group) !== this.options.groupId) return { kind: 'skip', offset };
+      const due = Number(readHeader(message.headers, H.due) ?? '0');
+      if (due > Date.now()) return { kind: 'wait', offset, dueAt: due };
+    }
+    let event: CloudEvent;
+    try {
+      event = fromKafkaMessage(message);
+    } catch (err) {
+      const reason = err instanceof EnvelopeError ? err.message : errorText(err);
+      return { kind: 'dead', offset, message, reason: `malformed: ${reason}`, originalTopic, attempt };
+    }
+    const handler = this.options.handlers.get(event.type);
+    if (!handler) return { kind: 'skip', offset };
+    const parsed = handler.contract.schema.safeParse(event.data);
+    if (!parsed.success) {
+      return {
+        kind: 'dead',
+        offset,
+        message,
+        reason: `contract violation: ${parsed.error.message.slice(0, 500)}`,
+        originalTopic,
+        attempt,
+      };
+    }
+    return { kind: 'handle', offset, message, event: { ...event, data: parsed.data }, handler, attempt, originalTopic };
+  }
+
+  private async eachBatch(p: EachBatchPayload): Promise<void> {
+    const { batch } = p;
+    const chunk: Prepared[] = [];
+    for (const message of batch.messages) {
+      if (!p.isRunning() || p.isStale()) break;
+      const prepared = this.prepare(batch.topic, message);
+      if (prepared.kind === 'wait') {
+        await this.flush(chunk, batch.topic, batch.partition, p);
+        this.pauseUntil(batch.topic, batch.partition, prepared.offset, prepared.dueAt);
+        return;
+      }
+      chunk.push(prepared);
+      if (chunk.length >= 200) {
+        await this.flush(chunk.splice(0), batch.topic, batch.partition, p);
+      }
+    }
+    await this.flush(chunk, batch.topic, batch.partition, p);
+  }
+
+  private pauseUntil(topic: string, partition: number, offset: string, dueAt: number): void {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    consumer.pause([{ topic, partitions: [partition] }]);
+    consumer.seek({ topic, partition, offset });
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      this.consumer?.resume([{ topic, partitions: [partition] }]);
+    }, Math.max(0, dueAt - Date.now()) + 5);
+    this.resumeTimers.add(timer);
+  }
+
+  private async flush(items: Prepared[], topic: string, partition: number, p: EachBatchPayload): Promise<void> {
+    if (items.length === 0) return;
+    const handleable = items.filter((i): i is Handleable => i.kind === 'handle');
+    let handledIds: string[] = [];
+    if (handleable.length > 0) {
+      try {
+        handledIds = await this.inTransaction((qr) => this.handleAll(qr, handleable));
+      } catch (err) {
+        if (isTransientInfrastructureError(err)) {
+          await this.backOffForInfrastructure(topic, partition, handleable[0]!.offset, err);
+          return;
+        }
+        // One of them failed: handle each on its own so only the failing one is retried.
+        handledIds = [];
+        for (const item of handleable) {
+          try {
+            handledIds.push(...(await this.inTransaction((qr) => this.handleAll(qr, [item]))));
+          } catch (itemErr) {
+            if (isTransientInfrastructureError(itemErr)) {
+              await this.backOffForInfrastructure(topic, partition, item.offset, itemErr);
+              return;
+            }
+            await this.retryOrDeadLetter(item, itemErr, topic, partition);
+          }
+          await p.heartbeat();
+        }
+      }
+    }
+    for (const item of items) {
+      if (item.kind === 'dead') {
+        await this.deadLetter(item.message, item.originalTopic, item.reason, item.attempt, topic, partition);
+      }
+    }
+    await this.options.afterCommit?.(handledIds);
+    p.resolveOffset(items[items.length - 1]!.offset);
+    await p.commitOffsetsIfNecessary();
+    await p.heartbeat();
+  }
+
+  private async inTransaction<T>(work: (qr: QueryRunner) => Promise<T>): Promise<T> {
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      const result = await work(qr);
+      await qr.commitTransaction();
+      return result;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private async handleAll(qr: QueryRunner, items: Handleable[]): Promise<string[]> {
+    const ids = items.map((i) => i.event.id);
+    const inserted = (await qr.query(
+      `INSERT INTO "${this.options.schema}".inbox (consumer_group, event_id, event_type)
+       SELECT $1, x.id, x.type FROM unnest($2::text[], $3::text[]) AS x(id, type)
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [this.options.groupId, ids, items.map((i) => i.event.type)],
+    )) as Array<{ event_id: string }>;
+    const fresh = new Set(inserted.map((r) => r.event_id));
+    const duplicates = items.length - fresh.size;
+    if (duplicates > 0) this.c.duplicates.inc({ group: this.options.groupId }, duplicates);
+    const done: string[] = [];
+    for (const item of items) {
+      if (!fresh.delete(item.event.id)) continue;
+      await item.handler.handle(item.event, { manager: qr.manager, attempt: item.attempt, topic: item.originalTopic });
+      this.c.handled.inc({ group: this.options.groupId, type: item.event.type });
+      done.push(item.event.id);
+    }
+    return done;
+  }
+
+  private async backOffForInfrastructure(topic: string, partition: number, offset: string, err: unknown) {
+    const ms = this.options.infrastructureBackoffMs ?? 2000;
+    this.logger.warn({ err: errorText(err) }, `database unavailable, pausing ${topic}[${partition}] for ${ms} ms`);
+    this.pauseUntil(topic, partition, offset, Date.now() + ms);
+  }
+
+  private async retryOrDeadLetter(item: Handleable, err: unknown, topic: string, partition: number): Promise<void> {
+    const next = item.attempt + 1;
+    const delays = this.options.retryDelaysMs;
+    if (next > delays.length) {
+      await this.deadLetter(
+        item.message,
+        item.originalTopic,
+        `handler failed: ${errorText(err)}`,
+        item.attempt,
+        topic,
+        partition,
+      );
+      return;
+    }
+    const delay = delays[next - 1]!;
+    // Jitter spreads retries of many failures so they do not all return at once.
+    const due = Date.now() + Math.round(delay * (0.9 + Math.random() * 0.2));
+    this.logger.warn(
+      { eventId: item.event.id, type: item.event.type, attempt: next, err: errorText(err) },
+      `handler failed, retry ${next}/${delays.length} in ~${delay} ms`,
+    );
+    const headers: IHeaders = {
+      ...item.message.headers,
+      [H.attempt]: String(next),
+      [H.due]: String(due),
+      [H.group]: this.options.groupId,
+      [H.originalTopic]: item.originalTopic,
+      [H.error]: errorText(err),
+      ...this.provenance(item.message, item.originalTopic, topic, partition),
+    };
+    await this.producer.send({
+      topic: retryTopic(item.originalTopic, next),
+      acks: -1,
+      messages: [{ key: item.message.key, value: item.message.value, headers }],
+    });
+    this.c.retried.inc({ group: this.options.groupId, type: item.event.type });
+  }
+
+  /** Where the event first failed: kept from the main topic through every retry level. */
+  private provenance(message: KafkaMessage, originalTopic: string, topic: string, partition: number): IHeaders {
+    if (topic !== originalTopic) return {};
+    return { [H.originalPartition]: String(partition), [H.originalOffset]: message.offset };
+  }
+
+  private async deadLetter(
+    message: KafkaMessage,
+    originalTopic: string,
+    reason: string,
+    attempts: number,
+    fromTopic: string,
+    partition: number,
+  ): Promise<void> {
+    this.logger.error({ originalTopic, reason, attempts }, 'event dead-lettered');
+    const headers: IHeaders = {
+      ...message.headers,
+      'x-dlt-reason': reason.slice(0, 1000),
+      'x-dlt-group': this.options.groupId,
+      'x-dlt-service': this.options.service,
+      'x-dlt-attempts': String(attempts),
+      'x-dlt-failed-at': new Date().toISOString(),
+      [H.originalTopic]: originalTopic,
+      ...this.provenance(message, originalTopic, fromTopic, partition),
+    };
+    await this.producer.send({
+      topic: deadLetterTopic(originalTopic),
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
+    this.c.dead.inc({ group: this.options.groupId, topic: originalTopic, reason: reason.split(':')[0] ?? 'unknown' });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './diagnostics.module';
+export * from './diagnostics.service';

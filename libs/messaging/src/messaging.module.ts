@@ -1,0 +1,200 @@
+import type { EventContract } from '@amtsbote/contracts';
+import { ReadinessRegistry, type ReadinessIndicator, withTimeout } from '@amtsbote/platform';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { EventConsumer, type EventHandlerFn, type RegisteredHandler } from './consumer';
+import { EVENT_HANDLER_METADATA } from './decorators';
+import { createKafka, type KafkaConnectionOptions } from './kafka';
+import { OutboxWriter } from './outbox';
+import { OutboxRelay, type RelayOptions } from './relay';
+import { ensureTopics } from './topics';
+
+export interface MessagingOptions {
+  /** Service name: CloudEvents `source` is `urn:amtsbote:<service>`; the consumer group is `amtsbote.<service>`. */
+  service: string;
+  kafka: KafkaConnectionOptions;
+  /** The app's PostgreSQL schema (outbox and inbox tables). */
+  schema: string;
+  /** Topics this service consumes (it may consume none). */
+  consumes: string[];
+  /** Topics this service publishes to or consumes; created if missing when `provisionTopics` is on. */
+  topics: string[];
+  provisionTopics?: { partitions: number; replicationFactor: number };
+  /** Prepended to every topic name on the wire (`KAFKA_TOPIC_PREFIX`). */
+  topicPrefix?: string;
+  retryDelaysMs: number[];
+  relay?: Omit<RelayOptions, 'schema'>;
+  consumerGroupId?: string;
+  afterCommit?: (eventIds: string[]) => Promise<void> | void;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+export const KAFKA = Symbol('KAFKA');
+
+/** Owns the producer, the relay and the consumer of one service, and their lifecycles. */
+@Injectable()
+export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, ReadinessIndicator {
+  readonly name = 'kafka';
+  private readonly logger = new Logger('Messaging');
+  private producer?: Producer;
+  private admin?: Admin;
+  private relay?: OutboxRelay;
+  private consumer?: EventConsumer;
+  private starting?: Promise<void>;
+  private stopped = false;
+  private started = false;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    registry: ReadinessRegistry,
+  ) {
+    registry.register(this);
+  }
+
+  get groupId(): string {
+    return this.options.consumerGroupId ?? `amtsbote.${this.options.service}`;
+  }
+
+  onApplicationBootstrap(): void {
+    // Start in the background: the HTTP API serves (and the outbox keeps events) while Kafka is away.
+    this.starting = this.startWithRetry();
+  }
+
+  /** Resolves once producer, relay and consumer run (tests and the demo wait for it). */
+  async whenStarted(): Promise<void> {
+    await this.starting;
+  }
+
+  private async startWithRetry(): Promise<void> {
+    let delay = 500;
+    while (!this.stopped && !this.started) {
+      try {
+        await this.startOnce();
+        this.started = true;
+        this.logger.log(`messaging started (group ${this.groupId}, consumes ${this.options.consumes.join(', ') || 'nothing'})`);
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, `messaging start failed, retrying in ${delay} ms`);
+        await this.stopParts();
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 10000);
+      }
+    }
+  }
+
+  private async startOnce(): Promise<void> {
+    const o = this.options;
+    if (o.provisionTopics) {
+      await ensureTopics(this.kafka, o.topics.map((t) => (o.topicPrefix ?? '') + t), { ...o.provisionTopics, retryLevels: o.retryDelaysMs.length });
+    }
+    this.admin = this.kafka.admin({ retry: { retries: 0 } });
+    await this.admin.connect();
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await this.producer.connect();
+    this.relay = new OutboxRelay(this.dataSource, this.producer, {
+      ...o.relay,
+      schema: o.schema,
+      topicPrefix: o.topicPrefix,
+    });
+    this.relay.start();
+    const handlers = this.discoverHandlers();
+    if (o.consumes.length > 0 && handlers.size > 0) {
+      this.consumer = new EventConsumer(this.kafka, this.producer, this.dataSource, {
+        groupId: this.groupId,
+        schema: o.schema,
+        service: o.service,
+        topics: o.consumes.map((t) => (o.topicPrefix ?? '') + t),
+        retryDelaysMs: o.retryDelaysMs,
+        handlers,
+        afterCommit: o.afterCommit,
+      });
+      await this.consumer.start();
+    }
+  }
+
+  private discoverHandlers(): Map<string, RegisteredHandler> {
+    const handlers = new Map<string, RegisteredHandler>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const proto = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(proto)) {
+        const fn = instance[method];
+        if (typeof fn !== 'function') continue;
+        const contract = this.reflector.get<EventContract | undefined>(EVENT_HANDLER_METADATA, fn as () => void);
+        if (!contract) continue;
+        if (handlers.has(contract.type)) throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
+        handlers.set(contract.type, { contract, handle: (fn as EventHandlerFn).bind(instance) });
+      }
+    }
+    return handlers;
+  }
+
+  async check(): Promise<{ up: boolean; details?: Record<string, unknown> }> {
+    if (!this.started || !this.admin) return { up: false, details: { message: 'messaging not started' } };
+    try {
+      await withTimeout(this.admin.describeCluster(), 2000, 'kafka');
+    } catch (err) {
+      return { up: false, details: { message: (err as Error).message } };
+    }
+    if (this.consumer && !this.consumer.isJoined) return { up: false, details: { message: 'consumer not in its group' } };
+    return { up: true };
+  }
+
+  private async stopParts(): Promise<void> {
+    const relay = this.relay;
+    const consumer = this.consumer;
+    const producer = this.producer;
+    const admin = this.admin;
+    this.relay = this.consumer = this.producer = this.admin = undefined;
+    await relay?.stop().catch(() => undefined);
+    await consumer?.stop().catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  /** Graceful: in-flight handlers finish, the relay ends its batch, then clients close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.starting?.catch(() => undefined);
+    await this.stopParts();
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: KAFKA, useFactory: () => createKafka(options.kafka) },
+        { provide: OutboxWriter, useFactory: () => new OutboxWriter(options.schema, `urn:amtsbote:${options.service}`) },
+        MessagingRuntime,
+      ],
+      exports: [OutboxWriter, MessagingRuntime, KAFKA],
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { EventContract, EventPayload } from '@amtsbote/contracts';
+import type { EntityManager } from 'typeorm';
+
+export interface EventDraft<C extends EventContract> {
+  contract: C;
+  /** CloudEvents subject and Kafka key: the aggregate id (usually the submission id). */
+  subject: string;
+  data: EventPayload<C>;
+  tenant?: string;
+  traceparent?: string;
+  /** A stable id makes re-emission idempotent; new events get a random UUID. */
+  id?: string;
+}
+
+export function outboxChannel(schema: string): string {
+  return `amtsbote_outbox_${schema.replace(/[^a-z0-9_]/gi, '_')}`;
+}
+
+/**
+ * Writes events to the outbox inside the caller's transaction: they are published if and only if that
+ * transaction commits. The payload is checked against its contract here so a bad event fails the
+ * producer's transaction instead of poisoning consumers.
+ */
+export class OutboxWriter {
+  constructor(
+    private readonly schema: string,
+    private readonly source: string,
+  ) {}
+
+  async add<C extends EventContract>(manager: EntityManager, draft: EventDraft<C>): Promise<string> {
+    const [id] = await this.addMany(manager, [draft]);
+    return id!;
+  }
+
+  async addMany(manager: EntityManager, drafts: Array<EventDraft<EventContract>>): Promise<string[]> {
+    if (drafts.length === 0) return [];
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('OutboxWriter.add must run inside a transaction (use dataSource.transaction)');
+    }
+    const rows = drafts.map((d) => {
+      const parsed = d.contract.schema.safeParse(d.data);
+      if (!parsed.success) {
+        throw new Error(`Event ${d.contract.type} does not match its contract: ${parsed.error.message}`);
+      }
+      return {
+        id: d.id ?? randomUUID(),
+        topic: d.contract.topic,
+        key: d.subject,
+        type: d.contract.type,
+        subject: d.subject,
+        tenant: d.tenant ?? null,
+        traceparent: d.traceparent ?? null,
+        data: JSON.stringify(parsed.data),
+      };
+    });
+    const s = `"${this.schema}"`;
+    await manager.query(
+      `INSERT INTO ${s}.outbox (id, topic, key, type, source, subject, tenant, traceparent, data, time)
+       SELECT r.id, r.topic, r.key, r.type, $2, r.subject, r.tenant, r.traceparent, r.data::jsonb, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, topic text, key text, type text, subject text,
+            tenant text, traceparent text, data text)`,
+      [JSON.stringify(rows), this.source],
+    );
+    // Delivered on commit only; wakes the relay without polling.
+    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    return rows.map((r) => r.id);
+  }
+}

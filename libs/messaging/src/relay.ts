@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { Producer, TopicMessages } from 'kafkajs';
+import { Client } from 'pg';
+import { Counter } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { type CloudEvent, toKafkaMessage } from './envelope';
+import { outboxChannel } from './outbox';
+import { metric } from './metrics';
+
+export interface RelayOptions {
+  schema: string;
+  batchSize?: number;
+  /** Fallback poll when no notification arrives (notifications are the normal wake-up). */
+  pollIntervalMs?: number;
+  /** Published rows are kept this long for inspection, then deleted. */
+  retentionMs?: number;
+  /** Connection URL for the LISTEN connection (the pool cannot hold one open). */
+  listenUrl?: string;
+  topicPrefix?: string;
+  /** Fault injection for tests: runs after Kafka acknowledged a batch and before the rows are marked. */
+  afterPublish?: (ids: string[]) => Promise<void> | void;
+}
+
+interface Row {
+  id: string;
+  topic: string;
+  key: string;
+  type: string;
+  source: string;
+  subject: string;
+  tenant: string | null;
+  traceparent: string | null;
+  data: unknown;
+  time: Date;
+}
+
+const published = (): Counter<'schema'> =>
+  metric(
+    'amtsbote_outbox_published_total',
+    () => new Counter({ name: 'amtsbote_outbox_published_total', help: 'Events relayed', labelNames: ['schema'] }),
+  );
+const failures = (): Counter<'schema'> =>
+  metric(
+    'amtsbote_outbox_relay_failures_total',
+    () =>
+      new Counter({
+        name: 'amtsbote_outbox_relay_failures_total',
+        help: 'Relay iterations that failed (broker or database away)',
+        labelNames: ['schema'],
+      }),
+  );
+
+/**
+ * Publishes outbox rows in commit order with the idempotent producer (acks=all). Several replicas may
+ * run it: a transaction-scoped advisory lock lets exactly one publish at a time, which keeps each key's
+ * order. A crash between publish and marking re-publishes the same event ids; consumers drop them.
+ */
+export class OutboxRelay {
+  private readonly logger = new Logger('OutboxRelay');
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly lockKey: string;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private listener?: Client;
+  private lastCleanup = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: Producer,
+    private readonly options: RelayOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    // pg advisory locks take a bigint; derive a stable one per schema.
+    this.lockKey = BigInt.asIntN(64, BigInt('0x' + createHash('sha256').update(`outbox:${options.schema}`).digest('hex').slice(0, 16))).toString();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    const l = this.listener;
+    this.listener = undefined;
+    await l?.end().catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    if (!this.options.listenUrl || !this.running) return;
+    const client = new Client({ connectionString: this.options.listenUrl, connectionTimeoutMillis: 3000 });
+    client.on('error', () => undefined);
+    client.on('end', () => {
+      if (this.running && this.listener === client) {
+        this.listener = undefined;
+        setTimeout(() => void this.listen(), 2000).unref();
+      }
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${outboxChannel(this.options.schema)}`);
+      client.on('notification', () => this.wake?.());
+      this.listener = client;
+      if (!this.running) await client.end();
+    } catch {
+      await client.end().catch(() => undefined);
+      if (this.running) setTimeout(() => void this.listen(), 2000).unref();
+    }
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 0;
+    while (this.running) {
+      let count = 0;
+      try {
+        count = await this.runOnce();
+        backoff = 0;
+        await this.cleanup();
+      } catch (err) {
+        failures().inc({ schema: this.options.schema });
+        backoff = Math.min(backoff ? backoff * 2 : 250, 5000);
+        this.logger.warn({ err: (err as Error).message }, `outbox relay failed, retrying in ${backoff} ms`);
+      }
+      if (!this.running) break;
+      if (count >= this.batchSize && backoff === 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff || this.pollIntervalMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Publishes one batch; returns how many events it published (0 when another replica holds the lock). */
+  async runOnce(): Promise<number> {
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.startTransaction();
+      const s = `"${this.options.schema}"`;
+      const [lock] = (await qr.query('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [this.lockKey])) as Array<{
+        locked: boolean;
+      }>;
+      if (!lock?.locked) {
+        await qr.rollbackTransaction();
+        return 0;
+      }
+      const rows = (await qr.query(
+        `SELECT id, topic, key, type, source, subject, tenant, traceparent, data, time
+         FROM ${s}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+        [this.batchSize],
+      )) as Row[];
+      if (rows.length === 0) {
+        await qr.commitTransaction();
+        return 0;
+      }
+      const byTopic = new Map<string, TopicMessages>();
+      for (const r of rows) {
+        const event: CloudEvent = {
+          id: r.id,
+          type: r.type,
+          source: r.source,
+          specversion: '1.0',
+          time: new Date(r.time).toISOString(),
+          subject: r.subject,
+          datacontenttype: 'application/json',
+          tenant: r.tenant ?? undefined,
+          traceparent: r.traceparent ?? undefined,
+          data: r.data,
+        };
+        const topic = (this.options.topicPrefix ?? '') + r.topic;
+        const entry = byTopic.get(topic) ?? { topic, messages: [] };
+        entry.messages.push(toKafkaMessage(event, r.key));
+        byTopic.set(topic, entry);
+      }
+      await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
+      const ids = rows.map((r) => r.id);
+      await this.options.afterPublish?.(ids);
+      await qr.query(`UPDATE ${s}.outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+      await qr.commitTransaction();
+      published().inc({ schema: this.options.schema }, rows.length);
+      return rows.length;
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  private async cleanup(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastCleanup < 60_000) return;
+    this.lastCleanup = now;
+    const retention = this.options.retentionMs ?? 24 * 3600 * 1000;
+    await this.dataSource.query(
+      `DELETE FROM "${this.options.schema}".outbox WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`,
+      [retention],
+    );
+  }
+}

@@ -1,0 +1,43 @@
+import { deadLetterTopic, retryTopic } from '@amtsbote/contracts';
+import type { Kafka } from 'kafkajs';
+
+export interface TopicProvisioning {
+  partitions: number;
+  replicationFactor: number;
+  /** Number of retry levels (`<topic>.retry.1..n`). */
+  retryLevels: number;
+}
+
+/** Every topic name derived from the main topics: the topics themselves, their retry levels, their DLT. */
+export function derivedTopics(topics: readonly string[], retryLevels: number): string[] {
+  const out: string[] = [];
+  for (const t of topics) {
+    out.push(t);
+    for (let i = 1; i <= retryLevels; i++) out.push(retryTopic(t, i));
+    out.push(deadLetterTopic(t));
+  }
+  return out;
+}
+
+/** Creates missing topics explicitly (brokers run with auto-create off). Existing topics are left alone. */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[], p: TopicProvisioning): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = derivedTopics(topics, p.retryLevels).filter((t) => !existing.has(t));
+    if (wanted.length === 0) return [];
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: wanted.map((topic) => ({
+        topic,
+        numPartitions: p.partitions,
+        replicationFactor: p.replicationFactor,
+        configEntries: topic.endsWith('.dlt') ? [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }] : [],
+      })),
+    });
+    return wanted;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { z } from 'zod';
+import { type BaseConfig, ConfigError, loadConfig } from '../config';
+import { requestIdFor } from '../logging';
+import { ensureDefaultMetrics, registerHttpMetrics } from '../metrics';
+
+export interface ServiceDescription {
+  name: string;
+  title: string;
+  description: string;
+  version?: string;
+  /** Largest accepted request body in bytes (uploads stream and have their own limits). */
+  bodyLimit?: number;
+}
+
+/** Loads config or exits with a message that names every bad setting; the app never starts half-configured. */
+export function loadConfigOrExit<S extends z.ZodObject<z.ZodRawShape>>(service: string, schema: S): z.infer<S> {
+  try {
+    return loadConfig(schema);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${service}: refusing to start.\n${err.message}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}
+
+/** Creates the Fastify-based Nest app with everything the platform promises, without listening. */
+export async function createServiceApp(
+  rootModule: unknown,
+  service: ServiceDescription,
+  options: { bufferLogs?: boolean } = {},
+): Promise<NestFastifyApplication> {
+  ensureDefaultMetrics();
+  const adapter = new FastifyAdapter({
+    bodyLimit: service.bodyLimit ?? 1024 * 1024,
+    trustProxy: true,
+    genReqId: (req: IncomingMessage) => {
+      const id = requestIdFor(req);
+      (req as typeof req & { id?: string }).id = id;
+      return id;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
+    bufferLogs: options.bufferLogs ?? true,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+  registerHttpMetrics(fastify);
+  setupOpenApi(app, service);
+  await app.init();
+  await fastify.ready();
+  return app;
+}
+
+export function setupOpenApi(app: INestApplication, service: ServiceDescription): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(service.title)
+      .setDescription(
+        `${service.description}\n\nErrors are RFC 9457 \`application/problem+json\` with \`titles\`/\`details\` in German and English and \`errors[].path\` as JSON Pointers.`,
+      )
+      .setVersion(service.version ?? '0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** Boots a service: config was loaded by the caller; listens, and shuts down gracefully on SIGTERM. */
+export async function runService(rootModule: unknown, service: ServiceDescription, config: BaseConfig) {
+  const app = await createServiceApp(rootModule, service);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  app.get(Logger).log(`${service.name} listening on ${config.HOST}:${config.PORT}`);
+  return app;
+}

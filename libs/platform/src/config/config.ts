@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not satisfy an app's config schema; names every bad setting. */
+export class ConfigError extends Error {
+  constructor(readonly issues: Array<{ setting: string; problem: string }>) {
+    super(
+      'Invalid configuration:\n' + issues.map((i) => `  - ${i.setting}: ${i.problem}`).join('\n') + '\n',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Helpers for app config schemas: environment variables are strings. */
+export const env = {
+  string: () => z.string().min(1),
+  url: () => z.string().url(),
+  port: () => z.coerce.number().int().min(0).max(65535),
+  int: () => z.coerce.number().int(),
+  positiveInt: () => z.coerce.number().int().positive(),
+  csv: () => csv,
+  bool: () => bool,
+};
+
+/** Settings every Amtsbote service reads. Apps extend this schema with their own. */
+export const baseConfigShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: env.port(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** PostgreSQL connection URL; the password may instead come from DATABASE_PASSWORD (e.g. a Secret). */
+  DATABASE_URL: env.url(),
+  DATABASE_PASSWORD: z.string().optional(),
+  DATABASE_POOL_SIZE: env.positiveInt().default(10),
+  DATABASE_SSL: env.bool().prefault('false'),
+  KAFKA_BROKERS: env.csv().pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'host:port')).min(1)),
+  KAFKA_CLIENT_ID: z.string().optional(),
+  KAFKA_SSL: env.bool().prefault('false'),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  /** Create missing topics at start (needs the broker permission); off when the operator provisions them. */
+  /** Prefix for every topic name, so several installations (or test runs) can share one cluster. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash, underscore').default(''),
+  KAFKA_PROVISION_TOPICS: env.bool().prefault('true'),
+  KAFKA_TOPIC_PARTITIONS: env.positiveInt().default(3),
+  KAFKA_TOPIC_REPLICATION_FACTOR: env.positiveInt().default(1),
+  /** Comma-separated retry delays for failed event handlers; their count is the number of retries. */
+  KAFKA_RETRY_DELAYS_MS: env
+    .csv()
+    .pipe(z.array(z.string().regex(/^\d+$/, 'milliseconds').transform(Number)))
+    .prefault('1000,10000,60000'),
+  /** OIDC issuers whose tokens are accepted (comma-separated). JWKS is discovered unless OIDC_JWKS_URIS is set. */
+  OIDC_ISSUERS: env.csv().pipe(z.array(z.string().url()).min(1)),
+  OIDC_JWKS_URIS: env.csv().pipe(z.array(z.string().url())).optional(),
+  OIDC_AUDIENCE: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  SHUTDOWN_TIMEOUT_MS: env.positiveInt().default(10000),
+} as const;
+
+export const baseConfigSchema = z.object(baseConfigShape);
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+/**
+ * Reads and validates the environment once, at boot. Nothing else in the code base reads process.env.
+ */
+export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
+  schema: S,
+  source: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  // Empty strings count as unset so `FOO=` in a values file does not pass a required check.
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({
+        setting: issue.path.join('.') || '(root)',
+        problem:
+          issue.code === 'invalid_type' && cleaned[String(issue.path[0])] === undefined
+            ? 'is required but not set'
+            : issue.message,
+      })),
+    );
+  }
+  return result.data as z.infer<S>;
+}
+
+/** Builds the connection URL with the password from DATABASE_PASSWORD when given separately. */
+export function databaseUrl(config: Pick<BaseConfig, 'DATABASE_URL' | 'DATABASE_PASSWORD'>): string {
+  if (!config.DATABASE_PASSWORD) return config.DATABASE_URL;
+  const url = new URL(config.DATABASE_URL);
+  url.password = config.DATABASE_PASSWORD;
+  return url.toString();
+}
+
+/** The few settings a migration Job needs. */
+export const migrationConfigSchema = z.object({
+  DATABASE_URL: baseConfigShape.DATABASE_URL,
+  DATABASE_PASSWORD: baseConfigShape.DATABASE_PASSWORD,
+  DATABASE_SSL: baseConfigShape.DATABASE_SSL,
+});

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Params } from 'nestjs-pino';
+
+/**
+ * Paths pino removes from every log line: credentials, tokens and personal data. Form data never reaches
+ * the logs because request bodies are not logged; these catch objects that services log themselves.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-amtsbote-signature"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.secret',
+  '*.clientSecret',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.receiptToken',
+  '*.authorization',
+  '*.email',
+  '*.data',
+  '*.formData',
+  '*.iban',
+  'password',
+  'secret',
+  'token',
+  'email',
+  'data',
+];
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Honours a sane incoming X-Request-Id (set by the ingress) or makes a new one. */
+export function requestIdFor(req: IncomingMessage): string {
+  const header = req.headers['x-request-id'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+function withoutQuery(url: string | undefined): string | undefined {
+  // Query strings can carry signed-URL signatures and receipt tokens.
+  return url?.split('?')[0];
+}
+
+export function loggerParams(serviceName: string, level: string): Params {
+  return {
+    pinoHttp: {
+      level,
+      base: { service: serviceName },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      genReqId: (req) => {
+        const existing = (req as IncomingMessage & { id?: unknown }).id;
+        return typeof existing === 'string' ? existing : requestIdFor(req);
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      autoLogging: {
+        ignore: (req) => {
+          const url = req.url ?? '';
+          return url.startsWith('/health') || url.startsWith('/metrics');
+        },
+      },
+      serializers: {
+        req: (req: { id?: unknown; method?: unknown; url?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: withoutQuery(req.url),
+        }),
+        res: (res: { statusCode?: unknown }) => ({ statusCode: res.statusCode }),
+      },
+      timestamp: () => `,"time":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+  };
+}

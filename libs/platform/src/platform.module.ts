@@ -1,0 +1,62 @@
+import { type DynamicModule, Global, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth';
+import type { BaseConfig } from './config';
+import { ProblemFilter, validationProblem } from './errors';
+import { HealthController, ReadinessRegistry } from './health';
+import { loggerParams } from './logging';
+import { METRICS_OPTIONS, MetricsController } from './metrics';
+
+/** The validated config object of the app, injectable anywhere under this token. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export interface PlatformOptions {
+  serviceName: string;
+  config: BaseConfig;
+}
+
+/**
+ * What every Amtsbote service gets: validated config, JSON logs with redaction, problem+json errors,
+ * request validation, OIDC authentication, health and metrics.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config } = options;
+    const jwks = config.OIDC_JWKS_URIS ?? [];
+    return {
+      module: PlatformModule,
+      imports: [
+        LoggerModule.forRoot(loggerParams(options.serviceName, config.LOG_LEVEL)),
+        TerminusModule.forRoot({ logger: false }),
+        AuthModule.forRoot({
+          issuers: config.OIDC_ISSUERS.map((issuer, i) => ({
+            issuer,
+            jwksUri: jwks[i] ?? `${issuer.replace(/\/$/, '')}/jwks`,
+            audience: config.OIDC_AUDIENCE,
+          })),
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        ReadinessRegistry,
+        { provide: APP_CONFIG, useValue: config },
+        { provide: METRICS_OPTIONS, useValue: { token: config.METRICS_TOKEN } },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            exceptionFactory: validationProblem,
+          }),
+        },
+      ],
+      exports: [APP_CONFIG, ReadinessRegistry],
+    };
+  }
+}

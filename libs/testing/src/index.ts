@@ -1,0 +1,3 @@
+export * from './oidc';
+export * from './stack';
+export * from './harness';

@@ -1,0 +1,3 @@
+export * from './dev-principals';
+export * from './dev-oidc-provider';
+export * from './tokens';

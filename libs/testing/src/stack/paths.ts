@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+
+let cachedRoot: string | undefined;
+
+/** Walks up from `start` to the monorepo root: the directory holding `package-lock.json` and `libs/`. */
+export function findRepoRoot(start: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (existsSync(path.join(dir, 'package-lock.json')) && existsSync(path.join(dir, 'libs'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** The monorepo root, found from this file's location (works from `src/` under ts-node and from `dist/`). */
+export function repoRoot(): string {
+  if (cachedRoot === undefined) {
+    const found = findRepoRoot(__dirname);
+    if (found === undefined) {
+      throw new Error(`Cannot find the Amtsbote repository root (package-lock.json + libs/) above ${__dirname}`);
+    }
+    cachedRoot = found;
+  }
+  return cachedRoot;
+}
+
+export interface StackPaths {
+  root: string;
+  /** `.stack/`, git-ignored; everything the local stack writes lives here. */
+  stackDir: string;
+  pidsDir: string;
+  locksDir: string;
+  kafka: {
+    dir: string;
+    pom: string;
+    libs: string;
+    /** Written after a successful Maven copy; lists the jars, so a half-copied set is detected. */
+    libsMarker: string;
+    data: string;
+    config: string;
+    log4j: string;
+    log: string;
+  };
+  postgres: { dir: string; data: string; log: string };
+  oidc: { dir: string; main: string; keyFile: string; log: string };
+}
+
+export function stackPaths(root: string = repoRoot()): StackPaths {
+  const stackDir = path.join(root, '.stack');
+  const kafkaDir = path.join(stackDir, 'kafka');
+  const pgDir = path.join(stackDir, 'postgres');
+  const oidcDir = path.join(stackDir, 'oidc');
+  return {
+    root,
+    stackDir,
+    pidsDir: path.join(stackDir, 'pids'),
+    locksDir: path.join(stackDir, 'locks'),
+    kafka: {
+      dir: kafkaDir,
+      pom: path.join(root, 'libs', 'testing', 'kafka', 'pom.xml'),
+      libs: path.join(kafkaDir, 'libs'),
+      libsMarker: path.join(kafkaDir, 'libs', '.complete.json'),
+      data: path.join(kafkaDir, 'data'),
+      config: path.join(kafkaDir, 'server.properties'),
+      log4j: path.join(kafkaDir, 'log4j.properties'),
+      log: path.join(kafkaDir, 'kafka.log'),
+    },
+    postgres: { dir: pgDir, data: path.join(pgDir, 'data'), log: path.join(pgDir, 'postgres.log') },
+    oidc: {
+      dir: oidcDir,
+      main: path.join(root, 'libs', 'testing', 'dist', 'src', 'oidc', 'main.js'),
+      keyFile: path.join(oidcDir, 'signing-key.json'),
+      log: path.join(oidcDir, 'oidc.log'),
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Logger } from './util';
+
+export type StackComponent = 'kafka' | 'postgres' | 'oidc';
+
+export interface StartOptions {
+  /** Receives notes about slow, rare steps (Maven, apt-get, initdb); default: stderr. */
+  log?: Logger;
+  /** Readiness timeout of the process itself (prerequisites and Maven are not counted). */
+  timeoutMs?: number;
+}
+
+export interface ComponentStart {
+  component: StackComponent;
+  pid: number;
+  /** True if it was running already and only its readiness was verified. */
+  alreadyRunning: boolean;
+  /** Wall time of the start (or of the readiness check), in ms. */
+  ms: number;
+  /** Where to reach it: bootstrap servers, connection URL or issuer. */
+  url: string;
+  logFile: string;
+}
+
+export interface ComponentStop {
+  component: StackComponent;
+  /** False if it was not running. */
+  stopped: boolean;
+  ms: number;
+}

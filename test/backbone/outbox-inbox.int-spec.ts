@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CloudEvent } from '@amtsbote/messaging';
+import { readHeader } from '@amtsbote/messaging';
+import { eventually } from '@amtsbote/testing';
+import { register } from 'prom-client';
+import { BackboneFixture, SCHEMA, testEvent } from './backbone-fixture';
+
+type Payload = { n: number; note: string };
+
+async function recordEffect(event: CloudEvent, ctx: { manager: { query(q: string, p: unknown[]): Promise<unknown> } }) {
+  const data = event.data as Payload;
+  if (data.note === 'poison') throw new Error('cannot handle poison');
+  await ctx.manager.query(`INSERT INTO ${SCHEMA}.effects (event_id, n) VALUES ($1, $2)`, [event.id, data.n]);
+}
+
+async function duplicatesSeen(group: string): Promise<number> {
+  const metric = await register.getSingleMetric('amtsbote_events_duplicate_total')?.get();
+  return metric?.values.find((v) => v.labels.group === group)?.value ?? 0;
+}
+
+describe('outbox → Kafka → inbox (real broker, real PostgreSQL)', () => {
+  const f = new BackboneFixture();
+  before(() => f.setUp('outbox'));
+  after(() => f.tearDown());
+
+  it('publishes an event of a committed transaction and nothing of a rolled-back one', async () => {
+    await f.consumer(recordEffect);
+    const relay = f.relay({ listenUrl: f.db.url });
+    relay.start();
+    f.track(relay);
+    const committed = await f.emit(1);
+    await assert.rejects(
+      f.dataSource.transaction(async (m) => {
+        await f.writer.add(m, { contract: testEvent, subject: 'k1', data: { n: 2, note: 'ok' } });
+        throw new Error('business rule failed');
+      }),
+      /business rule failed/,
+    );
+    const after1 = await f.emit(3);
+    const effects = await eventually(async () => {
+      const e = await f.effects();
+      return e.length >= 2 ? e : undefined;
+    }, { what: 'both committed events handled' });
+    assert.deepEqual(
+      effects.map((e) => e.n),
+      [1, 3],
+    );
+    assert.deepEqual(new Set(effects.map((e) => e.event_id)), new Set([committed, after1]));
+    const outbox = (await f.dataSource.query(`SELECT data->>'n' AS n FROM ${SCHEMA}.outbox ORDER BY seq`)) as Array<{ n: string }>;
+    assert.deepEqual(outbox.map((r) => r.n), ['1', '3']);
+    await relay.stop();
+  });
+
+  it('rejects an event that does not match its contract before it reaches the outbox', async () => {
+    await assert.rejects(
+      f.dataSource.transaction((m) =>
+        f.writer.add(m, { contract: testEvent, subject: 'k1', data: { n: 'x', note: 'ok' } as unknown as Payload }),
+      ),
+      /does not match its contract/,
+    );
+  });
+});
+
+describe('crashes between publish and mark, and between effect and offset commit', () => {
+  const f = new BackboneFixture();
+  before(() => f.setUp('crash'));
+  after(() => f.tearDown());
+
+  it('a relay that dies after Kafka acknowledged but before marking re-publishes; the effect happens once', async () => {
+    const group = `${f.prefix}group`;
+    await f.consumer(recordEffect, { groupId: group });
+    const id = await f.emit(10);
+    const crashing = f.relay({
+      afterPublish: () => {
+        throw new Error('simulated crash after publish');
+      },
+    });
+    await assert.rejects(crashing.runOnce(), /simulated crash/);
+    const pending = (await f.dataSource.query(`SELECT count(*)::int AS c FROM ${SCHEMA}.outbox WHERE published_at IS NULL`)) as Array<{ c: number }>;
+    assert.equal(pending[0]!.c, 1, 'the row stays unpublished after the crash');
+    const restarted = f.relay();
+    assert.equal(await restarted.runOnce(), 1);
+    const onWire = await f.readTopic(f.prefix + 'amtsbote.diagnostics.v1', 2);
+    assert.equal(onWire.filter((m) => readHeader(m.headers, 'ce_id') === id).length, 2, 'published twice');
+    await eventually(async () => ((await duplicatesSeen(group)) >= 1 ? true : undefined), { what: 'inbox drop of the copy' });
+    const effects = (await f.effects()).filter((e) => e.event_id === id);
+    assert.equal(effects.length, 1, 'effect exactly once');
+  });
+
+  it('a consumer that dies after its effect but before the offset commit: the redelivery changes nothing', async () => {
+    const group = `${f.prefix}crashing-group`;
+    let crashed = false;
+    const first = await f.consumer(recordEffect, {
+      groupId: group,
+      afterCommit: (ids) => {
+        if (!crashed && ids.length > 0) {
+          crashed = true;
+          throw new Error('simulated consumer crash before offset commit');
+        }
+      },
+    });
+    const id = await f.emit(20, 'ok', 'k-crash');
+    await f.relay().runOnce();
+    await eventually(async () => (crashed ? true : undefined), { what: 'the crash' });
+    await first.stop();
+    const before = await duplicatesSeen(group);
+    await f.consumer(recordEffect, { groupId: group });
+    await eventually(async () => ((await duplicatesSeen(group)) > before ? true : undefined), {
+      what: 'the redelivered event dropped by the inbox',
+    });
+    const effects = (await f.effects()).filter((e) => e.event_id === id);
+    assert.equal(effects.length, 1, 'effect exactly once');
+  });
+});
+
+describe('poison messages', () => {
+  const f = new BackboneFixture();
+  before(() => f.setUp('poison'));
+  after(() => f.tearDown());
+
+  it('go to the dead-letter topic after the retries, with provenance, without blocking their partition', async () => {
+    const group = `${f.prefix}group`;
+    await f.consumer(recordEffect, { groupId: group });
+    const poisonId = await f.emit(100, 'poison', 'same-key');
+    for (let i = 1; i <= 5; i++) await f.emit(100 + i, 'ok', 'same-key');
+    const relay = f.relay();
+    await relay.runOnce();
+    // The five good events behind the poison one (same key, so same partition) are handled.
+    const good = await eventually(async () => {
+      const e = await f.effects();
+      return e.length === 5 ? e : undefined;
+    }, { what: 'the events behind the poison message', timeoutMs: 15000 });
+    assert.deepEqual(good.map((e) => e.n), [101, 102, 103, 104, 105]);
+    const [dead] = await f.readTopic(f.dlt(), 1, 20000);
+    assert.ok(dead, 'poison message reached the DLT');
+    assert.equal(readHeader(dead.headers, 'ce_id'), poisonId);
+    assert.equal(readHeader(dead.headers, 'x-original-topic'), f.prefix + 'amtsbote.diagnostics.v1');
+    assert.match(readHeader(dead.headers, 'x-original-partition') ?? '', /^\d+$/);
+    assert.match(readHeader(dead.headers, 'x-original-offset') ?? '', /^\d+$/);
+    assert.equal(readHeader(dead.headers, 'x-dlt-attempts'), '2');
+    assert.equal(readHeader(dead.headers, 'x-dlt-group'), group);
+    assert.match(readHeader(dead.headers, 'x-dlt-reason') ?? '', /cannot handle poison/);
+    assert.equal((await f.effects()).some((e) => e.event_id === poisonId), false);
+  });
+
+  it('a message that is not a CloudEvent goes straight to the dead-letter topic', async () => {
+    await f.producer.send({
+      topic: f.prefix + 'amtsbote.diagnostics.v1',
+      messages: [{ key: 'x', value: 'not json', headers: { ce_type: 'de.amtsbote.test.happened.v1' } }],
+    });
+    const dead = await f.readTopic(f.dlt(), 2, 15000);
+    const malformed = dead.find((m) => (readHeader(m.headers, 'x-dlt-reason') ?? '').startsWith('malformed'));
+    assert.ok(malformed, 'malformed message dead-lettered');
+    assert.equal(readHeader(malformed.headers, 'x-dlt-attempts'), '0');
+  });
+});
