@@ -69,7 +69,7 @@ describe('crashes between publish and mark, and between effect and offset commit
 
   it('a relay that dies after Kafka acknowledged but before marking re-publishes; the effect happens once', async () => {
     const group = `${f.prefix}group`;
-    await f.consumer(recordEffect, { groupId: group });
+    const consumer = await f.consumer(recordEffect, { groupId: group });
     const id = await f.emit(10);
     const crashing = f.relay({
       afterPublish: () => {
@@ -86,6 +86,7 @@ describe('crashes between publish and mark, and between effect and offset commit
     await eventually(async () => ((await duplicatesSeen(group)) >= 1 ? true : undefined), { what: 'inbox drop of the copy' });
     const effects = (await f.effects()).filter((e) => e.event_id === id);
     assert.equal(effects.length, 1, 'effect exactly once');
+    await consumer.stop();
   });
 
   it('a consumer that dies after its effect but before the offset commit: the redelivery changes nothing', async () => {

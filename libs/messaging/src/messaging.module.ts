@@ -194,7 +194,7 @@ export class MessagingModule {
         { provide: OutboxWriter, useFactory: () => new OutboxWriter(options.schema, `urn:amtsbote:${options.service}`) },
         MessagingRuntime,
       ],
-      exports: [OutboxWriter, MessagingRuntime, KAFKA],
+      exports: [OutboxWriter, MessagingRuntime, KAFKA, MESSAGING_OPTIONS],
     };
   }
 }

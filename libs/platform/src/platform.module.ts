@@ -35,7 +35,8 @@ export class PlatformModule {
         AuthModule.forRoot({
           issuers: config.OIDC_ISSUERS.map((issuer, i) => ({
             issuer,
-            jwksUri: jwks[i] ?? `${issuer.replace(/\/$/, '')}/jwks`,
+            // Without an explicit JWKS URI the verifier discovers it from the issuer's metadata.
+            jwksUri: jwks[i],
             audience: config.OIDC_AUDIENCE,
           })),
         }),

@@ -191,13 +191,14 @@ void describe('AuthGuard with a JWKS issuer', () => {
     assert.equal((await get('/me', await sign(trusted, { iat: now - 120, exp: now - 2 }))).statusCode, 200);
   });
 
-  void it('refuses a token for another audience and one without exp', async () => {
+  void it('refuses a token for another audience, one without exp and one with a non-string sub', async () => {
     assert.equal((await get('/me', await sign(trusted, { aud: 'someone-else' }))).statusCode, 401);
     const now = Math.floor(Date.now() / 1000);
     const noExp = await new SignJWT({ iss: trusted.issuer, aud: 'amtsbote', sub: 'anna', iat: now })
       .setProtectedHeader({ alg: 'RS256', kid: trusted.kid })
       .sign(trusted.key);
     assert.equal((await get('/me', noExp)).statusCode, 401);
+    assert.equal((await get('/me', await sign(trusted, { sub: 42 as unknown as string }))).statusCode, 401);
   });
 
   void it('refuses an HMAC token even when its kid names a published key', async () => {

@@ -76,18 +76,25 @@ export class TokenVerifier {
     }
 
     const keys = await this.keysOf(trusted);
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: trusted.issuer,
         audience: trusted.audience,
         algorithms: ALGORITHMS,
         clockTolerance: this.clockTolerance,
         requiredClaims: ['exp', 'sub'],
-      });
-      return principalFromClaims(payload);
+      }));
     } catch (error) {
       throw this.toProblem(error, trusted);
     }
+    if (typeof payload.sub !== 'string' || payload.sub === '') {
+      throw invalidToken({
+        de: 'Das Token nennt kein Subjekt (sub).',
+        en: 'The token names no subject (sub).',
+      });
+    }
+    return principalFromClaims(payload);
   }
 
   private keysOf(trusted: TrustedIssuer): Promise<JWTVerifyGetKey> {

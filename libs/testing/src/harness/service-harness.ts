@@ -48,6 +48,7 @@ export function serviceTestEnv(o: {
     KAFKA_TOPIC_PARTITIONS: '2',
     KAFKA_RETRY_DELAYS_MS: '200,400',
     OIDC_ISSUERS: OIDC_ISSUER,
+    OIDC_AUDIENCE: 'amtsbote',
     ...o.extra,
   };
 }

@@ -1,12 +1,6 @@
 #!/usr/bin/env node
 import { performance } from 'node:perf_hooks';
-import {
-  isStackComponent,
-  stackStatus,
-  startComponent,
-  STACK_COMPONENTS,
-  stopComponent,
-} from './stack';
+import { isStackComponent, stackStatus, startComponent, STACK_COMPONENTS, stopComponent } from './stack';
 import type { ComponentStart, ComponentStop, StackComponent } from './types';
 import { errorMessage, formatMs } from './util';
 
@@ -27,7 +21,9 @@ function describeStart(r: ComponentStart): string {
 }
 
 function describeStop(r: ComponentStop): string {
-  return r.stopped ? `✓ ${pad(r.component)}stopped in ${formatMs(r.ms)}` : `- ${pad(r.component)}was not running`;
+  return r.stopped
+    ? `✓ ${pad(r.component)}stopped in ${formatMs(r.ms)}`
+    : `- ${pad(r.component)}was not running`;
 }
 
 function fail(component: StackComponent, verb: string, err: unknown): false {
@@ -69,7 +65,9 @@ async function status(components: readonly StackComponent[]): Promise<boolean> {
   const statuses = await stackStatus({ only: components });
   for (const s of statuses) {
     if (s.ready) {
-      console.log(`✓ ${pad(s.component)}up        ${s.url} (pid ${s.pid ?? '?'}, since ${s.startedAt ?? '?'})`);
+      console.log(
+        `✓ ${pad(s.component)}up        ${s.url} (pid ${s.pid ?? '?'}, since ${s.startedAt ?? '?'})`,
+      );
     } else if (s.running) {
       console.log(`✗ ${pad(s.component)}NOT READY ${s.url} (pid ${s.pid ?? '?'}); log: ${s.logFile}`);
     } else {

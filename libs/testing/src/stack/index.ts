@@ -46,7 +46,16 @@ export {
   ensureDatabases,
   type PostgresOptions,
 } from './postgres';
-export { OIDC_ISSUER, OIDC_DEFAULT_PORT, oidcIssuer, oidcReady, startOidc, stopOidc, oidcRunning, type OidcOptions } from './oidc';
+export {
+  OIDC_ISSUER,
+  OIDC_DEFAULT_PORT,
+  oidcIssuer,
+  oidcReady,
+  startOidc,
+  stopOidc,
+  oidcRunning,
+  type OidcOptions,
+} from './oidc';
 export {
   STACK_COMPONENTS,
   StackError,
@@ -59,5 +68,5 @@ export {
   type StackOptions,
   type ComponentStatus,
 } from './stack';
-export type { StackComponent, StartOptions, ComponentStart, ComponentStop } from './types';
+export type { StackComponent, StartOptions, StopOptions, ComponentStart, ComponentStop } from './types';
 export type { Logger } from './util';

@@ -26,7 +26,9 @@ function props(text: string): Map<string, string> {
 }
 
 void describe('renderServerProperties', () => {
-  const p = props(renderServerProperties({ port: 9092, controllerPort: 9093, dataDir: '/repo/.stack/kafka/data' }));
+  const p = props(
+    renderServerProperties({ port: 9092, controllerPort: 9093, dataDir: '/repo/.stack/kafka/data' }),
+  );
 
   void it('configures a single-node KRaft broker+controller on loopback', () => {
     assert.equal(p.get('process.roles'), 'broker,controller');
@@ -51,7 +53,10 @@ void describe('renderServerProperties', () => {
     const q = props(renderServerProperties({ port: 19092, controllerPort: 19093, dataDir: '/d' }));
     assert.equal(q.get('advertised.listeners'), 'PLAINTEXT://127.0.0.1:19092');
     assert.equal(q.get('controller.quorum.voters'), '1@127.0.0.1:19093');
-    assert.throws(() => renderServerProperties({ port: 9092, controllerPort: 9092, dataDir: '/d' }), /must differ/);
+    assert.throws(
+      () => renderServerProperties({ port: 9092, controllerPort: 9092, dataDir: '/d' }),
+      /must differ/,
+    );
   });
 
   void it('exposes the default brokers', () => {

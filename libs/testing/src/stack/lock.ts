@@ -69,7 +69,9 @@ export async function withLock<T>(name: string, fn: () => Promise<T>, opts: Lock
       continue;
     }
     if (performance.now() > deadline) {
-      throw new Error(`Timed out waiting for ${file} (held by pid ${holder?.pid ?? '?'} since ${holder?.since ?? '?'})`);
+      throw new Error(
+        `Timed out waiting for ${file} (held by pid ${holder?.pid ?? '?'} since ${holder?.since ?? '?'})`,
+      );
     }
     await sleep(200);
   }

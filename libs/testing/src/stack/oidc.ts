@@ -4,7 +4,7 @@ import { withLock } from './lock';
 import { stackPaths } from './paths';
 import { assertPortFree } from './ports';
 import { processStatus, startProcess, stopProcess } from './process';
-import type { ComponentStart, ComponentStop, StartOptions } from './types';
+import type { ComponentStart, ComponentStop, StartOptions, StopOptions } from './types';
 import { envPort } from './util';
 
 export const OIDC_DEFAULT_PORT = 4400;
@@ -27,7 +27,9 @@ export function oidcIssuer(opts: Pick<OidcOptions, 'port'> = {}): string {
 /** The discovery document answers with the expected issuer. */
 export async function oidcReady(issuer: string = oidcIssuer()): Promise<boolean> {
   try {
-    const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(`${issuer}/.well-known/openid-configuration`, {
+      signal: AbortSignal.timeout(2_000),
+    });
     if (!res.ok) return false;
     const body = (await res.json()) as { issuer?: unknown };
     return body.issuer === issuer;
@@ -47,11 +49,15 @@ export async function startOidc(opts: OidcOptions = {}): Promise<ComponentStart>
     if (status.running) {
       const recorded = status.record.meta?.port;
       if (typeof recorded === 'number' && recorded !== port) {
-        throw new Error(`The OIDC provider already runs on port ${recorded} (pid ${status.record.pid}); stop it first`);
+        throw new Error(
+          `The OIDC provider already runs on port ${recorded} (pid ${status.record.pid}); stop it first`,
+        );
       }
     } else {
       if (!existsSync(p.main)) {
-        throw new Error(`The dev OIDC provider is not built: ${p.main} is missing (run: npx tsc -b libs/testing)`);
+        throw new Error(
+          `The dev OIDC provider is not built: ${p.main} is missing (run: npx tsc -b libs/testing)`,
+        );
       }
       await assertPortFree(port, 'OIDC provider', 'AMTSBOTE_OIDC_PORT');
       mkdirSync(p.dir, { recursive: true });
@@ -78,10 +84,13 @@ export async function startOidc(opts: OidcOptions = {}): Promise<ComponentStart>
   });
 }
 
-export async function stopOidc(opts: { timeoutMs?: number } = {}): Promise<ComponentStop> {
+export async function stopOidc(opts: StopOptions = {}): Promise<ComponentStop> {
   return withLock('oidc', async () => {
     const t0 = performance.now();
-    const stopped = await stopProcess('oidc', { signal: 'SIGTERM', timeoutMs: opts.timeoutMs ?? 10_000 });
+    const stopped = await stopProcess('oidc', {
+      signal: opts.signal ?? 'SIGTERM',
+      timeoutMs: opts.timeoutMs ?? 10_000,
+    });
     return { component: 'oidc', stopped, ms: performance.now() - t0 };
   });
 }

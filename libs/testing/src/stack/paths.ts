@@ -19,7 +19,9 @@ export function repoRoot(): string {
   if (cachedRoot === undefined) {
     const found = findRepoRoot(__dirname);
     if (found === undefined) {
-      throw new Error(`Cannot find the Amtsbote repository root (package-lock.json + libs/) above ${__dirname}`);
+      throw new Error(
+        `Cannot find the Amtsbote repository root (package-lock.json + libs/) above ${__dirname}`,
+      );
     }
     cachedRoot = found;
   }

@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -8,7 +18,7 @@ import { repoRoot, stackPaths, type StackPaths } from './paths';
 import { assertPortFree } from './ports';
 import { lastLines, run } from './prereq';
 import { adoptProcess, processStatus, readProcInfo, startProcess, stopProcess } from './process';
-import type { ComponentStart, ComponentStop, StartOptions } from './types';
+import type { ComponentStart, ComponentStop, StartOptions, StopOptions } from './types';
 import { envPort, stderrLogger, type Logger } from './util';
 
 export const POSTGRES_HOST = '127.0.0.1';
@@ -31,7 +41,10 @@ export function postgresPort(opts: Pick<PostgresOptions, 'port'> = {}): number {
 }
 
 /** Connection URL of `db` on the local stack (honours AMTSBOTE_POSTGRES_PORT). */
-export function postgresUrl(db: string = POSTGRES_DEV_DATABASE, opts: Pick<PostgresOptions, 'port'> = {}): string {
+export function postgresUrl(
+  db: string = POSTGRES_DEV_DATABASE,
+  opts: Pick<PostgresOptions, 'port'> = {},
+): string {
   return `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${POSTGRES_HOST}:${postgresPort(opts)}/${encodeURIComponent(db)}`;
 }
 
@@ -88,7 +101,16 @@ function postgresRunAs(log: Logger): RunAs | undefined {
     log(`creating system user ${POSTGRES_SYSTEM_USER} (PostgreSQL refuses to run as root)`);
     const res = spawnSync(
       'useradd',
-      ['--system', '--no-create-home', '--user-group', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', POSTGRES_SYSTEM_USER],
+      [
+        '--system',
+        '--no-create-home',
+        '--user-group',
+        '--home-dir',
+        '/nonexistent',
+        '--shell',
+        '/usr/sbin/nologin',
+        POSTGRES_SYSTEM_USER,
+      ],
       { encoding: 'utf8' },
     );
     user = lookupUser(POSTGRES_SYSTEM_USER);
@@ -111,10 +133,14 @@ function chownRecursive(dir: string, uid: number, gid: number): void {
 
 /** As another user, can we execute the binaries and write the data dir? (A repo under /root is not traversable.) */
 function assertAccessible(runAs: RunAs, binDir: string, dataDir: string): void {
-  const res = spawnSync('/bin/sh', ['-c', 'test -x "$1" && test -w "$2"', 'sh', path.join(binDir, 'postgres'), dataDir], {
-    uid: runAs.uid,
-    gid: runAs.gid,
-  });
+  const res = spawnSync(
+    '/bin/sh',
+    ['-c', 'test -x "$1" && test -w "$2"', 'sh', path.join(binDir, 'postgres'), dataDir],
+    {
+      uid: runAs.uid,
+      gid: runAs.gid,
+    },
+  );
   if (res.status !== 0) {
     throw new Error(
       `PostgreSQL runs as ${runAs.user}, which cannot execute ${binDir}/postgres or write ${dataDir}. ` +
@@ -124,10 +150,17 @@ function assertAccessible(runAs: RunAs, binDir: string, dataDir: string): void {
 }
 
 function isInitialized(dataDir: string): boolean {
-  return existsSync(path.join(dataDir, 'PG_VERSION')) && existsSync(path.join(dataDir, 'global', 'pg_control'));
+  return (
+    existsSync(path.join(dataDir, 'PG_VERSION')) && existsSync(path.join(dataDir, 'global', 'pg_control'))
+  );
 }
 
-async function initdb(p: StackPaths['postgres'], binDir: string, runAs: RunAs | undefined, log: Logger): Promise<void> {
+async function initdb(
+  p: StackPaths['postgres'],
+  binDir: string,
+  runAs: RunAs | undefined,
+  log: Logger,
+): Promise<void> {
   log(`initializing a PostgreSQL cluster in ${p.data} …`);
   // Debris of an interrupted initdb would make it refuse the non-empty directory.
   rmSync(p.data, { recursive: true, force: true });
@@ -153,9 +186,13 @@ async function initdb(p: StackPaths['postgres'], binDir: string, runAs: RunAs | 
       ],
       { uid: runAs?.uid, gid: runAs?.gid, env: { LC_ALL: 'C', LANG: 'C' } },
     );
-    writeFileSync(p.log, `\n=== ${new Date().toISOString()} initdb (exit ${String(res.code)}) ===\n${res.output}`, {
-      flag: 'a',
-    });
+    writeFileSync(
+      p.log,
+      `\n=== ${new Date().toISOString()} initdb (exit ${String(res.code)}) ===\n${res.output}`,
+      {
+        flag: 'a',
+      },
+    );
     if (res.code !== 0) throw new Error(`initdb failed:\n${lastLines(res.output)}`);
   } finally {
     rmSync(pwFile, { force: true });
@@ -228,7 +265,10 @@ function checkDbName(name: string): void {
 }
 
 /** Creates database `name` if it does not exist (safe against concurrent creators). */
-export async function createDatabase(name: string, opts: Pick<PostgresOptions, 'port'> = {}): Promise<boolean> {
+export async function createDatabase(
+  name: string,
+  opts: Pick<PostgresOptions, 'port'> = {},
+): Promise<boolean> {
   checkDbName(name);
   return withAdminClient(postgresPort(opts), async (client) => {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -253,7 +293,10 @@ export async function dropDatabase(name: string, opts: Pick<PostgresOptions, 'po
   });
 }
 
-export async function ensureDatabases(names: readonly string[], opts: Pick<PostgresOptions, 'port'> = {}): Promise<void> {
+export async function ensureDatabases(
+  names: readonly string[],
+  opts: Pick<PostgresOptions, 'port'> = {},
+): Promise<void> {
   for (const name of names) await createDatabase(name, opts);
 }
 
@@ -271,7 +314,9 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Compone
     if (status.running) {
       const recorded = status.record.meta?.port;
       if (typeof recorded === 'number' && recorded !== port) {
-        throw new Error(`PostgreSQL already runs on port ${recorded} (pid ${status.record.pid}); stop it first to use ${port}`);
+        throw new Error(
+          `PostgreSQL already runs on port ${recorded} (pid ${status.record.pid}); stop it first to use ${port}`,
+        );
       }
     } else {
       await assertPortFree(port, 'PostgreSQL', 'AMTSBOTE_POSTGRES_PORT');
@@ -308,13 +353,19 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Compone
   });
 }
 
-/** Fast shutdown (like `pg_ctl stop -m fast`), up to 30 s, then SIGKILL. Fine when not running. */
-export async function stopPostgres(opts: { timeoutMs?: number } = {}): Promise<ComponentStop> {
+/**
+ * Fast shutdown (SIGINT, like `pg_ctl stop -m fast`), up to 30 s, then SIGKILL. Fine when not running.
+ * Fault tests can simulate a crash with `{ signal: 'SIGQUIT' }` (immediate shutdown: recovery on next start).
+ */
+export async function stopPostgres(opts: StopOptions = {}): Promise<ComponentStop> {
   const p = stackPaths().postgres;
   return withLock('postgres', async () => {
     const t0 = performance.now();
     postgresStatus(p);
-    const stopped = await stopProcess('postgres', { signal: 'SIGINT', timeoutMs: opts.timeoutMs ?? 30_000 });
+    const stopped = await stopProcess('postgres', {
+      signal: opts.signal ?? 'SIGINT',
+      timeoutMs: opts.timeoutMs ?? 30_000,
+    });
     return { component: 'postgres', stopped, ms: performance.now() - t0 };
   });
 }

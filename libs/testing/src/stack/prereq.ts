@@ -46,7 +46,9 @@ export function parseJavaMajor(versionOutput: string): number | undefined {
 }
 
 function canAptInstall(): boolean {
-  return process.getuid?.() === 0 && existsSync('/etc/debian_version') && commandWorks('apt-get', ['--version']);
+  return (
+    process.getuid?.() === 0 && existsSync('/etc/debian_version') && commandWorks('apt-get', ['--version'])
+  );
 }
 
 function commandWorks(command: string, args: string[]): boolean {

@@ -44,8 +44,7 @@ export interface ProcInfo {
 export type PidValidation = { ok: true } | { ok: false; reason: string };
 
 export type ProcessStatus =
-  | { running: true; record: PidRecord }
-  | { running: false; reason: string; record?: PidRecord };
+  { running: true; record: PidRecord } | { running: false; reason: string; record?: PidRecord };
 
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
 const hasProcFs = existsSync('/proc/self/stat');
@@ -55,7 +54,10 @@ export function parseProcStat(stat: string): { state: string; startTime: string 
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
   // After "pid (comm) " come fields 3.. — state is field 3, starttime field 22.
-  const fields = stat.slice(close + 2).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   const state = fields[0];
   const startTime = fields[19];
   if (state === undefined || startTime === undefined) return undefined;
@@ -132,7 +134,8 @@ export function validatePidRecord(
 export function parsePidRecord(text: string): PidRecord | undefined {
   try {
     const value = JSON.parse(text) as Partial<PidRecord>;
-    if (typeof value.name !== 'string' || !Number.isInteger(value.pid) || (value.pid ?? 0) <= 0) return undefined;
+    if (typeof value.name !== 'string' || !Number.isInteger(value.pid) || (value.pid ?? 0) <= 0)
+      return undefined;
     return { ...value, cmdline: Array.isArray(value.cmdline) ? value.cmdline : [] } as PidRecord;
   } catch {
     return undefined;
@@ -395,7 +398,8 @@ async function waitGone(record: PidRecord, timeoutMs: number): Promise<boolean> 
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const info = readProcInfo(record.pid);
-    if (isGone(info) || (record.startTime && info?.startTime && info.startTime !== record.startTime)) return true;
+    if (isGone(info) || (record.startTime && info?.startTime && info.startTime !== record.startTime))
+      return true;
     if (performance.now() >= deadline) return false;
     await sleep(100);
   }

@@ -3,7 +3,7 @@ import { oidcIssuer, oidcReady, startOidc, stopOidc } from './oidc';
 import { stackPaths } from './paths';
 import { postgresReady, postgresRunning, postgresUrl, startPostgres, stopPostgres } from './postgres';
 import { processStatus } from './process';
-import type { ComponentStart, ComponentStop, StackComponent, StartOptions } from './types';
+import type { ComponentStart, ComponentStop, StackComponent, StartOptions, StopOptions } from './types';
 import { errorMessage } from './util';
 
 export const STACK_COMPONENTS: readonly StackComponent[] = Object.freeze(['kafka', 'postgres', 'oidc']);
@@ -23,14 +23,14 @@ export function startComponent(component: StackComponent, opts: StartOptions = {
   }
 }
 
-export function stopComponent(component: StackComponent): Promise<ComponentStop> {
+export function stopComponent(component: StackComponent, opts: StopOptions = {}): Promise<ComponentStop> {
   switch (component) {
     case 'kafka':
-      return stopKafka();
+      return stopKafka(opts);
     case 'postgres':
-      return stopPostgres();
+      return stopPostgres(opts);
     case 'oidc':
-      return stopOidc();
+      return stopOidc(opts);
   }
 }
 
@@ -61,7 +61,10 @@ async function forEachComponent<T>(
   );
   if (failures.length > 0) {
     const details = failures.map((f) => `${f.component}: ${errorMessage(f.error)}`).join('\n');
-    throw new StackError(`Could not ${verb} ${failures.map((f) => f.component).join(', ')}:\n${details}`, failures);
+    throw new StackError(
+      `Could not ${verb} ${failures.map((f) => f.component).join(', ')}:\n${details}`,
+      failures,
+    );
   }
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
@@ -73,7 +76,7 @@ export function startStack(opts: StackOptions = {}): Promise<ComponentStart[]> {
 
 /** Stops the components (default all). Stopping what is not running is fine. */
 export function stopStack(opts: Pick<StackOptions, 'only'> = {}): Promise<ComponentStop[]> {
-  return forEachComponent(opts.only ?? STACK_COMPONENTS, 'stop', stopComponent);
+  return forEachComponent(opts.only ?? STACK_COMPONENTS, 'stop', (c) => stopComponent(c));
 }
 
 export interface ComponentStatus {

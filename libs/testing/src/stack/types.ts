@@ -9,6 +9,13 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
+export interface StopOptions {
+  /** First signal (default: the component's clean shutdown signal); e.g. SIGKILL to simulate a crash. */
+  signal?: NodeJS.Signals;
+  /** Wait this long for the exit before SIGKILL. */
+  timeoutMs?: number;
+}
+
 export interface ComponentStart {
   component: StackComponent;
   pid: number;

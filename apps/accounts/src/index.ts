@@ -1,0 +1,16 @@
+// The service as a value, for the migration runner, tests and the demo (importing it does not start it).
+import { AppModule } from './app.module';
+import { accountsConfigSchema } from './config';
+import { DATABASE_SCHEMA, MIGRATIONS, SERVICE } from './service';
+
+export { AppModule } from './app.module';
+export { accountsConfigSchema, type AccountsConfig } from './config';
+export { DATABASE_SCHEMA, MIGRATIONS, SERVICE } from './service';
+
+export const accountsService = {
+  service: SERVICE,
+  configSchema: accountsConfigSchema,
+  schema: DATABASE_SCHEMA,
+  migrations: MIGRATIONS,
+  module: AppModule.forRoot.bind(AppModule),
+};
