@@ -83,10 +83,12 @@ function runTests(name, files, concurrency) {
 }
 
 function stack(...cmd) {
-  return spawnSync(process.execPath, [join(root, 'libs/testing/dist/src/stack/cli.js'), ...cmd], {
-    cwd: root,
-    stdio: 'inherit',
-  }).status === 0;
+  return (
+    spawnSync(process.execPath, [join(root, 'libs/testing/dist/src/stack/cli.js'), ...cmd], {
+      cwd: root,
+      stdio: 'inherit',
+    }).status === 0
+  );
 }
 
 function stackWasRunning() {
@@ -99,15 +101,34 @@ function stackWasRunning() {
 
 let ok = true;
 ensureDependencies();
-ok = step('build and typecheck (tsc -b)', process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b']) && ok;
+ok =
+  step('build and typecheck (tsc -b)', process.execPath, [
+    join(root, 'node_modules/typescript/bin/tsc'),
+    '-b',
+  ]) && ok;
 if (!ok) process.exit(1);
 if (!only || only === 'lint') {
-  ok = step('lint (eslint)', process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--max-warnings', '0', '.']) && ok;
-  ok = step('format (prettier --check)', process.execPath, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.']) && ok;
+  ok =
+    step('lint (eslint)', process.execPath, [
+      join(root, 'node_modules/eslint/bin/eslint.js'),
+      '--max-warnings',
+      '0',
+      '.',
+    ]) && ok;
+  ok =
+    step('format (prettier --check)', process.execPath, [
+      join(root, 'node_modules/prettier/bin/prettier.cjs'),
+      '--check',
+      '--log-level',
+      'warn',
+      '.',
+    ]) && ok;
 }
 const dists = distDirs();
 if (!only || only === 'unit') {
-  const unit = dists.flatMap((d) => find(d, '.spec.js')).filter((f) => !f.endsWith('.int-spec.js') && !f.endsWith('.e2e-spec.js'));
+  const unit = dists
+    .flatMap((d) => find(d, '.spec.js'))
+    .filter((f) => !f.endsWith('.int-spec.js') && !f.endsWith('.e2e-spec.js'));
   ok = runTests('unit tests', unit, 2) && ok;
 }
 if (!only || only === 'int' || only === 'e2e') {
@@ -131,5 +152,7 @@ if (!only || only === 'int' || only === 'e2e') {
 }
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
 console.log(`\nnpm test finished in ${minutes} min`);
-console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+console.log(
+  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);
 process.exit(ok && totals.failed === 0 ? 0 : 1);

@@ -49,11 +49,15 @@ export class BackboneFixture {
     await qr.query(`CREATE TABLE ${SCHEMA}.effects (event_id text NOT NULL, n int NOT NULL)`);
     await qr.release();
     this.kafka = createKafka({ brokers: [...KAFKA_BROKERS], clientId: `test-${this.prefix}` });
-    await ensureTopics(this.kafka, ALL_TOPICS.map((t) => this.prefix + t), {
-      partitions: 2,
-      replicationFactor: 1,
-      retryLevels: 2,
-    });
+    await ensureTopics(
+      this.kafka,
+      ALL_TOPICS.map((t) => this.prefix + t),
+      {
+        partitions: 2,
+        replicationFactor: 1,
+        retryLevels: 2,
+      },
+    );
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -93,10 +97,12 @@ export class BackboneFixture {
 
   /** Effect rows written by handlers, by event id. */
   async effects(): Promise<Array<{ event_id: string; n: number }>> {
-    return (await this.dataSource.query(`SELECT event_id, n FROM ${SCHEMA}.effects ORDER BY n`)) as Array<{
-      event_id: string;
-      n: number;
-    }>;
+    return await this.dataSource.query<
+      Array<{
+        event_id: string;
+        n: number;
+      }>
+    >(`SELECT event_id, n FROM ${SCHEMA}.effects ORDER BY n`);
   }
 
   async emit(n: number, note = 'ok', key = 'k1'): Promise<string> {

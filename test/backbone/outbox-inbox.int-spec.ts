@@ -8,7 +8,10 @@ import { BackboneFixture, SCHEMA, testEvent } from './backbone-fixture';
 
 type Payload = { n: number; note: string };
 
-async function recordEffect(event: CloudEvent, ctx: { manager: { query(q: string, p: unknown[]): Promise<unknown> } }) {
+async function recordEffect(
+  event: CloudEvent,
+  ctx: { manager: { query(q: string, p: unknown[]): Promise<unknown> } },
+) {
   const data = event.data as Payload;
   if (data.note === 'poison') throw new Error('cannot handle poison');
   await ctx.manager.query(`INSERT INTO ${SCHEMA}.effects (event_id, n) VALUES ($1, $2)`, [event.id, data.n]);
@@ -38,24 +41,36 @@ describe('outbox → Kafka → inbox (real broker, real PostgreSQL)', () => {
       /business rule failed/,
     );
     const after1 = await f.emit(3);
-    const effects = await eventually(async () => {
-      const e = await f.effects();
-      return e.length >= 2 ? e : undefined;
-    }, { what: 'both committed events handled' });
+    const effects = await eventually(
+      async () => {
+        const e = await f.effects();
+        return e.length >= 2 ? e : undefined;
+      },
+      { what: 'both committed events handled' },
+    );
     assert.deepEqual(
       effects.map((e) => e.n),
       [1, 3],
     );
     assert.deepEqual(new Set(effects.map((e) => e.event_id)), new Set([committed, after1]));
-    const outbox = (await f.dataSource.query(`SELECT data->>'n' AS n FROM ${SCHEMA}.outbox ORDER BY seq`)) as Array<{ n: string }>;
-    assert.deepEqual(outbox.map((r) => r.n), ['1', '3']);
+    const outbox = await f.dataSource.query<Array<{ n: string }>>(
+      `SELECT data->>'n' AS n FROM ${SCHEMA}.outbox ORDER BY seq`,
+    );
+    assert.deepEqual(
+      outbox.map((r) => r.n),
+      ['1', '3'],
+    );
     await relay.stop();
   });
 
   it('rejects an event that does not match its contract before it reaches the outbox', async () => {
     await assert.rejects(
       f.dataSource.transaction((m) =>
-        f.writer.add(m, { contract: testEvent, subject: 'k1', data: { n: 'x', note: 'ok' } as unknown as Payload }),
+        f.writer.add(m, {
+          contract: testEvent,
+          subject: 'k1',
+          data: { n: 'x', note: 'ok' } as unknown as Payload,
+        }),
       ),
       /does not match its contract/,
     );
@@ -77,13 +92,17 @@ describe('crashes between publish and mark, and between effect and offset commit
       },
     });
     await assert.rejects(crashing.runOnce(), /simulated crash/);
-    const pending = (await f.dataSource.query(`SELECT count(*)::int AS c FROM ${SCHEMA}.outbox WHERE published_at IS NULL`)) as Array<{ c: number }>;
-    assert.equal(pending[0]!.c, 1, 'the row stays unpublished after the crash');
+    const pending = await f.dataSource.query<Array<{ c: number }>>(
+      `SELECT count(*)::int AS c FROM ${SCHEMA}.outbox WHERE published_at IS NULL`,
+    );
+    assert.equal(pending[0].c, 1, 'the row stays unpublished after the crash');
     const restarted = f.relay();
     assert.equal(await restarted.runOnce(), 1);
     const onWire = await f.readTopic(f.prefix + 'amtsbote.diagnostics.v1', 2);
     assert.equal(onWire.filter((m) => readHeader(m.headers, 'ce_id') === id).length, 2, 'published twice');
-    await eventually(async () => ((await duplicatesSeen(group)) >= 1 ? true : undefined), { what: 'inbox drop of the copy' });
+    await eventually(async () => ((await duplicatesSeen(group)) >= 1 ? true : undefined), {
+      what: 'inbox drop of the copy',
+    });
     const effects = (await f.effects()).filter((e) => e.event_id === id);
     assert.equal(effects.length, 1, 'effect exactly once');
     await consumer.stop();
@@ -128,11 +147,17 @@ describe('poison messages', () => {
     const relay = f.relay();
     await relay.runOnce();
     // The five good events behind the poison one (same key, so same partition) are handled.
-    const good = await eventually(async () => {
-      const e = await f.effects();
-      return e.length === 5 ? e : undefined;
-    }, { what: 'the events behind the poison message', timeoutMs: 15000 });
-    assert.deepEqual(good.map((e) => e.n), [101, 102, 103, 104, 105]);
+    const good = await eventually(
+      async () => {
+        const e = await f.effects();
+        return e.length === 5 ? e : undefined;
+      },
+      { what: 'the events behind the poison message', timeoutMs: 15000 },
+    );
+    assert.deepEqual(
+      good.map((e) => e.n),
+      [101, 102, 103, 104, 105],
+    );
     const [dead] = await f.readTopic(f.dlt(), 1, 20000);
     assert.ok(dead, 'poison message reached the DLT');
     assert.equal(readHeader(dead.headers, 'ce_id'), poisonId);
@@ -142,7 +167,10 @@ describe('poison messages', () => {
     assert.equal(readHeader(dead.headers, 'x-dlt-attempts'), '2');
     assert.equal(readHeader(dead.headers, 'x-dlt-group'), group);
     assert.match(readHeader(dead.headers, 'x-dlt-reason') ?? '', /cannot handle poison/);
-    assert.equal((await f.effects()).some((e) => e.event_id === poisonId), false);
+    assert.equal(
+      (await f.effects()).some((e) => e.event_id === poisonId),
+      false,
+    );
   });
 
   it('a message that is not a CloudEvent goes straight to the dead-letter topic', async () => {

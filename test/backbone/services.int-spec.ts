@@ -26,9 +26,17 @@ describe('the four services on the real backbone', () => {
 
   before(async () => {
     db = await freshDatabase('services');
-    const env = serviceTestEnv({ databaseUrl: db.url, topicPrefix: `${uniqueName('svc').replace(/_/g, '-')}.` });
-    for (const [name, def] of Object.entries({ intakeService, accountsService, paymentService, routingService })) {
-      services[name.replace('Service', '')] = (await startService(def as never, env)) as ServiceUnderTest<unknown>;
+    const env = serviceTestEnv({
+      databaseUrl: db.url,
+      topicPrefix: `${uniqueName('svc').replace(/_/g, '-')}.`,
+    });
+    for (const [name, def] of Object.entries({
+      intakeService,
+      accountsService,
+      paymentService,
+      routingService,
+    })) {
+      services[name.replace('Service', '')] = await startService(def as never, env);
     }
     operator = await mintToken(OIDC_ISSUER, 'operator');
     citizen = await mintToken(OIDC_ISSUER, 'anna');
@@ -41,7 +49,7 @@ describe('the four services on the real backbone', () => {
   });
 
   it('an event written through the outbox by one service is consumed by the others', async () => {
-    const res = await fetch(`${services.intake!.url}/diagnostics/echo`, {
+    const res = await fetch(`${services.intake.url}/diagnostics/echo`, {
       method: 'POST',
       headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
       body: JSON.stringify({ message: 'hello backbone' }),
@@ -51,10 +59,12 @@ describe('the four services on the real backbone', () => {
     for (const name of ['accounts', 'payment', 'routing']) {
       const records = await eventually(
         async () => {
-          const r = await fetch(`${services[name]!.url}/diagnostics/echo/${echoId}`, {
+          const r = await fetch(`${services[name].url}/diagnostics/echo/${echoId}`, {
             headers: { authorization: `Bearer ${operator}` },
           });
-          return r.status === 200 ? ((await r.json()) as Array<{ service: string; direction: string }>) : undefined;
+          return r.status === 200
+            ? ((await r.json()) as Array<{ service: string; direction: string }>)
+            : undefined;
         },
         { what: `${name} to receive the echo` },
       );
@@ -66,7 +76,7 @@ describe('the four services on the real backbone', () => {
   });
 
   it('answers errors as RFC 9457 problem+json in German and English, with field paths', async () => {
-    const intake = services.intake!.url;
+    const intake = services.intake.url;
     const unauth = await fetch(`${intake}/diagnostics/echo`, { method: 'POST' });
     assert.equal(unauth.status, 401);
     assert.match(unauth.headers.get('content-type') ?? '', /^application\/problem\+json/);
@@ -80,7 +90,11 @@ describe('the four services on the real backbone', () => {
 
     const invalid = await fetch(`${intake}/diagnostics/echo`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json', 'accept-language': 'en' },
+      headers: {
+        authorization: `Bearer ${operator}`,
+        'content-type': 'application/json',
+        'accept-language': 'en',
+      },
       body: JSON.stringify({ message: 42, extra: true }),
     });
     assert.equal(invalid.status, 400);
@@ -106,18 +120,25 @@ describe('the four services on the real backbone', () => {
     assert.equal(broken.status, 400);
     assert.match(broken.headers.get('content-type') ?? '', /^application\/problem\+json/);
 
-    const missing = await fetch(`${intake}/no/such/route`, { headers: { authorization: `Bearer ${operator}` } });
+    const missing = await fetch(`${intake}/no/such/route`, {
+      headers: { authorization: `Bearer ${operator}` },
+    });
     assert.equal(missing.status, 404);
     const notFound = (await missing.json()) as { titles: { de: string } };
     assert.equal(notFound.titles.de, 'Nicht gefunden');
 
-    const badId = await fetch(`${intake}/diagnostics/echo/not-a-uuid`, { headers: { authorization: `Bearer ${operator}` } });
+    const badId = await fetch(`${intake}/diagnostics/echo/not-a-uuid`, {
+      headers: { authorization: `Bearer ${operator}` },
+    });
     assert.equal(badId.status, 400);
   });
 
   it('serves OpenAPI at /docs and Prometheus metrics at /metrics', async () => {
     for (const [name, s] of Object.entries(services)) {
-      const doc = (await (await fetch(`${s.url}/docs/openapi.json`)).json()) as { info: { title: string }; paths: object };
+      const doc = (await (await fetch(`${s.url}/docs/openapi.json`)).json()) as {
+        info: { title: string };
+        paths: object;
+      };
       assert.equal(doc.info.title, `Amtsbote ${name}`);
       assert.ok('/diagnostics/echo' in doc.paths);
       const ui = await fetch(`${s.url}/docs`);
@@ -125,18 +146,21 @@ describe('the four services on the real backbone', () => {
       const metrics = await (await fetch(`${s.url}/metrics`)).text();
       assert.match(metrics, /amtsbote_process_cpu_seconds_total/);
     }
-    const metrics = await (await fetch(`${services.intake!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${services.intake.url}/metrics`)).text();
     assert.match(metrics, /amtsbote_http_request_duration_seconds_bucket\{[^}]*route="\/diagnostics\/echo"/);
     assert.match(metrics, /amtsbote_outbox_published_total/);
   });
 
   it('readiness turns false while the broker is down and true again after it returns, liveness stays true', async () => {
-    const payment = services.payment!.url;
+    const payment = services.payment.url;
     const ready = async () => (await fetch(`${payment}/health/ready`)).status;
     assert.equal(await ready(), 200);
     await stopKafka();
     try {
-      await eventually(async () => ((await ready()) === 503 ? true : undefined), { what: 'readiness 503', timeoutMs: 30000 });
+      await eventually(async () => ((await ready()) === 503 ? true : undefined), {
+        what: 'readiness 503',
+        timeoutMs: 30000,
+      });
       assert.equal((await fetch(`${payment}/health/live`)).status, 200);
     } finally {
       await startKafka();

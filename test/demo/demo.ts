@@ -41,7 +41,8 @@ async function ready(service: ServiceName): Promise<boolean> {
 async function main(): Promise<void> {
   say('Amtsbote demo: the event backbone across four services');
   const stack = await startStack();
-  for (const c of stack) say(`stack: ${c.component} ${c.alreadyRunning ? 'already running' : 'started'} — ${c.url ?? ''}`);
+  for (const c of stack)
+    say(`stack: ${c.component} ${c.alreadyRunning ? 'already running' : 'started'} — ${c.url ?? ''}`);
 
   for (const service of SERVICES) {
     const r = spawnSync(process.execPath, [join(repoRoot(), 'apps', service, 'dist/src/migrate.js')], {
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
 
   if (keep) {
     say('everything keeps running (--keep):');
-    for (const s of SERVICES) say(`  ${s.padEnd(8)} ${url(s)}/docs (OpenAPI), ${url(s)}/health/ready, ${url(s)}/metrics`);
+    for (const s of SERVICES)
+      say(`  ${s.padEnd(8)} ${url(s)}/docs (OpenAPI), ${url(s)}/health/ready, ${url(s)}/metrics`);
     say(`  oidc     ${OIDC_ISSUER}/.well-known/openid-configuration`);
     say('  stop it all with: npm run stack -- stop  (services: kill the pids in .stack/pids)');
     return;

@@ -22,7 +22,8 @@ describe('intake config', () => {
 
   it('names every missing or malformed setting', () => {
     assert.throws(
-      () => loadConfig(intakeConfigSchema, { ...valid, DATABASE_URL: '', KAFKA_BROKERS: 'nohost', PORT: 'x' }),
+      () =>
+        loadConfig(intakeConfigSchema, { ...valid, DATABASE_URL: '', KAFKA_BROKERS: 'nohost', PORT: 'x' }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         const settings = err.issues.map((i) => i.setting).sort();
@@ -36,7 +37,11 @@ describe('intake config', () => {
   it('the service refuses to start without a required setting and says which', () => {
     const main = join(__dirname, 'main.js');
     const { DATABASE_URL: _omitted, ...rest } = valid;
-    const r = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, ...rest }, encoding: 'utf8', timeout: 30000 });
+    const r = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH, ...rest },
+      encoding: 'utf8',
+      timeout: 30000,
+    });
     assert.equal(r.status, 78);
     assert.match(r.stderr, /intake: refusing to start/);
     assert.match(r.stderr, /DATABASE_URL: is required but not set/);

@@ -8,5 +8,6 @@ export const MIGRATIONS = [Init1732200000000];
 export const SERVICE: ServiceDescription = {
   name: SERVICE_NAME,
   title: 'Amtsbote intake',
-  description: 'Form submissions from citizen portals: catalog, form definitions, drafts, attachments, FIM-validated submissions.',
+  description:
+    'Form submissions from citizen portals: catalog, form definitions, drafts, attachments, FIM-validated submissions.',
 };

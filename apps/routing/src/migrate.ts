@@ -4,6 +4,12 @@ import { DATABASE_SCHEMA, MIGRATIONS, SERVICE_NAME } from './service';
 
 const config = loadConfigOrExit(SERVICE_NAME, migrationConfigSchema);
 void runMigrationsMain(
-  { service: SERVICE_NAME, schema: DATABASE_SCHEMA, entities: [], migrations: MIGRATIONS, ssl: config.DATABASE_SSL },
+  {
+    service: SERVICE_NAME,
+    schema: DATABASE_SCHEMA,
+    entities: [],
+    migrations: MIGRATIONS,
+    ssl: config.DATABASE_SSL,
+  },
   databaseUrl(config),
 );

@@ -8,5 +8,6 @@ export const MIGRATIONS = [Init1732200000000];
 export const SERVICE: ServiceDescription = {
   name: SERVICE_NAME,
   title: 'Amtsbote routing',
-  description: 'Zuständigkeit, XÖV messages and delivery to Fachverfahren (push and pull), receipts and replies.',
+  description:
+    'Zuständigkeit, XÖV messages and delivery to Fachverfahren (push and pull), receipts and replies.',
 };

@@ -21,6 +21,7 @@ export function defineEvent<S extends z.ZodType>(
   schema: S,
   description: string,
 ): EventContract<S> {
-  if (!TYPE_PATTERN.test(type)) throw new Error(`Event type ${type} does not follow de.amtsbote.<domain>.<event>.v<n>`);
+  if (!TYPE_PATTERN.test(type))
+    throw new Error(`Event type ${type} does not follow de.amtsbote.<domain>.<event>.v<n>`);
   return Object.freeze({ type, topic, schema, description });
 }

@@ -1,3 +1,10 @@
 export * from './errors';
 export * from './model';
 export { parseSchema, tryParseSchema, type ParseOptions, type ParseResult } from './parser/parse-schema';
+export * from './codelists/genericode';
+export * from './codelists/registry';
+export * from './validator/compile';
+export * from './validator/messages';
+export * from './validator/plan';
+export * from './export/json-schema';
+export * from './export/sample';

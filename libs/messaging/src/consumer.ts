@@ -52,7 +52,14 @@ const H = {
 
 type Prepared =
   | { kind: 'skip'; offset: string }
-  | { kind: 'dead'; offset: string; message: KafkaMessage; reason: string; originalTopic: string; attempt: number }
+  | {
+      kind: 'dead';
+      offset: string;
+      message: KafkaMessage;
+      reason: string;
+      originalTopic: string;
+      attempt: number;
+    }
   | { kind: 'wait'; offset: string; dueAt: number }
   | {
       kind: 'handle';
@@ -172,7 +179,8 @@ export class EventConsumer {
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Partitions are independent; two at a time fit the database pool and a small machine.
+      partitionsConsumedConcurrently: 2,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
@@ -190,7 +198,9 @@ export class EventConsumer {
   private prepare(topic: string, message: KafkaMessage): Prepared {
     const offset = message.offset;
     const isRetry = /\.retry\.\d+$/.test(topic);
-    const originalTopic = isRetry ? (readHeader(message.headers, H.originalTopic) ?? topic.replace(/\.retry\.\d+$/, '')) : topic;
+    const originalTopic = isRetry
+      ? (readHeader(message.headers, H.originalTopic) ?? topic.replace(/\.retry\.\d+$/, ''))
+      : topic;
     const attempt = isRetry ? Number(readHeader(message.headers, H.attempt) ?? '1') : 0;
     if (isRetry) {
       // Retry topics are shared by every group consuming the original topic.
@@ -218,7 +228,15 @@ export class EventConsumer {
         attempt,
       };
     }
-    return { kind: 'handle', offset, message, event: { ...event, data: parsed.data }, handler, attempt, originalTopic };
+    return {
+      kind: 'handle',
+      offset,
+      message,
+      event: { ...event, data: parsed.data },
+      handler,
+      attempt,
+      originalTopic,
+    };
   }
 
   private async eachBatch(p: EachBatchPayload): Promise<void> {
@@ -233,7 +251,7 @@ export class EventConsumer {
         return;
       }
       chunk.push(prepared);
-      if (chunk.length >= 200) {
+      if (chunk.length >= 1000) {
         await this.flush(chunk.splice(0), batch.topic, batch.partition, p);
       }
     }
@@ -245,14 +263,22 @@ export class EventConsumer {
     if (!consumer) return;
     consumer.pause([{ topic, partitions: [partition] }]);
     consumer.seek({ topic, partition, offset });
-    const timer = setTimeout(() => {
-      this.resumeTimers.delete(timer);
-      this.consumer?.resume([{ topic, partitions: [partition] }]);
-    }, Math.max(0, dueAt - Date.now()) + 5);
+    const timer = setTimeout(
+      () => {
+        this.resumeTimers.delete(timer);
+        this.consumer?.resume([{ topic, partitions: [partition] }]);
+      },
+      Math.max(0, dueAt - Date.now()) + 5,
+    );
     this.resumeTimers.add(timer);
   }
 
-  private async flush(items: Prepared[], topic: string, partition: number, p: EachBatchPayload): Promise<void> {
+  private async flush(
+    items: Prepared[],
+    topic: string,
+    partition: number,
+    p: EachBatchPayload,
+  ): Promise<void> {
     if (items.length === 0) return;
     const handleable = items.filter((i): i is Handleable => i.kind === 'handle');
     let handledIds: string[] = [];
@@ -261,7 +287,7 @@ export class EventConsumer {
         handledIds = await this.inTransaction((qr) => this.handleAll(qr, handleable));
       } catch (err) {
         if (isTransientInfrastructureError(err)) {
-          await this.backOffForInfrastructure(topic, partition, handleable[0]!.offset, err);
+          this.backOffForInfrastructure(topic, partition, handleable[0].offset, err);
           return;
         }
         // One of them failed: handle each on its own so only the failing one is retried.
@@ -271,7 +297,7 @@ export class EventConsumer {
             handledIds.push(...(await this.inTransaction((qr) => this.handleAll(qr, [item]))));
           } catch (itemErr) {
             if (isTransientInfrastructureError(itemErr)) {
-              await this.backOffForInfrastructure(topic, partition, item.offset, itemErr);
+              this.backOffForInfrastructure(topic, partition, item.offset, itemErr);
               return;
             }
             await this.retryOrDeadLetter(item, itemErr, topic, partition);
@@ -286,7 +312,7 @@ export class EventConsumer {
       }
     }
     await this.options.afterCommit?.(handledIds);
-    p.resolveOffset(items[items.length - 1]!.offset);
+    p.resolveOffset(items[items.length - 1].offset);
     await p.commitOffsetsIfNecessary();
     await p.heartbeat();
   }
@@ -321,20 +347,32 @@ export class EventConsumer {
     const done: string[] = [];
     for (const item of items) {
       if (!fresh.delete(item.event.id)) continue;
-      await item.handler.handle(item.event, { manager: qr.manager, attempt: item.attempt, topic: item.originalTopic });
+      await item.handler.handle(item.event, {
+        manager: qr.manager,
+        attempt: item.attempt,
+        topic: item.originalTopic,
+      });
       this.c.handled.inc({ group: this.options.groupId, type: item.event.type });
       done.push(item.event.id);
     }
     return done;
   }
 
-  private async backOffForInfrastructure(topic: string, partition: number, offset: string, err: unknown) {
+  private backOffForInfrastructure(topic: string, partition: number, offset: string, err: unknown): void {
     const ms = this.options.infrastructureBackoffMs ?? 2000;
-    this.logger.warn({ err: errorText(err) }, `database unavailable, pausing ${topic}[${partition}] for ${ms} ms`);
+    this.logger.warn(
+      { err: errorText(err) },
+      `database unavailable, pausing ${topic}[${partition}] for ${ms} ms`,
+    );
     this.pauseUntil(topic, partition, offset, Date.now() + ms);
   }
 
-  private async retryOrDeadLetter(item: Handleable, err: unknown, topic: string, partition: number): Promise<void> {
+  private async retryOrDeadLetter(
+    item: Handleable,
+    err: unknown,
+    topic: string,
+    partition: number,
+  ): Promise<void> {
     const next = item.attempt + 1;
     const delays = this.options.retryDelaysMs;
     if (next > delays.length) {
@@ -348,7 +386,7 @@ export class EventConsumer {
       );
       return;
     }
-    const delay = delays[next - 1]!;
+    const delay = delays[next - 1];
     // Jitter spreads retries of many failures so they do not all return at once.
     const due = Date.now() + Math.round(delay * (0.9 + Math.random() * 0.2));
     this.logger.warn(
@@ -373,7 +411,12 @@ export class EventConsumer {
   }
 
   /** Where the event first failed: kept from the main topic through every retry level. */
-  private provenance(message: KafkaMessage, originalTopic: string, topic: string, partition: number): IHeaders {
+  private provenance(
+    message: KafkaMessage,
+    originalTopic: string,
+    topic: string,
+    partition: number,
+  ): IHeaders {
     if (topic !== originalTopic) return {};
     return { [H.originalPartition]: String(partition), [H.originalOffset]: message.offset };
   }
@@ -402,6 +445,10 @@ export class EventConsumer {
       acks: -1,
       messages: [{ key: message.key, value: message.value, headers }],
     });
-    this.c.dead.inc({ group: this.options.groupId, topic: originalTopic, reason: reason.split(':')[0] ?? 'unknown' });
+    this.c.dead.inc({
+      group: this.options.groupId,
+      topic: originalTopic,
+      reason: reason.split(':')[0] ?? 'unknown',
+    });
   }
 }

@@ -7,4 +7,5 @@ export const EVENT_HANDLER_METADATA = 'amtsbote:event-handler';
  * Marks a method of a consumer class as the handler of one event contract. The method receives
  * `(event: CloudEvent<Payload>, ctx: HandlerContext)` and must do its effect through `ctx.manager`.
  */
-export const EventHandler = (contract: EventContract): MethodDecorator => SetMetadata(EVENT_HANDLER_METADATA, contract);
+export const EventHandler = (contract: EventContract): MethodDecorator =>
+  SetMetadata(EVENT_HANDLER_METADATA, contract);

@@ -8,7 +8,7 @@ export class OutboxRecord {
   id!: string;
 
   /** Publication order; one relay publishes in this order so a key's events keep their order. */
-  @Column({ type: 'bigint', generated: 'increment', unique: true })
+  @Column({ type: 'bigint', generated: 'increment' })
   seq!: string;
 
   @Column('text')

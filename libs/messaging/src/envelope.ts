@@ -30,17 +30,19 @@ export function readHeader(headers: IHeaders | undefined, name: string): string 
   return header(headers, name);
 }
 
-export function newEvent<T>(init: Omit<CloudEvent<T>, 'id' | 'specversion' | 'time' | 'datacontenttype'> & {
-  id?: string;
-  time?: string;
-}): CloudEvent<T> {
+export function newEvent<T>(
+  init: Omit<CloudEvent<T>, 'id' | 'specversion' | 'time' | 'datacontenttype'> & {
+    id?: string;
+    time?: string;
+  },
+): CloudEvent<T> {
   return {
     specversion: '1.0',
     datacontenttype: 'application/json',
     id: init.id ?? randomUUID(),
     time: init.time ?? new Date().toISOString(),
     ...init,
-  } as CloudEvent<T>;
+  };
 }
 
 /** Binary mode: attributes in `ce_*` headers, data as the JSON body; key = subject (the submission id). */
@@ -65,8 +67,10 @@ export function fromKafkaMessage(message: Pick<KafkaMessage, 'headers' | 'value'
   const type = header(h, 'ce_type');
   const source = header(h, 'ce_source');
   const specversion = header(h, 'ce_specversion');
-  if (!id || !type || !source) throw new EnvelopeError('missing CloudEvents headers (ce_id, ce_type, ce_source)');
-  if (specversion !== '1.0') throw new EnvelopeError(`unsupported CloudEvents specversion ${String(specversion)}`);
+  if (!id || !type || !source)
+    throw new EnvelopeError('missing CloudEvents headers (ce_id, ce_type, ce_source)');
+  if (specversion !== '1.0')
+    throw new EnvelopeError(`unsupported CloudEvents specversion ${String(specversion)}`);
   let data: unknown;
   try {
     data = message.value ? JSON.parse(message.value.toString('utf8')) : null;

@@ -44,7 +44,9 @@ export const KAFKA = Symbol('KAFKA');
 
 /** Owns the producer, the relay and the consumer of one service, and their lifecycles. */
 @Injectable()
-export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, ReadinessIndicator {
+export class MessagingRuntime
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, ReadinessIndicator
+{
   readonly name = 'kafka';
   private readonly logger = new Logger('Messaging');
   private producer?: Producer;
@@ -87,7 +89,9 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       try {
         await this.startOnce();
         this.started = true;
-        this.logger.log(`messaging started (group ${this.groupId}, consumes ${this.options.consumes.join(', ') || 'nothing'})`);
+        this.logger.log(
+          `messaging started (group ${this.groupId}, consumes ${this.options.consumes.join(', ') || 'nothing'})`,
+        );
       } catch (err) {
         this.logger.warn({ err: (err as Error).message }, `messaging start failed, retrying in ${delay} ms`);
         await this.stopParts();
@@ -100,7 +104,11 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
   private async startOnce(): Promise<void> {
     const o = this.options;
     if (o.provisionTopics) {
-      await ensureTopics(this.kafka, o.topics.map((t) => (o.topicPrefix ?? '') + t), { ...o.provisionTopics, retryLevels: o.retryDelaysMs.length });
+      await ensureTopics(
+        this.kafka,
+        o.topics.map((t) => (o.topicPrefix ?? '') + t),
+        { ...o.provisionTopics, retryLevels: o.retryDelaysMs.length },
+      );
     }
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
     await this.admin.connect();
@@ -141,9 +149,13 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
-        const contract = this.reflector.get<EventContract | undefined>(EVENT_HANDLER_METADATA, fn as () => void);
+        const contract = this.reflector.get<EventContract | undefined>(
+          EVENT_HANDLER_METADATA,
+          fn as () => void,
+        );
         if (!contract) continue;
-        if (handlers.has(contract.type)) throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
+        if (handlers.has(contract.type))
+          throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
         handlers.set(contract.type, { contract, handle: (fn as EventHandlerFn).bind(instance) });
       }
     }
@@ -157,7 +169,8 @@ export class MessagingRuntime implements OnApplicationBootstrap, BeforeApplicati
     } catch (err) {
       return { up: false, details: { message: (err as Error).message } };
     }
-    if (this.consumer && !this.consumer.isJoined) return { up: false, details: { message: 'consumer not in its group' } };
+    if (this.consumer && !this.consumer.isJoined)
+      return { up: false, details: { message: 'consumer not in its group' } };
     return { up: true };
   }
 
@@ -191,7 +204,10 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: KAFKA, useFactory: () => createKafka(options.kafka) },
-        { provide: OutboxWriter, useFactory: () => new OutboxWriter(options.schema, `urn:amtsbote:${options.service}`) },
+        {
+          provide: OutboxWriter,
+          useFactory: () => new OutboxWriter(options.schema, `urn:amtsbote:${options.service}`),
+        },
         MessagingRuntime,
       ],
       exports: [OutboxWriter, MessagingRuntime, KAFKA, MESSAGING_OPTIONS],

@@ -10,7 +10,7 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
   await queryRunner.query(`
     CREATE TABLE ${s}.outbox (
       id uuid PRIMARY KEY,
-      seq bigserial UNIQUE NOT NULL,
+      seq bigserial NOT NULL,
       topic text NOT NULL,
       key text NOT NULL,
       type text NOT NULL,
@@ -24,7 +24,6 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
       published_at timestamptz
     )`);
   await queryRunner.query(`CREATE INDEX outbox_unpublished ON ${s}.outbox (seq) WHERE published_at IS NULL`);
-  await queryRunner.query(`CREATE INDEX outbox_published_at ON ${s}.outbox (published_at) WHERE published_at IS NOT NULL`);
   await queryRunner.query(`
     CREATE TABLE ${s}.inbox (
       consumer_group text NOT NULL,

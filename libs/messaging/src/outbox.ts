@@ -30,7 +30,7 @@ export class OutboxWriter {
 
   async add<C extends EventContract>(manager: EntityManager, draft: EventDraft<C>): Promise<string> {
     const [id] = await this.addMany(manager, [draft]);
-    return id!;
+    return id;
   }
 
   async addMany(manager: EntityManager, drafts: Array<EventDraft<EventContract>>): Promise<string[]> {

@@ -38,7 +38,12 @@ interface Row {
 const published = (): Counter<'schema'> =>
   metric(
     'amtsbote_outbox_published_total',
-    () => new Counter({ name: 'amtsbote_outbox_published_total', help: 'Events relayed', labelNames: ['schema'] }),
+    () =>
+      new Counter({
+        name: 'amtsbote_outbox_published_total',
+        help: 'Events relayed',
+        labelNames: ['schema'],
+      }),
   );
 const failures = (): Counter<'schema'> =>
   metric(
@@ -72,10 +77,13 @@ export class OutboxRelay {
     private readonly producer: Producer,
     private readonly options: RelayOptions,
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     // pg advisory locks take a bigint; derive a stable one per schema.
-    this.lockKey = BigInt.asIntN(64, BigInt('0x' + createHash('sha256').update(`outbox:${options.schema}`).digest('hex').slice(0, 16))).toString();
+    this.lockKey = BigInt.asIntN(
+      64,
+      BigInt('0x' + createHash('sha256').update(`outbox:${options.schema}`).digest('hex').slice(0, 16)),
+    ).toString();
   }
 
   start(): void {
@@ -149,7 +157,9 @@ export class OutboxRelay {
     try {
       await qr.startTransaction();
       const s = `"${this.options.schema}"`;
-      const [lock] = (await qr.query('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [this.lockKey])) as Array<{
+      const [lock] = (await qr.query('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [
+        this.lockKey,
+      ])) as Array<{
         locked: boolean;
       }>;
       if (!lock?.locked) {

@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import { type BaseConfig, DatabaseModule, type DatabaseOptions, databaseUrl, PlatformModule } from '@amtsbote/platform';
+import {
+  type BaseConfig,
+  DatabaseModule,
+  type DatabaseOptions,
+  databaseUrl,
+  PlatformModule,
+} from '@amtsbote/platform';
 import type { DynamicModule } from '@nestjs/common';
 import { DiagnosticsModule } from './diagnostics';
 import { MESSAGING_ENTITIES } from './entities';
@@ -36,7 +42,11 @@ export function messagingOptionsFrom(o: ServiceCoreOptions): MessagingOptions {
       ssl: c.KAFKA_SSL,
       sasl:
         c.KAFKA_SASL_MECHANISM && c.KAFKA_SASL_USERNAME && c.KAFKA_SASL_PASSWORD
-          ? { mechanism: c.KAFKA_SASL_MECHANISM, username: c.KAFKA_SASL_USERNAME, password: c.KAFKA_SASL_PASSWORD }
+          ? {
+              mechanism: c.KAFKA_SASL_MECHANISM,
+              username: c.KAFKA_SASL_USERNAME,
+              password: c.KAFKA_SASL_PASSWORD,
+            }
           : undefined,
     },
     relay: { listenUrl: databaseUrl(c), ...o.messaging?.relay },
@@ -53,7 +63,10 @@ export function serviceCoreImports(o: ServiceCoreOptions): DynamicModule[] {
     DatabaseModule.forRoot({
       url: databaseUrl(c),
       schema: o.schema,
-      entities: [...MESSAGING_ENTITIES, ...((o.entities as unknown[] | undefined) ?? [])] as DatabaseOptions['entities'],
+      entities: [
+        ...MESSAGING_ENTITIES,
+        ...((o.entities as unknown[] | undefined) ?? []),
+      ] as DatabaseOptions['entities'],
       poolSize: c.DATABASE_POOL_SIZE,
       ssl: c.DATABASE_SSL,
       applicationName: `amtsbote-${o.service}`,

@@ -20,7 +20,11 @@ export function derivedTopics(topics: readonly string[], retryLevels: number): s
 }
 
 /** Creates missing topics explicitly (brokers run with auto-create off). Existing topics are left alone. */
-export async function ensureTopics(kafka: Kafka, topics: readonly string[], p: TopicProvisioning): Promise<string[]> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  p: TopicProvisioning,
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -33,7 +37,9 @@ export async function ensureTopics(kafka: Kafka, topics: readonly string[], p: T
         topic,
         numPartitions: p.partitions,
         replicationFactor: p.replicationFactor,
-        configEntries: topic.endsWith('.dlt') ? [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }] : [],
+        configEntries: topic.endsWith('.dlt')
+          ? [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }]
+          : [],
       })),
     });
     return wanted;

@@ -10,7 +10,10 @@ export class DiagnosticsConsumer {
   constructor(private readonly diagnostics: DiagnosticsService) {}
 
   @EventHandler(diagnosticsEchoV1)
-  async onEcho(event: CloudEvent<EventPayload<typeof diagnosticsEchoV1>>, ctx: HandlerContext): Promise<void> {
+  async onEcho(
+    event: CloudEvent<EventPayload<typeof diagnosticsEchoV1>>,
+    ctx: HandlerContext,
+  ): Promise<void> {
     await this.diagnostics.received(ctx.manager, event.data);
   }
 }

@@ -2,7 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 
 export class SendEchoDto {
-  @ApiProperty({ description: 'Free text carried by the probe event', maxLength: 200, example: 'hello backbone' })
+  @ApiProperty({
+    description: 'Free text carried by the probe event',
+    maxLength: 200,
+    example: 'hello backbone',
+  })
   @IsString()
   @MaxLength(200)
   message!: string;

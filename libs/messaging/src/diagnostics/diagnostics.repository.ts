@@ -31,11 +31,18 @@ export class DiagnosticsRepository {
   }
 
   async find(echoId: string): Promise<EchoRecord[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT echo_id, service, direction, message, at FROM ${this.table} WHERE echo_id = $1 ORDER BY at`,
-      [echoId],
-    )) as Array<{ echo_id: string; service: string; direction: 'sent' | 'received'; message: string; at: Date }>;
-    return rows.map((r) => ({ echoId: r.echo_id, service: r.service, direction: r.direction, message: r.message, at: r.at }));
+    const rows = await this.dataSource.query<
+      Array<{ echo_id: string; service: string; direction: 'sent' | 'received'; message: string; at: Date }>
+    >(`SELECT echo_id, service, direction, message, at FROM ${this.table} WHERE echo_id = $1 ORDER BY at`, [
+      echoId,
+    ]);
+    return rows.map((r) => ({
+      echoId: r.echo_id,
+      service: r.service,
+      direction: r.direction,
+      message: r.message,
+      at: r.at,
+    }));
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -18,7 +18,12 @@ export class DiagnosticsService {
   async send(message: string, sentBy: string): Promise<{ echoId: string }> {
     const echoId = randomUUID();
     await this.repository.transaction(async (manager) => {
-      await this.repository.record(manager, { echoId, service: this.options.service, direction: 'sent', message });
+      await this.repository.record(manager, {
+        echoId,
+        service: this.options.service,
+        direction: 'sent',
+        message,
+      });
       await this.outbox.add(manager, {
         contract: diagnosticsEchoV1,
         subject: echoId,

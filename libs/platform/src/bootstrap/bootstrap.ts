@@ -20,7 +20,10 @@ export interface ServiceDescription {
 }
 
 /** Loads config or exits with a message that names every bad setting; the app never starts half-configured. */
-export function loadConfigOrExit<S extends z.ZodObject<z.ZodRawShape>>(service: string, schema: S): z.infer<S> {
+export function loadConfigOrExit<S extends z.ZodObject<z.ZodRawShape>>(
+  service: string,
+  schema: S,
+): z.infer<S> {
   try {
     return loadConfig(schema);
   } catch (err) {

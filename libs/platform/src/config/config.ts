@@ -3,16 +3,17 @@ import { z } from 'zod';
 /** Thrown when the environment does not satisfy an app's config schema; names every bad setting. */
 export class ConfigError extends Error {
   constructor(readonly issues: Array<{ setting: string; problem: string }>) {
-    super(
-      'Invalid configuration:\n' + issues.map((i) => `  - ${i.setting}: ${i.problem}`).join('\n') + '\n',
-    );
+    super('Invalid configuration:\n' + issues.map((i) => `  - ${i.setting}: ${i.problem}`).join('\n') + '\n');
     this.name = 'ConfigError';
   }
 }
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -48,7 +49,10 @@ export const baseConfigShape = {
   KAFKA_SASL_PASSWORD: z.string().optional(),
   /** Create missing topics at start (needs the broker permission); off when the operator provisions them. */
   /** Prefix for every topic name, so several installations (or test runs) can share one cluster. */
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash, underscore').default(''),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash, underscore')
+    .default(''),
   KAFKA_PROVISION_TOPICS: env.bool().prefault('true'),
   KAFKA_TOPIC_PARTITIONS: env.positiveInt().default(3),
   KAFKA_TOPIC_REPLICATION_FACTOR: env.positiveInt().default(1),
@@ -90,7 +94,7 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
       })),
     );
   }
-  return result.data as z.infer<S>;
+  return result.data;
 }
 
 /** Builds the connection URL with the password from DATABASE_PASSWORD when given separately. */

@@ -61,7 +61,11 @@ function fastifyClientError(err: unknown): { status: number; code: string; messa
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return { status: e.statusCode, code: String(e.code ?? ''), message: String(e.message ?? '') };
+    return {
+      status: e.statusCode,
+      code: typeof e.code === 'string' ? e.code : '',
+      message: typeof e.message === 'string' ? e.message : '',
+    };
   }
   return undefined;
 }
@@ -119,7 +123,10 @@ export function buildProblem(
     detail = status >= 500 ? detail : undefined;
     unexpected = status >= 500;
     if (status === 404) {
-      detail = { de: 'Die angefragte Ressource gibt es nicht.', en: 'The requested resource does not exist.' };
+      detail = {
+        de: 'Die angefragte Ressource gibt es nicht.',
+        en: 'The requested resource does not exist.',
+      };
     }
   } else if (fastifyClientError(exception)) {
     const fe = fastifyClientError(exception)!;
@@ -127,7 +134,10 @@ export function buildProblem(
     const g = genericFor(status);
     code = g.code;
     title = g.title;
-    detail = FASTIFY_DETAILS[fe.code] ?? { de: 'Die Anfrage ist fehlerhaft.', en: 'The request is malformed.' };
+    detail = FASTIFY_DETAILS[fe.code] ?? {
+      de: 'Die Anfrage ist fehlerhaft.',
+      en: 'The request is malformed.',
+    };
   } else if (isTransientInfrastructureError(exception)) {
     status = 503;
     const g = genericFor(503);

@@ -42,11 +42,21 @@ export class ProblemException extends HttpException {
     this.problem = init;
   }
 
-  static badRequest(code: string, title: Bilingual, errors?: FieldProblem[], detail?: Bilingual): ProblemException {
+  static badRequest(
+    code: string,
+    title: Bilingual,
+    errors?: FieldProblem[],
+    detail?: Bilingual,
+  ): ProblemException {
     return new ProblemException({ status: 400, code, title, errors, detail });
   }
 
-  static unprocessable(code: string, title: Bilingual, errors?: FieldProblem[], detail?: Bilingual): ProblemException {
+  static unprocessable(
+    code: string,
+    title: Bilingual,
+    errors?: FieldProblem[],
+    detail?: Bilingual,
+  ): ProblemException {
     return new ProblemException({ status: 422, code, title, errors, detail });
   }
 

@@ -31,9 +31,18 @@ const TRANSIENT_MESSAGES = [
 
 export function isTransientInfrastructureError(err: unknown, depth = 0): boolean {
   if (typeof err !== 'object' || err === null || depth > 4) return false;
-  const e = err as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; name?: unknown };
+  const e = err as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+    name?: unknown;
+  };
   if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
   const text = `${typeof e.name === 'string' ? e.name : ''} ${typeof e.message === 'string' ? e.message : ''}`;
   if (TRANSIENT_MESSAGES.some((re) => re.test(text))) return true;
-  return isTransientInfrastructureError(e.driverError, depth + 1) || isTransientInfrastructureError(e.cause, depth + 1);
+  return (
+    isTransientInfrastructureError(e.driverError, depth + 1) ||
+    isTransientInfrastructureError(e.cause, depth + 1)
+  );
 }

@@ -12,7 +12,10 @@ const CONSTRAINT_TEXT: Record<string, (field: string) => { de: string; en: strin
   isArray: (f) => ({ de: `${f} muss eine Liste sein.`, en: `${f} must be an array.` }),
   isUuid: (f) => ({ de: `${f} muss eine UUID sein.`, en: `${f} must be a UUID.` }),
   isEnum: (f) => ({ de: `${f} hat keinen zulässigen Wert.`, en: `${f} has no allowed value.` }),
-  matches: (f) => ({ de: `${f} hat nicht das erwartete Format.`, en: `${f} does not have the expected format.` }),
+  matches: (f) => ({
+    de: `${f} hat nicht das erwartete Format.`,
+    en: `${f} does not have the expected format.`,
+  }),
   min: (f) => ({ de: `${f} ist zu klein.`, en: `${f} is too small.` }),
   max: (f) => ({ de: `${f} ist zu groß.`, en: `${f} is too large.` }),
   maxLength: (f) => ({ de: `${f} ist zu lang.`, en: `${f} is too long.` }),
@@ -34,7 +37,8 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
       };
       out.push({ path, code: constraint, message: text });
     }
-    if (error.children && error.children.length > 0) out.push(...flattenValidationErrors(error.children, path));
+    if (error.children && error.children.length > 0)
+      out.push(...flattenValidationErrors(error.children, path));
   }
   return out;
 }

@@ -36,7 +36,10 @@ export function registerHttpMetrics(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     if (!route.startsWith('/metrics') && !route.startsWith('/health')) {
-      h.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      h.observe(
+        { method: request.method, route, status: String(reply.statusCode) },
+        reply.elapsedTime / 1000,
+      );
     }
     done();
   });

@@ -4,7 +4,10 @@ export const SERVICE_PORTS = { intake: 3001, accounts: 3002, payment: 3003, rout
 export type ServiceName = keyof typeof SERVICE_PORTS;
 
 /** Environment for running a service against the local stack (the demo and developers use it). */
-export function devServiceEnv(service: ServiceName, extra: Record<string, string> = {}): Record<string, string> {
+export function devServiceEnv(
+  service: ServiceName,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: 'development',
     HOST: '127.0.0.1',

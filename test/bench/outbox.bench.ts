@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:outbox`: events per second through outbox → Kafka → consumer with inbox, against raw
+ * kafkajs produce → consume of the same payloads, on the same broker in the same run.
+ */
+import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
+import { EventConsumer, ensureTopics, OutboxRelay } from '@amtsbote/messaging';
+import { Partitioners } from 'kafkajs';
+import { BackboneFixture, testEvent } from '../backbone/backbone-fixture';
+
+const N = Number(process.env.BENCH_EVENTS ?? 20000);
+const BATCH = 100;
+const NOTE = 'x'.repeat(250);
+
+async function waitFor(done: () => boolean, timeoutMs = 180000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('benchmark timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function raw(f: BackboneFixture): Promise<number> {
+  const topic = `${f.prefix}raw.${TOPICS.diagnostics}`;
+  await ensureTopics(f.kafka, [topic], { partitions: 3, replicationFactor: 1, retryLevels: 0 });
+  const producer = f.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const consumer = f.kafka.consumer({ groupId: `${f.prefix}raw`, maxWaitTimeInMs: 250 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) if (m.value) seen++;
+    },
+  });
+  await new Promise((r) => setTimeout(r, 2000)); // let the group settle before timing
+  const start = performance.now();
+  for (let i = 0; i < N; i += BATCH) {
+    const messages = [];
+    for (let j = i; j < Math.min(N, i + BATCH); j++) {
+      messages.push({ key: `k${j % 50}`, value: JSON.stringify({ n: j, note: NOTE }) });
+    }
+    await producer.send({ topic, acks: -1, messages });
+  }
+  await waitFor(() => seen >= N);
+  const secs = (performance.now() - start) / 1000;
+  await consumer.disconnect();
+  await producer.disconnect();
+  return N / secs;
+}
+
+async function backbone(f: BackboneFixture): Promise<number> {
+  let handled = 0;
+  const consumer = new EventConsumer(f.kafka, f.producer, f.dataSource, {
+    groupId: `${f.prefix}bench`,
+    schema: 'bb',
+    service: 'bench',
+    topics: [f.prefix + TOPICS.diagnostics],
+    retryDelaysMs: [1000],
+    handlers: new Map([
+      [
+        testEvent.type,
+        {
+          contract: testEvent,
+          handle: () => {
+            handled++;
+            return Promise.resolve();
+          },
+        },
+      ],
+    ]),
+  });
+  await consumer.start();
+  const relay = new OutboxRelay(f.dataSource, f.producer, {
+    schema: 'bb',
+    topicPrefix: f.prefix,
+    listenUrl: f.db.url,
+  });
+  relay.start();
+  await new Promise((r) => setTimeout(r, 2000));
+  const start = performance.now();
+  for (let i = 0; i < N; i += BATCH) {
+    const drafts: Array<{ contract: typeof testEvent; subject: string; data: { n: number; note: string } }> =
+      [];
+    for (let j = i; j < Math.min(N, i + BATCH); j++) {
+      drafts.push({ contract: testEvent, subject: `k${j % 50}`, data: { n: j, note: NOTE } });
+    }
+    await f.dataSource.transaction((m) => f.writer.addMany(m, drafts));
+  }
+  await waitFor(() => handled >= N);
+  const secs = (performance.now() - start) / 1000;
+  await relay.stop();
+  await consumer.stop();
+  return N / secs;
+}
+
+async function main(): Promise<void> {
+  const f = new BackboneFixture();
+  await f.setUp('bench');
+  void ALL_TOPICS;
+  try {
+    const rawRate = await raw(f);
+    const backboneRate = await backbone(f);
+    const ratio = backboneRate / rawRate;
+    const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(44)} ${v}\n`);
+    process.stdout.write(`\nbench:outbox — ${N} events of ~300 B, batches of ${BATCH}, 2-core machine\n`);
+    line('raw kafkajs produce → consume', `${rawRate.toFixed(0)} events/s`);
+    line('outbox → relay → Kafka → consumer with inbox', `${backboneRate.toFixed(0)} events/s`);
+    line('ratio (target ≥ 60 %)', `${(ratio * 100).toFixed(1)} %`);
+    process.stdout.write(
+      JSON.stringify({
+        bench: 'outbox',
+        events: N,
+        rawPerSecond: rawRate,
+        backbonePerSecond: backboneRate,
+        ratio,
+      }) + '\n',
+    );
+  } finally {
+    await f.tearDown();
+  }
+}
+
+void main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${String(err)}\n`);
+    process.exit(1);
+  },
+);
