@@ -4,6 +4,7 @@
  */
 export const TOPICS = {
   submission: 'amtsbote.submission.v1',
+  catalog: 'amtsbote.catalog.v1',
   payment: 'amtsbote.payment.v1',
   routing: 'amtsbote.routing.v1',
   postkorb: 'amtsbote.postkorb.v1',

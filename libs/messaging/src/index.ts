@@ -10,3 +10,4 @@ export * from './relay';
 export * from './topics';
 export * from './diagnostics';
 export * from './service-core';
+export * from './mandates';

@@ -7,3 +7,4 @@ export * from './health';
 export * from './logging';
 export * from './metrics';
 export * from './platform.module';
+export * from './representation';

@@ -1,1 +1,7 @@
+export * from './accounts';
 export * from './diagnostics';
+export * from './payment';
+export * from './postkorb';
+export * from './routing';
+export * from './shared';
+export * from './submission';

@@ -75,10 +75,9 @@ function writeField(b: XmlBuilder, p: FieldPlan, v: unknown, path: string): void
     for (const k of ['attachmentId', 'filename', 'mediaType', 'size'] as const) {
       const x = ref[k];
       if (x === undefined) continue;
-      if (k === 'size' ? typeof x !== 'number' : typeof x !== 'string') {
-        throw new FimExportError(`attachment ${k} has the wrong type`, `${path}/${k}`);
-      }
-      b.leaf(k, checked(String(x), `${path}/${k}`));
+      const text = k === 'size' ? (typeof x === 'number' ? toDecimalString(x) : undefined) : typeof x === 'string' ? x : undefined;
+      if (text === undefined) throw new FimExportError(`attachment ${k} has the wrong type`, `${path}/${k}`);
+      b.leaf(k, checked(text, `${path}/${k}`));
     }
     b.close(p.key);
     return;

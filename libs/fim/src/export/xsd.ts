@@ -22,12 +22,10 @@ function escapeXsdRegex(s: string): string {
 class XsdBuilder {
   private readonly emitted = new Set<string>();
   private needsDin = false;
+  /** Type definitions, already indented one level for xs:schema. */
   readonly types = new XmlBuilder();
 
-  constructor(private readonly annotations: boolean) {
-    // Type definitions are indented one level inside xs:schema.
-    this.types = new XmlBuilder();
-  }
+  constructor(private readonly annotations: boolean) {}
 
   private doc(b: XmlBuilder, text: string | undefined): void {
     if (!this.annotations || text === undefined) return;
@@ -44,11 +42,14 @@ class XsdBuilder {
       if (child.kind === 'field' && child.c.noData) continue;
       this.define(child);
       const { min, max } = child.multiplicity;
+      const fixed = child.kind === 'field' ? child.c.fixed : undefined;
       const attrs = {
         name: child.key,
         type: `tns:${this.typeName(child)}`,
         minOccurs: min === 1 ? undefined : min,
         maxOccurs: max === null ? 'unbounded' : max === 1 ? undefined : max,
+        // hidden/locked fields with inhalt: the value space comparison of `fixed` fits every simple type.
+        fixed: fixed === undefined ? undefined : typeof fixed === 'number' ? toDecimalString(fixed) : String(fixed),
       };
       if (this.annotations) {
         b.open(`${XS}:element`, attrs);
@@ -127,9 +128,6 @@ class XsdBuilder {
           base = `${XS}:string`;
           break;
       }
-    }
-    if (c.fixed !== undefined) {
-      facets.push(['enumeration', typeof c.fixed === 'number' ? toDecimalString(c.fixed) : String(c.fixed)]);
     }
     b.open(`${XS}:restriction`, { base });
     for (const [facet, value] of facets) b.empty(`${XS}:${facet}`, { value });
@@ -214,8 +212,7 @@ export function planToXsd(plan: SchemaPlan, options: XsdExportOptions = {}): str
     );
     out.close(`${XS}:annotation`);
   }
-  out.open(`${XS}:element`, { name: plan.rootId, type: `tns:${rootType}` });
-  out.close(`${XS}:element`);
+  out.empty(`${XS}:element`, { name: plan.rootId, type: `tns:${rootType}` });
   for (const line of root.toString().trimEnd().split('\n')) out.raw(`  ${line}`);
   for (const line of x.types.toString().trimEnd().split('\n')) if (line.trim() !== '') out.raw(line);
   for (const line of x.dinType()) out.raw(line);

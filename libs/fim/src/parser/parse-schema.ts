@@ -165,6 +165,19 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+type OptionalMetaKey =
+  | 'beschreibung'
+  | 'definition'
+  | 'gueltigAb'
+  | 'gueltigBis'
+  | 'versionshinweis'
+  | 'fachlicherErsteller'
+  | 'freigabedatum'
+  | 'veroeffentlichungsdatum'
+  | 'statusGesetztAm'
+  | 'statusGesetztDurch'
+  | 'letzteAenderung';
+
 class SchemaReader {
   readonly groups = new Map<string, FimGroup>();
   readonly fields = new Map<string, FimField>();
@@ -225,9 +238,9 @@ class SchemaReader {
       relation: [],
     };
     if (version !== undefined) meta.version = version;
-    const opt = (key: keyof FimElementMeta & string, child: string): void => {
+    const opt = (key: OptionalMetaKey, child: string): void => {
       const v = text(this.ctx, kids.one(child), id);
-      if (v !== undefined) (meta as unknown as Record<string, string>)[key] = v;
+      if (v !== undefined) meta[key] = v;
     };
     opt('beschreibung', 'beschreibung');
     opt('definition', 'definition');

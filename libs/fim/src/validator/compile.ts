@@ -1,3 +1,8 @@
+import { type FormDefinition, planToFormDefinition } from '../export/form';
+import { type JsonSchema, planToJsonSchema } from '../export/json-schema';
+import { planSample } from '../export/sample';
+import { type XmlExportOptions, planToXml } from '../export/xml';
+import { type XsdExportOptions, planToXsd } from '../export/xsd';
 import type { FimSchema } from '../model';
 import { DIN_91379_C_REGEXP } from './din91379';
 import { codePointLength, isCurrency, isDate, isDateTime, isTime } from './formats';
@@ -31,11 +36,19 @@ export interface CompileOptions extends SchemaOptions {
   maxErrors?: number;
 }
 
-/** A validator compiled once per schema version; `validate` can be called any number of times. */
+/**
+ * A validator compiled once per schema version; `validate` can be called any number of times. The exports
+ * reuse the same resolved code lists and patterns, so they always describe exactly what `validate` checks.
+ */
 export interface FimValidator {
   readonly schema: FimSchema;
   readonly plan: SchemaPlan;
   validate(data: unknown, options?: ValidateOptions): ValidationResult;
+  jsonSchema(): JsonSchema;
+  formDefinition(): FormDefinition;
+  sample(includeOptional?: boolean): Record<string, unknown>;
+  toXml(data: unknown, options?: Pick<XmlExportOptions, 'namespace' | 'omitDeclaration'>): string;
+  toXsd(options?: Pick<XsdExportOptions, 'namespace' | 'annotations'>): string;
 }
 
 interface Target {
@@ -82,7 +95,8 @@ function escape(s: string | number): string {
 
 type Check = (v: unknown, st: State) => void;
 
-const VALID: ValidationResult = Object.freeze({ valid: true, errors: Object.freeze([]) as readonly FimError[] });
+const NO_ERRORS: readonly FimError[] = Object.freeze([]);
+const VALID: ValidationResult = Object.freeze({ valid: true, errors: NO_ERRORS });
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -313,9 +327,15 @@ export function compileValidator(schema: FimSchema, options: CompileOptions = {}
   const plan = planSchema(schema, options);
   const root = compileObject(plan.children, { elementId: plan.rootId, label: plan.rootLabel });
   const state = new State(options.maxErrors ?? 1000);
+  let jsonSchema: JsonSchema | undefined;
   return {
     schema,
     plan,
+    jsonSchema: () => (jsonSchema ??= planToJsonSchema(plan)),
+    formDefinition: () => planToFormDefinition(plan),
+    sample: (includeOptional = true) => planSample(plan, includeOptional),
+    toXml: (data, opts) => planToXml(plan, data, opts),
+    toXsd: (opts) => planToXsd(plan, opts),
     validate(data: unknown, opts?: ValidateOptions): ValidationResult {
       state.reset(opts?.lenient === true);
       try {
@@ -329,4 +349,38 @@ export function compileValidator(schema: FimSchema, options: CompileOptions = {}
       return state.truncated ? { valid: false, errors, truncated: true } : { valid: false, errors };
     },
   };
+}
+
+/** Compiled validators by schema id and version, for services that see the same schemas again and again. */
+export class ValidatorCache {
+  private readonly cache = new Map<string, FimValidator>();
+
+  constructor(private readonly options: CompileOptions = {}) {}
+
+  static key(schema: FimSchema): string {
+    return `${schema.meta.id}@${schema.meta.version ?? ''}`;
+  }
+
+  /** Returns the cached validator of this schema id + version, compiling it on first use. */
+  get(schema: FimSchema): FimValidator {
+    const key = ValidatorCache.key(schema);
+    let v = this.cache.get(key);
+    if (!v) {
+      v = compileValidator(schema, this.options);
+      this.cache.set(key, v);
+    }
+    return v;
+  }
+
+  find(id: string, version?: string): FimValidator | undefined {
+    return this.cache.get(`${id}@${version ?? ''}`);
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
 }

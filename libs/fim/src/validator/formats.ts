@@ -61,13 +61,18 @@ export function codePointLength(s: string): number {
   return n;
 }
 
-/** Precision used for `multipleOf` (currency); consumers of the JSON Schema should use the same (ajv: multipleOfPrecision). */
-export const MULTIPLE_OF_PRECISION = 9;
+/**
+ * Decimal places of tolerance for `multipleOf` (currency). Binary floating point makes `amount / 0.01` drift
+ * from the integer by up to ~2e-16 times its size, so an exact check rejects plain amounts like 0.07 and a
+ * tolerance of 1e-9 rejects amounts above a few million. 1e-3 cent keeps amounts up to 10^10 exact.
+ * Consumers of the JSON Schema must validate with the same precision (ajv: `multipleOfPrecision: 3`).
+ */
+export const MULTIPLE_OF_PRECISION = 3;
 
-/** At most two decimals, with the tolerance JSON Schema validators apply to binary floating point. */
+/** At most two decimals, with the same tolerance as ajv's `multipleOfPrecision`. */
 export function isCurrency(n: number): boolean {
   const q = n / 0.01;
-  return !(Math.abs(Math.round(q) - q) > 1e-9);
+  return !(Math.abs(Math.round(q) - q) > 1e-3);
 }
 
 /** Parses a FIM minValue/maxValue: decimal point or comma, no grouping. */

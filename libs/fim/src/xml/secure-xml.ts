@@ -212,10 +212,11 @@ function checkDepth(scan: string, maxDepth: number): number | undefined {
   const re = /<(\/?)([^\s>/!?]*)(?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
   for (let m = re.exec(scan); m !== null; m = re.exec(scan)) {
     if (m[2] === '') continue;
-    if (m[1] === '/') depth--;
-    else if (m[3] !== '/') {
-      depth++;
-      if (depth > maxDepth) return m.index;
+    if (m[1] === '/') {
+      depth--;
+    } else {
+      if (depth + 1 > maxDepth) return m.index;
+      if (m[3] !== '/') depth++;
     }
   }
   return undefined;

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineEvent } from '../contract';
+import { TOPICS } from '../topics';
+import { accountKey, fileReference, tenantId } from './shared';
+
+export const postkorbReplySentV1 = defineEvent(
+  'de.amtsbote.postkorb.reply-sent.v1',
+  TOPICS.postkorb,
+  z.object({
+    replyId: z.string().uuid(),
+    submissionId: z.string().uuid(),
+    tenant: tenantId,
+    /** The authority message answered, if any. */
+    inReplyTo: z.string().uuid().optional(),
+    fromKey: accountKey,
+    actedByKey: accountKey.optional(),
+    text: z.string().max(10000),
+    attachments: z.array(fileReference),
+    at: z.string().datetime(),
+  }),
+  "A citizen answered in the Postkorb; routing takes it to the submission's Fachverfahren.",
+);

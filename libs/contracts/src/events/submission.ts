@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { defineEvent } from '../contract';
+import { TOPICS } from '../topics';
+import { applicant, ars, fileReference, leikaKey, paymentInformation, submissionStatus, tenantId } from './shared';
+
+const submissionRef = {
+  submissionId: z.string().uuid(),
+  vorgangsnummer: z.string().min(1).max(64),
+  tenant: tenantId,
+};
+
+export const submissionSubmittedV1 = defineEvent(
+  'de.amtsbote.submission.submitted.v1',
+  TOPICS.submission,
+  z.object({
+    ...submissionRef,
+    leikaKey,
+    leistungName: z.string(),
+    ars,
+    applicant,
+    submittedAt: z.string().datetime(),
+    /** SHA-512 (hex) of the canonical form data, as on the receipt. */
+    dataSha512: z.string().regex(/^[0-9a-f]{128}$/),
+  }),
+  'intake accepted a submission; payment looks up the fee, accounts opens the timeline.',
+);
+
+export const submissionReadyV1 = defineEvent(
+  'de.amtsbote.submission.ready.v1',
+  TOPICS.submission,
+  z.object({
+    ...submissionRef,
+    leikaKey,
+    leistungName: z.string(),
+    ars,
+    applicant,
+    submittedAt: z.string().datetime(),
+    fimSchema: z.object({ id: z.string(), version: z.string() }),
+    /** The FIM data (JSON keyed by element ids) as validated by intake. */
+    data: z.record(z.string(), z.unknown()),
+    attachments: z.array(fileReference),
+    payment: paymentInformation.optional(),
+  }),
+  'Nothing is owed any more (free or paid): routing takes it to the Fachverfahren.',
+);
+
+export const submissionStatusChangedV1 = defineEvent(
+  'de.amtsbote.submission.status-changed.v1',
+  TOPICS.submission,
+  z.object({
+    ...submissionRef,
+    leikaKey,
+    ownerKey: applicant.shape.ownerKey,
+    status: submissionStatus,
+    previousStatus: submissionStatus.nullable(),
+    at: z.string().datetime(),
+    /** Why, for FAILED/EXPIRED/CANCELLED/ACTION_REQUIRED: a machine code and plain-language text. */
+    reason: z.object({ code: z.string(), de: z.string(), en: z.string() }).optional(),
+  }),
+  'Every state change of a submission, for the Postkorb timeline.',
+);
+
+/** A FIM schema published in intake's catalog; routing keeps a projection to build XML/XSD from it. */
+export const catalogSchemaPublishedV1 = defineEvent(
+  'de.amtsbote.catalog.schema-published.v1',
+  TOPICS.catalog,
+  z.object({
+    schemaId: z.string(),
+    version: z.string(),
+    /** The uploaded XDatenfelder XML (xdf2 or xdf3), unchanged. */
+    xdf: z.string().max(900_000),
+    publishedAt: z.string().datetime(),
+  }),
+  'A FIM Stammdatenschema version became available in the catalog.',
+);

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { genericode } from '../../test/samples';
+import { FimParseError } from '../errors';
+import { codeListEntries, parseGenericode } from './genericode';
+import { BUNDLED_CODELIST_DIR, CodeListRegistry } from './registry';
+
+describe('CodeListRegistry', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fim-codelists-'));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('bundles the code lists the fixtures reference, loadable from the compiled package', () => {
+    assert.ok(fs.existsSync(path.join(BUNDLED_CODELIST_DIR, 'destatis-staat_2017-01-01.xml')));
+    const reg = new CodeListRegistry();
+    const uris = reg.list().map((l) => l.canonicalVersionUri).sort();
+    assert.deepEqual(uris, [
+      'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat_2017-01-01',
+      'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsangehoerigkeit_2017-01-01',
+      'urn:de:xoev:codeliste:erreichbarkeit_2',
+      'urn:xpersonenstand:schluesseltabelle:geschlecht_2',
+    ]);
+    const staat = reg.get('urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat_2017-01-01');
+    assert.ok(staat);
+    const entries = codeListEntries(staat);
+    assert.ok(Array.isArray(entries));
+    assert.deepEqual(entries.find((e) => e.code === '000'), { code: '000', name: 'Deutschland' });
+    assert.equal(entries.find((e) => e.code === '144')?.name, 'Mazedonien, ehemalige jugoslawische Republik');
+    const sa = codeListEntries(reg.get('urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staatsangehoerigkeit_2017-01-01')!);
+    assert.ok(Array.isArray(sa) && sa.some((e) => e.code === '997' && e.name === 'staatenlos'));
+    const geschlecht = codeListEntries(reg.get('urn:xpersonenstand:schluesseltabelle:geschlecht_2')!);
+    assert.deepEqual(Array.isArray(geschlecht) && geschlecht.map((e) => e.code), ['m', 'w', 'd', 'x']);
+    assert.equal(new CodeListRegistry({ bundled: false }).list().length, 0);
+  });
+
+  it('resolves only the pinned version, never "latest"', () => {
+    const reg = new CodeListRegistry();
+    const uri = 'urn:xpersonenstand:schluesseltabelle:geschlecht';
+    assert.ok(reg.resolve({ canonicalUri: uri, version: '2' }));
+    assert.ok(reg.resolve({ canonicalVersionUri: `${uri}_2` }));
+    assert.equal(reg.resolve({ canonicalUri: uri }), undefined);
+    assert.equal(reg.resolve({ canonicalUri: uri, version: '3' }), undefined);
+  });
+
+  it('loads further genericode files from a directory', () => {
+    fs.writeFileSync(path.join(tmp, 'farben.xml'), genericode('urn:test:farbe', '2024', [['r', 'rot'], ['g', 'grün', 'wie Gras']]));
+    fs.writeFileSync(path.join(tmp, 'readme.txt'), 'not a code list');
+    const reg = new CodeListRegistry({ bundled: false });
+    const loaded = reg.loadDirectory(tmp);
+    assert.equal(loaded.length, 1);
+    const list = reg.resolve({ canonicalUri: 'urn:test:farbe', version: '2024' });
+    assert.ok(list);
+    assert.equal(list.codeColumn, 'schluessel');
+    assert.equal(list.nameColumn, 'beschreibung');
+    assert.equal(list.source, path.join(tmp, 'farben.xml'));
+    assert.deepEqual(codeListEntries(list, { helpKey: 'Hinweis' }), [
+      { code: 'r', name: 'rot' },
+      { code: 'g', name: 'grün', help: 'wie Gras' },
+    ]);
+    assert.deepEqual(codeListEntries(list, { codeKey: 'beschreibung', nameKey: 'schluessel' }), [
+      { code: 'rot', name: 'r' },
+      { code: 'grün', name: 'g' },
+    ]);
+    assert.match(String(codeListEntries(list, { codeKey: 'nope' })), /codeKey "nope" is not a column/);
+  });
+
+  it('reports broken genericode files with their file name', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'broken-'));
+    fs.writeFileSync(path.join(dir, 'kaputt.xml'), '<gc:CodeList xmlns:gc="http://docs.oasis-open.org/codelist/ns/genericode/1.0/"/>');
+    assert.throws(
+      () => new CodeListRegistry({ bundled: false }).loadDirectory(dir),
+      (e: unknown) => e instanceof FimParseError && /kaputt\.xml: .*Identification/.test(e.message),
+    );
+    assert.throws(() => parseGenericode('<CodeList/>'), /expected a genericode <CodeList>/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './mandates.module';
+export * from './mandates.repository';
+export * from './mandates.service';
