@@ -17,7 +17,10 @@ describe('event contracts', () => {
   });
 
   it('refuses a type that does not follow the naming rule', () => {
-    assert.throws(() => defineEvent('submission.done', TOPICS.submission, z.object({}), 'x'), /does not follow/);
+    assert.throws(
+      () => defineEvent('submission.done', TOPICS.submission, z.object({}), 'x'),
+      /does not follow/,
+    );
   });
 
   it('derives retry and dead-letter topic names', () => {

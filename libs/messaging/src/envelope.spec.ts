@@ -25,7 +25,9 @@ describe('CloudEvents binary-mode envelope', () => {
 
   it('reads back what it wrote (headers arrive as buffers)', () => {
     const m = toKafkaMessage(event);
-    const headers = Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]));
+    const headers = Object.fromEntries(
+      Object.entries(m.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
+    );
     const back = fromKafkaMessage({ headers, value: Buffer.from(String(m.value)) });
     assert.deepEqual(back, event);
   });

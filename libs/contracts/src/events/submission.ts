@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { defineEvent } from '../contract';
 import { TOPICS } from '../topics';
-import { applicant, ars, fileReference, leikaKey, paymentInformation, submissionStatus, tenantId } from './shared';
+import {
+  applicant,
+  ars,
+  fileReference,
+  leikaKey,
+  paymentInformation,
+  submissionStatus,
+  tenantId,
+} from './shared';
 
 const submissionRef = {
   submissionId: z.string().uuid(),

@@ -10,7 +10,10 @@ export class MandatesConsumer {
   constructor(private readonly mandates: MandatesRepository) {}
 
   @EventHandler(mandateGrantedV1)
-  async onGranted(event: CloudEvent<EventPayload<typeof mandateGrantedV1>>, ctx: HandlerContext): Promise<void> {
+  async onGranted(
+    event: CloudEvent<EventPayload<typeof mandateGrantedV1>>,
+    ctx: HandlerContext,
+  ): Promise<void> {
     const d = event.data;
     await this.mandates.upsert(ctx.manager, {
       mandateId: d.mandateId,
@@ -23,7 +26,10 @@ export class MandatesConsumer {
   }
 
   @EventHandler(mandateRevokedV1)
-  async onRevoked(event: CloudEvent<EventPayload<typeof mandateRevokedV1>>, ctx: HandlerContext): Promise<void> {
+  async onRevoked(
+    event: CloudEvent<EventPayload<typeof mandateRevokedV1>>,
+    ctx: HandlerContext,
+  ): Promise<void> {
     await this.mandates.revoke(ctx.manager, event.data.mandateId, new Date(event.data.revokedAt));
   }
 }

@@ -16,7 +16,9 @@ export async function createMandateProjectionTable(queryRunner: QueryRunner, sch
       valid_until timestamptz,
       revoked_at timestamptz
     )`);
-  await queryRunner.query(`CREATE INDEX mandates_representative ON "${schema}".mandates (representative_key)`);
+  await queryRunner.query(
+    `CREATE INDEX mandates_representative ON "${schema}".mandates (representative_key)`,
+  );
 }
 
 interface Row {
@@ -51,10 +53,10 @@ export class MandatesRepository {
   }
 
   async revoke(manager: EntityManager, mandateId: string, at: Date): Promise<void> {
-    await manager.query(`UPDATE ${this.table} SET revoked_at = $2 WHERE mandate_id = $1 AND revoked_at IS NULL`, [
-      mandateId,
-      at,
-    ]);
+    await manager.query(
+      `UPDATE ${this.table} SET revoked_at = $2 WHERE mandate_id = $1 AND revoked_at IS NULL`,
+      [mandateId, at],
+    );
   }
 
   /** Mandates where `representativeKey` acts for someone (revoked ones are filtered by the helper). */

@@ -6,15 +6,16 @@ import { buildProblem } from './problem.filter';
 import { ProblemException } from './problem';
 
 const req = (lang?: string) =>
-  ({ url: '/things/1?token=secret', headers: lang ? { 'accept-language': lang } : {} }) as unknown as FastifyRequest;
+  ({
+    url: '/things/1?token=secret',
+    headers: lang ? { 'accept-language': lang } : {},
+  }) as unknown as FastifyRequest;
 
 describe('problem+json rendering', () => {
   it('renders a ProblemException with both languages, field errors and extensions', () => {
-    const ex = ProblemException.unprocessable(
-      'invalid-data',
-      { de: 'Ungültige Daten', en: 'Invalid data' },
-      [{ path: '/data/F1', code: 'required', message: { de: 'fehlt', en: 'missing' } }],
-    );
+    const ex = ProblemException.unprocessable('invalid-data', { de: 'Ungültige Daten', en: 'Invalid data' }, [
+      { path: '/data/F1', code: 'required', message: { de: 'fehlt', en: 'missing' } },
+    ]);
     const { doc, unexpected } = buildProblem(ex, req('en-GB,en;q=0.9'), 'cid-1');
     assert.equal(unexpected, false);
     assert.equal(doc.status, 422);
@@ -51,7 +52,11 @@ describe('problem+json rendering', () => {
   });
 
   it('maps Fastify body errors to 4xx problems', () => {
-    const tooLarge = { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: 'Request body is too large' };
+    const tooLarge = {
+      statusCode: 413,
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+      message: 'Request body is too large',
+    };
     const { doc } = buildProblem(tooLarge, req('en'), 'c');
     assert.equal(doc.status, 413);
     assert.equal(doc.detail, 'The request body exceeds the allowed size.');

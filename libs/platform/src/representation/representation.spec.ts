@@ -16,7 +16,12 @@ const at = new Date('2026-06-01T00:00:00Z');
 
 describe('representation mandates', () => {
   it('cover only their organisation, representative, Leistungen and validity', () => {
-    const q = { representativeKey: 'iss|dora', organisationKey: 'iss|musterbau', leikaKey: '99050012104000', at };
+    const q = {
+      representativeKey: 'iss|dora',
+      organisationKey: 'iss|musterbau',
+      leikaKey: '99050012104000',
+      at,
+    };
     assert.equal(mandateCovers(base, q), true);
     assert.equal(mandateCovers(base, { ...q, leikaKey: '99000000000000' }), false);
     assert.equal(mandateCovers(base, { ...q, representativeKey: 'iss|ben' }), false);

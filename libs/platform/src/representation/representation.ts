@@ -48,9 +48,14 @@ export function resolveActingParty(
   at: Date = new Date(),
 ): ActingParty {
   if (!actFor || actFor === callerKey) return { ownerKey: callerKey };
-  const ok = mandates.some((m) => mandateCovers(m, { representativeKey: callerKey, organisationKey: actFor, leikaKey, at }));
+  const ok = mandates.some((m) =>
+    mandateCovers(m, { representativeKey: callerKey, organisationKey: actFor, leikaKey, at }),
+  );
   if (!ok) {
-    throw ProblemException.notFound({ de: 'Die vertretene Organisation', en: 'The represented organisation' });
+    throw ProblemException.notFound({
+      de: 'Die vertretene Organisation',
+      en: 'The represented organisation',
+    });
   }
   return { ownerKey: actFor, actedByKey: callerKey };
 }
@@ -65,5 +70,7 @@ export function maySeeOwner(
 ): boolean {
   if (ownerKey === null) return false;
   if (ownerKey === callerKey) return true;
-  return mandates.some((m) => mandateCovers(m, { representativeKey: callerKey, organisationKey: ownerKey, leikaKey, at }));
+  return mandates.some((m) =>
+    mandateCovers(m, { representativeKey: callerKey, organisationKey: ownerKey, leikaKey, at }),
+  );
 }

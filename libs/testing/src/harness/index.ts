@@ -1,2 +1,3 @@
 export * from './service-harness';
 export * from './dev-env';
+export * from './events';
