@@ -9,6 +9,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = {
   outbox: { file: 'test/dist/bench/outbox.bench.js', stack: true },
   fim: { file: 'libs/fim/dist/bench/fim.bench.js', stack: false },
+  intake: { file: 'apps/intake/dist/bench/intake.bench.js', stack: true },
+  routing: { file: 'apps/routing/dist/bench/routing.bench.js', stack: true },
 };
 const wanted = process.argv.slice(2).filter((a) => a in BENCHES);
 const selected = wanted.length > 0 ? wanted : Object.keys(BENCHES);
