@@ -12,8 +12,10 @@ import {
   type ServiceUnderTest,
   serviceTestEnv,
   startKafka,
+  startPostgres,
   startService,
   stopKafka,
+  stopPostgres,
   type TestDatabase,
   uniqueName,
 } from '@amtsbote/testing';
@@ -43,7 +45,9 @@ describe('the four services on the real backbone', () => {
   });
 
   after(async () => {
-    await startKafka(); // in case the readiness test failed half-way
+    // In case a readiness test failed half-way.
+    await startKafka();
+    await startPostgres();
     for (const s of Object.values(services)) await s.close();
     await db.drop();
   });
@@ -168,6 +172,27 @@ describe('the four services on the real backbone', () => {
     await eventually(async () => ((await ready()) === 200 ? true : undefined), {
       what: 'readiness 200 after the broker returned',
       timeoutMs: 90000,
+      intervalMs: 500,
+    });
+  });
+
+  it('readiness turns false while PostgreSQL is down and true again after it returns', async () => {
+    const intake = services.intake!.url;
+    const ready = async () => (await fetch(`${intake}/health/ready`)).status;
+    assert.equal(await ready(), 200);
+    await stopPostgres();
+    try {
+      await eventually(async () => ((await ready()) === 503 ? true : undefined), {
+        what: 'readiness 503',
+        timeoutMs: 30000,
+      });
+      assert.equal((await fetch(`${intake}/health/live`)).status, 200);
+    } finally {
+      await startPostgres();
+    }
+    await eventually(async () => ((await ready()) === 200 ? true : undefined), {
+      what: 'readiness 200 after PostgreSQL returned',
+      timeoutMs: 60000,
       intervalMs: 500,
     });
   });

@@ -1,9 +1,47 @@
 import { baseConfigShape, env } from '@amtsbote/platform';
 import { z } from 'zod';
 
-export const intakeConfigSchema = z.object({
-  ...baseConfigShape,
-  PORT: env.port().default(3001),
-});
+/** Settings of intake on top of the platform's. Every one is documented in apps/intake/README.md. */
+export const intakeConfigSchema = z
+  .object({
+    ...baseConfigShape,
+    PORT: env.port().default(3001),
+    /**
+     * Directory of the filesystem attachment store. Required in production (a mounted volume); elsewhere it
+     * defaults to a folder in the OS temp directory.
+     */
+    INTAKE_STORAGE_DIR: z.string().min(1).optional(),
+    /**
+     * Secret for the HMAC-signed download URLs other services fetch attachments through (at least 32
+     * characters). Required in production and the same on every replica; elsewhere a random one per process.
+     */
+    INTAKE_DOWNLOAD_URL_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+    /**
+     * Public base URL of intake as other services reach it (signed download URLs start with it). Required
+     * in production; elsewhere the address the server listens on.
+     */
+    INTAKE_PUBLIC_URL: env.url().optional(),
+    /** How long a signed download URL stays valid, in seconds. */
+    INTAKE_DOWNLOAD_URL_TTL_SECONDS: env.positiveInt().default(86400),
+    /**
+     * Days after the Fachverfahren confirmed receipt (or the submission ended without reaching one) after
+     * which form data and attachments are purged; metadata and the receipt hash stay. 0 purges at once.
+     */
+    INTAKE_PURGE_AFTER_DAYS: z.coerce.number().min(0).default(30),
+    /** How often the maintenance job runs (purge, expired drafts, old idempotency keys); 0 turns it off. */
+    INTAKE_MAINTENANCE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+    /** How long an Idempotency-Key and its stored response are kept, in hours. */
+    INTAKE_IDEMPOTENCY_TTL_HOURS: env.positiveInt().default(48),
+    /** Extra genericode code lists (`*.xml`, `*.gc`) for select fields, besides the bundled ones. */
+    INTAKE_CODELIST_DIR: z.string().min(1).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV !== 'production') return;
+    for (const key of ['INTAKE_STORAGE_DIR', 'INTAKE_DOWNLOAD_URL_SECRET', 'INTAKE_PUBLIC_URL'] as const) {
+      if (c[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
+      }
+    }
+  });
 
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;

@@ -44,7 +44,9 @@ export class FimSchemaError extends Error {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problem(s))`);
+    super(
+      problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problem(s))`,
+    );
     this.name = 'FimSchemaError';
     this.problems = problems;
   }

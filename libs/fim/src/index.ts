@@ -2,9 +2,23 @@
  * @amtsbote/fim: FIM XDatenfelder 2/3 engine. Parse Stammdatenschema and Datenfeldgruppe messages, validate
  * submissions, export JSON Schema, form definitions, XML and XSD.
  */
-export { FimExportError, FimParseError, FimSchemaError, type FimIssue, type FimIssueSeverity, type XmlLocation } from './errors';
+export {
+  FimExportError,
+  FimParseError,
+  FimSchemaError,
+  type FimIssue,
+  type FimIssueSeverity,
+  type XmlLocation,
+} from './errors';
 export * from './model';
-export { NS_XDF2, NS_XDF3, parseSchema, tryParseSchema, type ParseOptions, type ParseResult } from './parser/parse-schema';
+export {
+  NS_XDF2,
+  NS_XDF3,
+  parseSchema,
+  tryParseSchema,
+  type ParseOptions,
+  type ParseResult,
+} from './parser/parse-schema';
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, type XmlReadLimits } from './xml/secure-xml';
 export {
   NS_GENERICODE,
@@ -16,7 +30,12 @@ export {
   type GenericodeColumn,
   type GenericodeKey,
 } from './codelists/genericode';
-export { BUNDLED_CODELIST_DIR, CodeListRegistry, pinnedUri, type CodeListRegistryOptions } from './codelists/registry';
+export {
+  BUNDLED_CODELIST_DIR,
+  CodeListRegistry,
+  pinnedUri,
+  type CodeListRegistryOptions,
+} from './codelists/registry';
 export {
   ValidatorCache,
   compileValidator,

@@ -53,7 +53,10 @@ function* walk(nodes: readonly FimNode[]): Generator<FimNode> {
   }
 }
 
-export function inspectSchema(schema: FimSchema, options: { codeLists?: CodeListRegistry } = {}): SchemaSummary {
+export function inspectSchema(
+  schema: FimSchema,
+  options: { codeLists?: CodeListRegistry } = {},
+): SchemaSummary {
   const registry = options.codeLists ?? new CodeListRegistry();
   const fieldTypes: Record<string, number> = {};
   const multiplicities: Record<string, number> = {};

@@ -3,7 +3,27 @@ import type { FieldPlan, PlanNode, SchemaPlan } from '../src/validator/plan';
 import { codePointLength } from '../src/validator/formats';
 
 /** Characters and sequences of DIN 91379 datatype C, including base letters with combining marks. */
-const DIN_UNITS = ['a', 'Z', 'ß', 'Ä', 'é', 'ø', 'Ł', 'ž', 'Ǎ', ' ', '-', "'", '€', 'ẞ', 'C\u0328\u0306', 'L\u0325\u0304', 'ọ\u0308', '1', '.'];
+const DIN_UNITS = [
+  'a',
+  'Z',
+  'ß',
+  'Ä',
+  'é',
+  'ø',
+  'Ł',
+  'ž',
+  'Ǎ',
+  ' ',
+  '-',
+  "'",
+  '€',
+  'ẞ',
+  'C\u0328\u0306',
+  'L\u0325\u0304',
+  'ọ\u0308',
+  '1',
+  '.',
+];
 
 function between(s: string, min: number | undefined, max: number | undefined): boolean {
   const n = codePointLength(s);
@@ -14,7 +34,8 @@ function textArb(p: FieldPlan): fc.Arbitrary<string> {
   const c = p.c;
   const min = c.minLength ?? 0;
   const max = c.maxLength ?? Math.max(min, 1) + 24;
-  if (c.pattern) return fc.stringMatching(c.pattern.regex).filter((s) => between(s, c.minLength, c.maxLength));
+  if (c.pattern)
+    return fc.stringMatching(c.pattern.regex).filter((s) => between(s, c.minLength, c.maxLength));
   if (c.latin) {
     return fc
       .array(fc.constantFrom(...DIN_UNITS), { minLength: min, maxLength: Math.min(max, min + 20) })
@@ -42,7 +63,9 @@ const isoTime = fc
     fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined }),
     fc.constantFrom('Z', 'z', '+01:00', '-05:30', '+0130', '+02'),
   )
-  .map(([h, m, s, frac, zone]) => `${two(h)}:${two(m)}:${two(s)}${frac === undefined ? '' : `.${frac}`}${zone}`);
+  .map(
+    ([h, m, s, frac, zone]) => `${two(h)}:${two(m)}:${two(s)}${frac === undefined ? '' : `.${frac}`}${zone}`,
+  );
 
 function fieldArb(p: FieldPlan): fc.Arbitrary<unknown> {
   const c = p.c;
@@ -56,23 +79,34 @@ function fieldArb(p: FieldPlan): fc.Arbitrary<unknown> {
       return textArb(p);
     case 'date':
       return isoDate.filter(
-        (d) => (c.formatMinimum === undefined || d >= c.formatMinimum) && (c.formatMaximum === undefined || d <= c.formatMaximum),
+        (d) =>
+          (c.formatMinimum === undefined || d >= c.formatMinimum) &&
+          (c.formatMaximum === undefined || d <= c.formatMaximum),
       );
     case 'time':
       return isoTime;
     case 'datetime':
-      return fc.tuple(isoDate, fc.constantFrom('T', 't', ' '), isoTime).map(([d, sep, t]) => `${d}${sep}${t}`);
+      return fc
+        .tuple(isoDate, fc.constantFrom('T', 't', ' '), isoTime)
+        .map(([d, sep, t]) => `${d}${sep}${t}`);
     case 'bool':
       return fc.boolean();
     case 'num':
-      return fc.double({ min: c.minimum ?? -1e9, max: c.maximum ?? 1e9, noNaN: true, noDefaultInfinity: true });
+      return fc.double({
+        min: c.minimum ?? -1e9,
+        max: c.maximum ?? 1e9,
+        noNaN: true,
+        noDefaultInfinity: true,
+      });
     case 'num_int':
       return fc.integer({ min: Math.ceil(c.minimum ?? -1e9), max: Math.floor(c.maximum ?? 1e9) });
     case 'num_currency':
       return fc
         .integer({ min: -1e10, max: 1e10 })
         .map((cents) => cents / 100)
-        .filter((n) => (c.minimum === undefined || n >= c.minimum) && (c.maximum === undefined || n <= c.maximum));
+        .filter(
+          (n) => (c.minimum === undefined || n >= c.minimum) && (c.maximum === undefined || n <= c.maximum),
+        );
     case 'file': {
       const f = c.file;
       const required: Array<'attachmentId' | 'mediaType' | 'size'> = ['attachmentId'];
@@ -103,7 +137,10 @@ function objectArb(children: readonly PlanNode[]): fc.Arbitrary<Record<string, u
     if (child.kind === 'field' && child.c.noData) continue;
     const item = child.kind === 'group' ? objectArb(child.children) : fieldArb(child);
     const { min, max } = child.multiplicity;
-    model[child.key] = max !== null && max <= 1 ? item : fc.array(item, { minLength: min, maxLength: Math.min(max ?? min + 2, min + 2) });
+    model[child.key] =
+      max !== null && max <= 1
+        ? item
+        : fc.array(item, { minLength: min, maxLength: Math.min(max ?? min + 2, min + 2) });
     if (min >= 1) requiredKeys.push(child.key);
   }
   return fc.record(model, { requiredKeys });
@@ -204,7 +241,8 @@ export function mutate(data: unknown, steps: ReadonlyArray<readonly [number, num
         break;
       case 'add':
         if (Array.isArray(loc.value)) loc.value.push(replacement);
-        else if (typeof loc.value === 'object' && loc.value !== null) (loc.value as Record<string, unknown>)[`Z${what}`] = replacement;
+        else if (typeof loc.value === 'object' && loc.value !== null)
+          (loc.value as Record<string, unknown>)[`Z${what}`] = replacement;
         else set(replacement);
         break;
       case 'empty':
@@ -224,6 +262,10 @@ export function mutate(data: unknown, steps: ReadonlyArray<readonly [number, num
 }
 
 export const mutationSteps = fc.array(
-  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom<Mutation>('replace', 'replace', 'delete', 'add', 'empty', 'grow')),
+  fc.tuple(
+    fc.nat(),
+    fc.nat(),
+    fc.constantFrom<Mutation>('replace', 'replace', 'delete', 'add', 'empty', 'grow'),
+  ),
   { minLength: 1, maxLength: 3 },
 );

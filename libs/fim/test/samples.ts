@@ -125,7 +125,13 @@ export const XDF3_FULL = xdf3Schema([
       praezisierung: { minValue: '1900-01-01', maxValue: '2030-12-31' },
     }),
     xdf3Field({ id: 'F60000000104', name: 'Uhrzeit', feldart: 'input', datentyp: 'time', anzahl: '0:1' }),
-    xdf3Field({ id: 'F60000000105', name: 'Zeitpunkt', feldart: 'input', datentyp: 'datetime', anzahl: '0:1' }),
+    xdf3Field({
+      id: 'F60000000105',
+      name: 'Zeitpunkt',
+      feldart: 'input',
+      datentyp: 'datetime',
+      anzahl: '0:1',
+    }),
     xdf3Field({
       id: 'F60000000106',
       name: 'Anzahl Kinder',
@@ -142,7 +148,13 @@ export const XDF3_FULL = xdf3Schema([
       inhalt: 'AB-123',
       vorbefuellung: 'verpflichtend',
     }),
-    xdf3Field({ id: 'F60000000108', name: 'Einwilligung', feldart: 'locked', datentyp: 'bool', inhalt: 'true' }),
+    xdf3Field({
+      id: 'F60000000108',
+      name: 'Einwilligung',
+      feldart: 'locked',
+      datentyp: 'bool',
+      inhalt: 'true',
+    }),
     xdf3Field({
       id: 'F60000000109',
       name: 'Postleitzahl',
@@ -152,7 +164,13 @@ export const XDF3_FULL = xdf3Schema([
       praezisierung: { pattern: '[0-9]{5}' },
       regel: 'R60000000109',
     }),
-    xdf3Field({ id: 'F60000000110', name: 'Hinweis', feldart: 'label', datentyp: 'text', inhalt: 'Bitte vollständig ausfüllen.' }),
+    xdf3Field({
+      id: 'F60000000110',
+      name: 'Hinweis',
+      feldart: 'label',
+      datentyp: 'text',
+      inhalt: 'Bitte vollständig ausfüllen.',
+    }),
     xdf3Field({
       id: 'F60000000111',
       name: 'Betrag',
@@ -183,7 +201,13 @@ export const XDF3_FULL = xdf3Schema([
   }),
   xdf3Field({ id: 'F60000000124', name: 'Gebühr', feldart: 'input', datentyp: 'num_currency' }),
   xdf3Group('G60000000130', 'Kontakt', '0:*', [
-    xdf3Field({ id: 'F60000000131', name: 'E-Mail', feldart: 'input', datentyp: 'text', praezisierung: { maxLength: '254' } }),
+    xdf3Field({
+      id: 'F60000000131',
+      name: 'E-Mail',
+      feldart: 'input',
+      datentyp: 'text',
+      praezisierung: { maxLength: '254' },
+    }),
   ]),
 ]);
 

@@ -18,6 +18,8 @@ export interface RelayOptions {
   /** Connection URL for the LISTEN connection (the pool cannot hold one open). */
   listenUrl?: string;
   topicPrefix?: string;
+  /** After a wake-up, wait this long so commits arriving together are published in one batch. */
+  lingerMs?: number;
   /** Fault injection for tests: runs after Kafka acknowledged a batch and before the rows are marked. */
   afterPublish?: (ids: string[]) => Promise<void> | void;
 }
@@ -31,7 +33,8 @@ interface Row {
   subject: string;
   tenant: string | null;
   traceparent: string | null;
-  data: unknown;
+  /** The JSON body as stored, passed through without parsing. */
+  data: string;
   time: Date;
 }
 
@@ -139,14 +142,16 @@ export class OutboxRelay {
       }
       if (!this.running) break;
       if (count >= this.batchSize && backoff === 0) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, backoff || this.pollIntervalMs);
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), backoff || this.pollIntervalMs);
         this.wake = () => {
           clearTimeout(timer);
-          resolve();
+          resolve(true);
         };
       });
       this.wake = undefined;
+      const linger = this.options.lingerMs ?? 5;
+      if (woken && this.running && linger > 0) await new Promise((r) => setTimeout(r, linger));
     }
   }
 
@@ -167,7 +172,7 @@ export class OutboxRelay {
         return 0;
       }
       const rows = (await qr.query(
-        `SELECT id, topic, key, type, source, subject, tenant, traceparent, data, time
+        `SELECT id, topic, key, type, source, subject, tenant, traceparent, data::text AS data, time
          FROM ${s}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
         [this.batchSize],
       )) as Row[];
@@ -177,7 +182,7 @@ export class OutboxRelay {
       }
       const byTopic = new Map<string, TopicMessages>();
       for (const r of rows) {
-        const event: CloudEvent = {
+        const event: CloudEvent<null> = {
           id: r.id,
           type: r.type,
           source: r.source,
@@ -187,11 +192,11 @@ export class OutboxRelay {
           datacontenttype: 'application/json',
           tenant: r.tenant ?? undefined,
           traceparent: r.traceparent ?? undefined,
-          data: r.data,
+          data: null,
         };
         const topic = (this.options.topicPrefix ?? '') + r.topic;
         const entry = byTopic.get(topic) ?? { topic, messages: [] };
-        entry.messages.push(toKafkaMessage(event, r.key));
+        entry.messages.push({ ...toKafkaMessage(event, r.key), value: r.data });
         byTopic.set(topic, entry);
       }
       await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });

@@ -6,9 +6,8 @@ import {
   createKafkaClient,
   dropDatabase,
   isPortFree,
-  KAFKA_DEFAULT_PORT,
+  kafkaBrokers,
   kafkaRunning,
-  POSTGRES_URL,
   postgresRunning,
   postgresUrl,
   stackStatus,
@@ -25,41 +24,53 @@ const SLOW = 10 * 60_000;
 
 type Kafka = ReturnType<typeof createKafkaClient>;
 
+/** Rejects after `ms`, so a hanging client call fails the test instead of keeping the process alive. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Reads `count` messages of `topic` from the beginning with a fresh consumer group. */
 async function consume(kafka: Kafka, topic: string, count: number): Promise<string[]> {
   const consumer = kafka.consumer({ groupId: `stack-it-${topic}-${Date.now()}` });
   const values: string[] = [];
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(values)}`)), 60_000);
+    await within(30_000, 'consumer connect', consumer.connect());
+    await within(30_000, 'subscribe', consumer.subscribe({ topics: [topic], fromBeginning: true }));
+    const done = new Promise<void>((resolve, reject) => {
       consumer
         .run({
           eachMessage: ({ message }) => {
             values.push(message.value?.toString() ?? '');
-            if (values.length >= count) {
-              clearTimeout(timer);
-              resolve();
-            }
+            if (values.length >= count) resolve();
             return Promise.resolve();
           },
         })
         .catch(reject);
     });
+    await within(60_000, `consuming ${count} message(s), got ${JSON.stringify(values)}`, done);
   } finally {
-    await consumer.disconnect();
+    await within(15_000, 'consumer disconnect', consumer.disconnect()).catch(() => undefined);
   }
   return values;
 }
 
 async function produce(kafka: Kafka, topic: string, value: string): Promise<void> {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages: [{ key: 'k', value }] });
+    await within(30_000, 'producer connect', producer.connect());
+    await within(30_000, 'send', producer.send({ topic, acks: -1, messages: [{ key: 'k', value }] }));
   } finally {
-    await producer.disconnect();
+    await within(15_000, 'producer disconnect', producer.disconnect()).catch(() => undefined);
   }
 }
 
@@ -87,7 +98,7 @@ void describe('local stack: real Kafka and PostgreSQL', { timeout: SLOW }, () =>
     assert.equal(k1.pid, k2.pid);
     const [p1, p2] = await Promise.all([startPostgres(), startPostgres()]);
     assert.equal(p1.pid, p2.pid);
-    assert.equal(p1.url, POSTGRES_URL);
+    assert.equal(p1.url, postgresUrl());
     const status = await stackStatus({ only: ['kafka', 'postgres'] });
     assert.deepEqual(
       status.map((s) => [s.component, s.running, s.ready]),
@@ -115,7 +126,7 @@ void describe('local stack: real Kafka and PostgreSQL', { timeout: SLOW }, () =>
     await client.end().catch(() => undefined);
     const gone = new Client({ connectionString: postgresUrl(name) });
     await assert.rejects(gone.connect(), (err: { code?: string }) => err.code === '3D000');
-    const dev = new Client({ connectionString: POSTGRES_URL });
+    const dev = new Client({ connectionString: postgresUrl() });
     await dev.connect();
     assert.deepEqual((await dev.query('SELECT current_database() AS db')).rows, [{ db: 'amtsbote' }]);
     await dev.end();
@@ -152,7 +163,7 @@ void describe('local stack: real Kafka and PostgreSQL', { timeout: SLOW }, () =>
     const stopped = await stopKafka();
     assert.equal(stopped.stopped, true);
     assert.equal(kafkaRunning(), false);
-    assert.equal(await isPortFree(KAFKA_DEFAULT_PORT), true);
+    assert.equal(await isPortFree(Number(kafkaBrokers()[0]!.split(':')[1])), true);
     assert.equal((await stopKafka()).stopped, false, 'stopping a stopped broker is fine');
 
     const restarted = await startKafka();

@@ -78,6 +78,15 @@ export const catalogSchemaPublishedV1 = defineEvent(
     /** The uploaded XDatenfelder XML (xdf2 or xdf3), unchanged. */
     xdf: z.string().max(900_000),
     publishedAt: z.string().datetime(),
+    /** XDatenfelder generation of `xdf` (added later; optional). */
+    generation: z.enum(['xdf2', 'xdf3']).optional(),
+    /** Name of the Stammdatenschema (added later; optional). */
+    name: z.string().optional(),
+    /** SHA-256 (hex) of `xdf` as uploaded, to check a projection (added later; optional). */
+    xdfSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   }),
   'A FIM Stammdatenschema version became available in the catalog.',
 );

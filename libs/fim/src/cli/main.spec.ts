@@ -48,12 +48,21 @@ describe('amtsbote-fim CLI', () => {
     const r = cli('validate', blaueKarte, bad);
     assert.equal(r.code, EXIT_INVALID);
     assert.match(r.stdout, /invalid: 2 error\(s\)/);
-    assert.match(r.stdout, /\/G00000630\/F00000013 \[F00000013\] required: „Familienname“ \(F00000013\) ist eine Pflichtangabe/);
+    assert.match(
+      r.stdout,
+      /\/G00000630\/F00000013 \[F00000013\] required: „Familienname“ \(F00000013\) ist eine Pflichtangabe/,
+    );
     const en = cli('validate', blaueKarte, bad, '--lang', 'en', '--json');
     assert.equal(en.code, EXIT_INVALID);
-    const json = JSON.parse(en.stdout) as { valid: boolean; errors: Array<{ code: string; message: { en: string } }> };
+    const json = JSON.parse(en.stdout) as {
+      valid: boolean;
+      errors: Array<{ code: string; message: { en: string } }>;
+    };
     assert.equal(json.valid, false);
-    assert.deepEqual(json.errors.map((e) => e.code), ['required', 'code']);
+    assert.deepEqual(
+      json.errors.map((e) => e.code),
+      ['required', 'code'],
+    );
     assert.equal(cli('validate', blaueKarte, bad, '--lenient').stdout.includes('required'), false);
   });
 
@@ -66,7 +75,11 @@ describe('amtsbote-fim CLI', () => {
     assert.match(xdf1.stderr, /UNSUPPORTED_NAMESPACE: XDatenfelder 1/);
     const bomb = write('bomb.xml', '<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>');
     assert.match(cli('validate', bomb, sampleFile).stderr, /DTD_FORBIDDEN/);
-    const select = cli('validate', fixturePath('fim-xdf2', 'select.xml'), write('select.json', '{"F123":"x"}'));
+    const select = cli(
+      'validate',
+      fixturePath('fim-xdf2', 'select.xml'),
+      write('select.json', '{"F123":"x"}'),
+    );
     assert.equal(select.code, EXIT_UNUSABLE);
     assert.match(select.stderr, /urn:de:example_1, which is not available/);
     assert.equal(cli('validate', blaueKarte).code, EXIT_UNUSABLE);
@@ -76,10 +89,16 @@ describe('amtsbote-fim CLI', () => {
 
   it('code lists from a directory or accepting any value for unknown lists', () => {
     const data = write('select.json', '{"F123":"b"}');
-    assert.equal(cli('validate', fixturePath('fim-xdf2', 'select.xml'), data, '--allow-unknown-codelists').code, EXIT_OK);
+    assert.equal(
+      cli('validate', fixturePath('fim-xdf2', 'select.xml'), data, '--allow-unknown-codelists').code,
+      EXIT_OK,
+    );
     const dir = fs.mkdtempSync(path.join(tmp, 'lists-'));
     fs.writeFileSync(path.join(dir, 'example.xml'), genericode('urn:de:example', '1', [['a', 'A']]));
-    assert.equal(cli('validate', fixturePath('fim-xdf2', 'select.xml'), data, '--codelists', dir).code, EXIT_INVALID);
+    assert.equal(
+      cli('validate', fixturePath('fim-xdf2', 'select.xml'), data, '--codelists', dir).code,
+      EXIT_INVALID,
+    );
   });
 
   it('inspect summarises ids, fields, groups, types, code lists and rules', () => {
@@ -92,14 +111,19 @@ describe('amtsbote-fim CLI', () => {
     assert.match(r.stdout, /urn:de:xoev:codeliste:erreichbarkeit_2 \(available: bundled\) used by F00000025/);
     assert.match(r.stdout, /Regeln: 3 \(kept as metadata, not executed\)/);
     assert.match(r.stdout, /\n {4}F00000013 1\.0 \[1:1\] input\/text Familienname/);
-    const json = JSON.parse(cli('inspect', fixturePath('fim-xdf3', 'input.xml'), '--json').stdout) as { warnings: unknown[] };
+    const json = JSON.parse(cli('inspect', fixturePath('fim-xdf3', 'input.xml'), '--json').stdout) as {
+      warnings: unknown[];
+    };
     assert.equal(json.warnings.length, 3);
   });
 
   it('json-schema, form, xsd and xml', () => {
     const js = cli('json-schema', blaueKarte);
     assert.equal(js.code, EXIT_OK);
-    assert.equal((JSON.parse(js.stdout) as { $schema: string }).$schema, 'https://json-schema.org/draft/2020-12/schema');
+    assert.equal(
+      (JSON.parse(js.stdout) as { $schema: string }).$schema,
+      'https://json-schema.org/draft/2020-12/schema',
+    );
     const form = JSON.parse(cli('form', blaueKarte).stdout) as { children: Array<{ id: string }> };
     assert.equal(form.children[0].id, 'G00000630');
     const xsd = cli('xsd', blaueKarte, '--namespace', 'urn:test');

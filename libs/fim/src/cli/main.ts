@@ -48,7 +48,13 @@ interface Args {
 }
 
 const VALUE_OPTIONS = new Set(['--codelists', '--lang', '--namespace']);
-const FLAG_OPTIONS = new Set(['--allow-unknown-codelists', '--lenient', '--json', '--required-only', '--help']);
+const FLAG_OPTIONS = new Set([
+  '--allow-unknown-codelists',
+  '--lenient',
+  '--json',
+  '--required-only',
+  '--help',
+]);
 
 function parseArgs(argv: readonly string[]): Args {
   const [command = '', ...rest] = argv;
@@ -102,7 +108,9 @@ function readJson(file: string | undefined): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    throw new UsageError(`data file ${file ?? ''} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new UsageError(
+      `data file ${file ?? ''} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 
@@ -111,7 +119,9 @@ function tree(nodes: readonly FimNode[], depth: number, lines: string[]): void {
     const pad = '  '.repeat(depth);
     if (n.kind === 'group') {
       const g = n.group;
-      lines.push(`${pad}${g.id} ${g.version ?? ''} [${n.multiplicity.raw}] ${g.bezeichnungEingabe ?? g.name}`);
+      lines.push(
+        `${pad}${g.id} ${g.version ?? ''} [${n.multiplicity.raw}] ${g.bezeichnungEingabe ?? g.name}`,
+      );
       tree(n.children, depth + 1, lines);
     } else {
       const f = n.field;
@@ -142,17 +152,37 @@ function inspect(args: Args, io: Io): number {
       .join(', ')}`,
     `Code lists: ${s.codeLists.length === 0 ? 'none' : ''}`,
     ...s.codeLists.map(
-      (c) => `  ${c.uri} ${c.available ? `(available: ${c.source ?? 'registered'})` : '(NOT AVAILABLE)'} used by ${c.fields.join(', ')}`,
+      (c) =>
+        `  ${c.uri} ${c.available ? `(available: ${c.source ?? 'registered'})` : '(NOT AVAILABLE)'} used by ${c.fields.join(', ')}`,
     ),
     ...(s.inlineValueFields.length > 0 ? [`Inline werte: ${s.inlineValueFields.join(', ')}`] : []),
     `Regeln: ${s.rules.length} (kept as metadata, not executed)`,
-    ...s.rules.map((r) => `  ${r.id} ${r.version ?? ''} ${r.name}${r.text ? `: ${r.text.replace(/\s+/g, ' ')}` : ''}`),
-    ...(s.warnings.length > 0 ? [`Warnings: ${s.warnings.length}`, ...s.warnings.map((w) => `  ${w.code}: ${w.message}`)] : []),
+    ...s.rules.map(
+      (r) => `  ${r.id} ${r.version ?? ''} ${r.name}${r.text ? `: ${r.text.replace(/\s+/g, ' ')}` : ''}`,
+    ),
+    ...(s.warnings.length > 0
+      ? [`Warnings: ${s.warnings.length}`, ...s.warnings.map((w) => `  ${w.code}: ${w.message}`)]
+      : []),
+    ...enforcement(args, schema),
     'Structure:',
   ];
   tree(schema.children, 1, lines);
   io.out(lines.join('\n'));
   return EXIT_OK;
+}
+
+/** Whether the schema can be compiled with the given code lists, and what it accepts but does not enforce. */
+function enforcement(args: Args, schema: FimSchema): string[] {
+  try {
+    const notes = compile(args, schema).plan.notes;
+    return [
+      `Validation: ready${notes.length > 0 ? ` (${notes.length} note(s))` : ''}`,
+      ...notes.map((n) => `  ${n}`),
+    ];
+  } catch (e) {
+    if (!(e instanceof FimSchemaError)) throw e;
+    return ['Validation: NOT POSSIBLE', ...e.problems.map((p) => `  ${p}`)];
+  }
 }
 
 function validate(args: Args, io: Io): number {
@@ -167,7 +197,8 @@ function validate(args: Args, io: Io): number {
   } else {
     const lang = args.values.get('--lang') === 'en' ? 'en' : 'de';
     io.out(`invalid: ${result.errors.length} error(s)${result.truncated ? ' (truncated)' : ''}`);
-    for (const e of result.errors) io.out(`  ${e.path || '/'} [${e.elementId}] ${e.code}: ${e.message[lang]}`);
+    for (const e of result.errors)
+      io.out(`  ${e.path || '/'} [${e.elementId}] ${e.code}: ${e.message[lang]}`);
   }
   return result.valid ? EXIT_OK : EXIT_INVALID;
 }
@@ -196,7 +227,11 @@ export function run(argv: readonly string[], io: Io): number {
         return EXIT_OK;
       case 'xsd': {
         const ns = args.values.get('--namespace');
-        io.out(compile(args, loadSchema(args)).toXsd(ns === undefined ? {} : { namespace: ns }).trimEnd());
+        io.out(
+          compile(args, loadSchema(args))
+            .toXsd(ns === undefined ? {} : { namespace: ns })
+            .trimEnd(),
+        );
         return EXIT_OK;
       }
       case 'xml': {
@@ -206,7 +241,9 @@ export function run(argv: readonly string[], io: Io): number {
         return EXIT_OK;
       }
       case 'sample':
-        io.out(JSON.stringify(compile(args, loadSchema(args)).sample(!args.flags.has('--required-only')), null, 2));
+        io.out(
+          JSON.stringify(compile(args, loadSchema(args)).sample(!args.flags.has('--required-only')), null, 2),
+        );
         return EXIT_OK;
       default:
         throw new UsageError(`unknown command "${args.command}"`);

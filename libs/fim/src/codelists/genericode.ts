@@ -146,9 +146,15 @@ export interface ColumnChoice {
  * Returns a problem text instead of entries when a named column does not exist.
  */
 export function codeListEntries(list: CodeList, choice: ColumnChoice = {}): CodeListEntry[] | string {
-  const pick = (name: string | undefined, fallback: string | undefined, what: string): string | undefined | Error => {
+  const pick = (
+    name: string | undefined,
+    fallback: string | undefined,
+    what: string,
+  ): string | undefined | Error => {
     if (name === undefined) return fallback;
-    return findColumn(list, name) ?? new Error(`${what} "${name}" is not a column of ${list.canonicalVersionUri}`);
+    return (
+      findColumn(list, name) ?? new Error(`${what} "${name}" is not a column of ${list.canonicalVersionUri}`)
+    );
   };
   const codeCol = pick(choice.codeKey, list.codeColumn, 'codeKey');
   const nameCol = pick(choice.nameKey, list.nameColumn, 'nameKey');

@@ -1,5 +1,13 @@
 import type { Datentyp, Feldart, FimSchema, Vorbefuellung, XdfGeneration } from '../model';
-import { type FieldPlan, type GroupPlan, type PlanNode, type ScalarValue, type SchemaOptions, type SchemaPlan, planSchema } from '../validator/plan';
+import {
+  type FieldPlan,
+  type GroupPlan,
+  type PlanNode,
+  type ScalarValue,
+  type SchemaOptions,
+  type SchemaPlan,
+  planSchema,
+} from '../validator/plan';
 
 /** Suggested input widget of a field. */
 export type FormWidget =
@@ -137,7 +145,12 @@ function rulesOf(plan: SchemaPlan, ids: readonly string[]): FormRule[] {
   });
 }
 
-function base(plan: SchemaPlan, node: PlanNode, version: string | undefined, rules: readonly string[]): FormElementBase {
+function base(
+  plan: SchemaPlan,
+  node: PlanNode,
+  version: string | undefined,
+  rules: readonly string[],
+): FormElementBase {
   const { min, max } = node.multiplicity;
   const noData = node.kind === 'field' && node.c.noData;
   const b: FormElementBase = {

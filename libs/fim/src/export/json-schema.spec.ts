@@ -20,11 +20,16 @@ function newAjv(): Ajv2020 {
 }
 
 const exampleLists = new CodeListRegistry();
-exampleLists.addGenericode(genericode('urn:de:example', '1', [['a', 'Alpha'], ['b', 'Beta']]));
+exampleLists.addGenericode(
+  genericode('urn:de:example', '1', [
+    ['a', 'Alpha'],
+    ['b', 'Beta'],
+  ]),
+);
 
 /** Every fixture schema that parses, with what it needs to compile. */
 const SCHEMAS: Array<[string, FimSchema, CompileOptions, number]> = [
-  ['xdf2/BlaueKarte', parseSchema(readFixture(...BLAUE_KARTE)), {}, 120],
+  ['xdf2/BlaueKarte', parseSchema(readFixture(...BLAUE_KARTE)), {}, 200],
   ['xdf2/simple', parseSchema(readFixture('fim-xdf2', 'simple.xml')), {}, 40],
   ['xdf2/select', parseSchema(readFixture('fim-xdf2', 'select.xml')), { codeLists: exampleLists }, 40],
   ['xdf2/label', parseSchema(readFixture('fim-xdf2', 'label.xml')), {}, 30],
@@ -33,8 +38,13 @@ const SCHEMAS: Array<[string, FimSchema, CompileOptions, number]> = [
   ['xdf2/data-field-rule', parseSchema(readFixture('fim-xdf2', 'data-field-rule.xml')), {}, 30],
   ['xdf2/data-group-rule', parseSchema(readFixture('fim-xdf2', 'data-group-rule.xml')), {}, 30],
   ['xdf3/simple', parseSchema(readFixture('fim-xdf3', 'simple.xml')), {}, 40],
-  ['xdf3/input', parseSchema(readFixture('fim-xdf3', 'input.xml')), { allowUnknownCodeLists: ['F60000000243'] }, 30],
-  ['xdf3/full (test sample)', parseSchema(XDF3_FULL), {}, 120],
+  [
+    'xdf3/input',
+    parseSchema(readFixture('fim-xdf3', 'input.xml')),
+    { allowUnknownCodeLists: ['F60000000243'] },
+    30,
+  ],
+  ['xdf3/full (test sample)', parseSchema(XDF3_FULL), {}, 200],
 ];
 
 describe('toJsonSchema', () => {
@@ -64,9 +74,18 @@ describe('toJsonSchema', () => {
     assert.equal(defs['F00001016_1.0'].format, 'date');
     assert.equal(defs['F00000728_1.0'].multipleOf, 0.01);
     const zone = defs['G00000245_1.0'].properties as Record<string, JsonSchema>;
-    assert.deepEqual(zone.F00000087, { type: 'array', items: { $ref: '#/$defs/F00000087_1.0' }, minItems: 2, maxItems: 5 });
+    assert.deepEqual(zone.F00000087, {
+      type: 'array',
+      items: { $ref: '#/$defs/F00000087_1.0' },
+      minItems: 2,
+      maxItems: 5,
+    });
     const kontakt = defs['G00000016_1.0'].properties as Record<string, JsonSchema>;
-    assert.deepEqual(kontakt.G00000015, { type: 'array', items: { $ref: '#/$defs/G00000015_1.0' }, minItems: 1 });
+    assert.deepEqual(kontakt.G00000015, {
+      type: 'array',
+      items: { $ref: '#/$defs/G00000015_1.0' },
+      minItems: 1,
+    });
   });
 
   it('xdf3: time/date-time formats, labels, hidden and locked, inline werte with help', () => {
@@ -117,11 +136,18 @@ describe('property: our validator and ajv on the exported schema agree', () => {
           const mutated = mutate(data, steps);
           const verdict = ours.validate(mutated).valid;
           if (!verdict) invalid++;
-          assert.equal(verdict, ajv(mutated), `${JSON.stringify(mutated)}\nours: ${JSON.stringify(ours.validate(mutated).errors)}\najv: ${JSON.stringify(ajv.errors)}`);
+          assert.equal(
+            verdict,
+            ajv(mutated),
+            `${JSON.stringify(mutated)}\nours: ${JSON.stringify(ours.validate(mutated).errors)}\najv: ${JSON.stringify(ajv.errors)}`,
+          );
         }),
         { numRuns: runs * 2, seed: 20240518 },
       );
-      assert.ok(invalid > runs / 2, `mutations should mostly produce invalid data (${invalid} of ${runs * 2})`);
+      assert.ok(
+        invalid > runs / 2,
+        `mutations should mostly produce invalid data (${invalid} of ${runs * 2})`,
+      );
     });
   }
 });

@@ -1,6 +1,12 @@
 import type { FimSchema } from '../model';
 import { DIN_91379_C_PATTERN } from '../validator/din91379';
-import { type FieldPlan, type PlanNode, type SchemaOptions, type SchemaPlan, planSchema } from '../validator/plan';
+import {
+  type FieldPlan,
+  type PlanNode,
+  type SchemaOptions,
+  type SchemaPlan,
+  planSchema,
+} from '../validator/plan';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -28,7 +34,12 @@ function attachmentSchema(p: FieldPlan): JsonSchema {
   return {
     type: 'object',
     properties: {
-      attachmentId: { type: 'string', minLength: 1, maxLength: 256, description: 'Reference to the uploaded attachment' },
+      attachmentId: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 256,
+        description: 'Reference to the uploaded attachment',
+      },
       filename: { type: 'string', maxLength: 255 },
       mediaType,
       size,
@@ -116,7 +127,8 @@ class Builder {
   property(node: PlanNode): JsonSchema {
     if (!(node.defKey in this.defs)) {
       this.defs[node.defKey] = {};
-      this.defs[node.defKey] = node.kind === 'group' ? this.object(node.children, node.label, node.help) : fieldSchema(node);
+      this.defs[node.defKey] =
+        node.kind === 'group' ? this.object(node.children, node.label, node.help) : fieldSchema(node);
     }
     const ref = this.ref(node.defKey);
     const { min, max } = node.multiplicity;
@@ -132,7 +144,8 @@ class Builder {
     const required: string[] = [];
     for (const child of children) {
       properties[child.key] = this.property(child);
-      if (child.multiplicity.min >= 1 && !(child.kind === 'field' && child.c.noData)) required.push(child.key);
+      if (child.multiplicity.min >= 1 && !(child.kind === 'field' && child.c.noData))
+        required.push(child.key);
     }
     const s: JsonSchema = annotate({ type: 'object', properties }, title, description);
     if (required.length > 0) s.required = required;
@@ -161,4 +174,3 @@ export function planToJsonSchema(plan: SchemaPlan): JsonSchema {
 export function toJsonSchema(schema: FimSchema, options: SchemaOptions = {}): JsonSchema {
   return planToJsonSchema(planSchema(schema, options));
 }
-

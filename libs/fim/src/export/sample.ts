@@ -1,7 +1,13 @@
 import type { FimSchema } from '../model';
 import { DIN_91379_C_REGEXP } from '../validator/din91379';
 import { codePointLength } from '../validator/formats';
-import { type FieldPlan, type PlanNode, type SchemaOptions, type SchemaPlan, planSchema } from '../validator/plan';
+import {
+  type FieldPlan,
+  type PlanNode,
+  type SchemaOptions,
+  type SchemaPlan,
+  planSchema,
+} from '../validator/plan';
 
 export interface SampleOptions extends SchemaOptions {
   /** Include optional elements (default true), so that the example shows every element once. */
@@ -161,9 +167,17 @@ function fieldSample(p: FieldPlan): unknown {
     case 'num':
       return clamp(typeof c.defaultValue === 'number' ? c.defaultValue : 42.5, c.minimum, c.maximum);
     case 'num_int':
-      return clamp(typeof c.defaultValue === 'number' ? c.defaultValue : 42, c.minimum === undefined ? undefined : Math.ceil(c.minimum), c.maximum === undefined ? undefined : Math.floor(c.maximum));
+      return clamp(
+        typeof c.defaultValue === 'number' ? c.defaultValue : 42,
+        c.minimum === undefined ? undefined : Math.ceil(c.minimum),
+        c.maximum === undefined ? undefined : Math.floor(c.maximum),
+      );
     case 'num_currency':
-      return clamp(typeof c.defaultValue === 'number' ? c.defaultValue : 1234.5, c.minimum === undefined ? undefined : Math.ceil(c.minimum * 100) / 100, c.maximum === undefined ? undefined : Math.floor(c.maximum * 100) / 100);
+      return clamp(
+        typeof c.defaultValue === 'number' ? c.defaultValue : 1234.5,
+        c.minimum === undefined ? undefined : Math.ceil(c.minimum * 100) / 100,
+        c.maximum === undefined ? undefined : Math.floor(c.maximum * 100) / 100,
+      );
     case 'file': {
       const file = c.file;
       const mediaType = file?.mediaTypes[0]?.replace(/\*/g, 'pdf') ?? 'application/pdf';
@@ -191,7 +205,10 @@ function objectSample(children: readonly PlanNode[], includeOptional: boolean): 
     if (min === 0 && !includeOptional) continue;
     const count = Math.max(min, 1);
     if (max !== null && max <= 1) out[child.key] = nodeSample(child, includeOptional);
-    else out[child.key] = Array.from({ length: Math.min(count, max ?? count) }, () => nodeSample(child, includeOptional));
+    else
+      out[child.key] = Array.from({ length: Math.min(count, max ?? count) }, () =>
+        nodeSample(child, includeOptional),
+      );
   }
   return out;
 }

@@ -1,16 +1,26 @@
 /** Minimal XML serialisation helpers shared by the XML and XSD exports. */
 
-// XML 1.0 Char production without the characters that need escaping.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** `true` if the string can be represented in XML 1.0. */
+/** `true` if the string can be represented in XML 1.0 (Char production, surrogates paired). */
 export function isXmlText(s: string): boolean {
-  return !INVALID_XML_CHAR.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20) {
+      if (c !== 0x9 && c !== 0xa && c !== 0xd) return false;
+    } else if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return false;
+      i++;
+    } else if ((c >= 0xdc00 && c <= 0xdfff) || c === 0xfffe || c === 0xffff) {
+      return false;
+    }
+  }
+  return true;
 }
 
 export function escapeText(s: string): string {
-  return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
+  return s.replace(/[&<>\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;',
+  );
 }
 
 export function escapeAttr(s: string): string {
@@ -49,7 +59,8 @@ export class XmlBuilder {
 
   private static attrs(attrs: Readonly<Record<string, string | number | undefined>>): string {
     let out = '';
-    for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out += ` ${k}="${escapeAttr(String(v))}"`;
+    for (const [k, v] of Object.entries(attrs))
+      if (v !== undefined) out += ` ${k}="${escapeAttr(String(v))}"`;
     return out;
   }
 

@@ -54,7 +54,10 @@ describe('toXml and toXsd', () => {
 
     it('exports a valid XSD that the sample XML satisfies (xmllint-wasm)', async () => {
       const xml = blaueKarte.toXml(blaueKarte.sample());
-      const result = await validateXML({ xml: [{ fileName: 'data.xml', contents: xml }], schema: [blaueKarte.toXsd()] });
+      const result = await validateXML({
+        xml: [{ fileName: 'data.xml', contents: xml }],
+        schema: [blaueKarte.toXsd()],
+      });
       assert.equal(result.valid, true, JSON.stringify(result.errors));
     });
 
@@ -66,19 +69,26 @@ describe('toXml and toXsd', () => {
       data.G00000630.F00000013 = 'Müller & <Söhne>';
       data.G00000642.F00000728 = 54000.1;
       const xml = toXml(blaueKarte.schema, data);
-      assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<S00000121 xmlns="urn:amtsbote:fim:S00000121_1\.0">\n {2}<G00000630>\n {4}<F00000043>/);
+      assert.match(
+        xml,
+        /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<S00000121 xmlns="urn:amtsbote:fim:S00000121_1\.0">\n {2}<G00000630>\n {4}<F00000043>/,
+      );
       assert.ok(xml.indexOf('<F00000043>') < xml.indexOf('<F00000013>'));
       assert.match(xml, /<F00000013>Müller &amp; &lt;Söhne&gt;<\/F00000013>/);
       assert.match(xml, /<F00000728>54000.10<\/F00000728>/);
       assert.equal(xml.match(/<F00000087>/g)?.length, 4, 'two repeated ZeileAnschrift in two places');
       assert.match(xml, /<F00001019>\n\s+<attachmentId>/);
       assert.equal(xsd.check(xml), undefined);
-      assert.ok(!toXml(blaueKarte.schema, data, { omitDeclaration: true, namespace: 'urn:x' }).startsWith('<?xml'));
+      assert.ok(
+        !toXml(blaueKarte.schema, data, { omitDeclaration: true, namespace: 'urn:x' }).startsWith('<?xml'),
+      );
     });
 
     it('the XSD rejects data the validator rejects', () => {
       const data = clone(blaueKarte.sample()) as Record<string, Record<string, unknown>>;
-      ((data.G00000771.G00000236 as Record<string, Record<string, Record<string, unknown>>>).G00000237.G00000113).F00000054 = '1234';
+      (
+        data.G00000771.G00000236 as Record<string, Record<string, Record<string, unknown>>>
+      ).G00000237.G00000113.F00000054 = '1234';
       assert.equal(blaueKarte.validate(data).errors[0].code, 'min_length');
       assert.match(xsd.check(blaueKarte.toXml(data)) ?? '', /F00000054/);
       delete data.G00000630.F00000013;
@@ -88,7 +98,10 @@ describe('toXml and toXsd', () => {
     it('refuses values that do not fit or cannot be XML', () => {
       const data = clone(blaueKarte.sample()) as Record<string, Record<string, unknown>>;
       data.G00000630.F00000013 = 12;
-      assert.throws(() => blaueKarte.toXml(data), (e: unknown) => e instanceof FimExportError && e.path === '/G00000630/F00000013');
+      assert.throws(
+        () => blaueKarte.toXml(data),
+        (e: unknown) => e instanceof FimExportError && e.path === '/G00000630/F00000013',
+      );
       data.G00000630.F00000013 = 'a\u0001b';
       assert.throws(() => blaueKarte.toXml(data), /XML 1\.0 cannot represent/);
     });
@@ -122,12 +135,20 @@ describe('toXml and toXsd', () => {
         change(d);
         return xsd.check(toXml(full.schema, d, { namespace: 'urn:example:antrag' }));
       };
-      assert.equal(variant((d) => (d.G60000000100.F60000000101 = 'C\u0328\u0306ukasz Dvořák')), undefined);
+      assert.equal(
+        variant((d) => (d.G60000000100.F60000000101 = 'C\u0328\u0306ukasz Dvořák')),
+        undefined,
+      );
       assert.match(variant((d) => (d.G60000000100.F60000000101 = 'Παπα')) ?? '', /F60000000101/);
       assert.match(variant((d) => (d.G60000000100.F60000000107 = 'XY')) ?? '', /fixed value/);
       assert.match(variant((d) => (d.G60000000100.F60000000108 = false)) ?? '', /fixed value/);
       assert.match(
-        variant((d) => ((d as Record<string, unknown>).F60000000120 = [{ attachmentId: 'a', mediaType: 'text/html', size: 1 }])) ?? '',
+        variant(
+          (d) =>
+            ((d as Record<string, unknown>).F60000000120 = [
+              { attachmentId: 'a', mediaType: 'text/html', size: 1 },
+            ]),
+        ) ?? '',
         /mediaType/,
       );
     });

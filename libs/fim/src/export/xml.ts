@@ -1,7 +1,13 @@
 import { FimExportError } from '../errors';
 import type { FimSchema } from '../model';
 import { toDecimalString } from '../validator/formats';
-import { type FieldPlan, type PlanNode, type SchemaOptions, type SchemaPlan, planSchema } from '../validator/plan';
+import {
+  type FieldPlan,
+  type PlanNode,
+  type SchemaOptions,
+  type SchemaPlan,
+  planSchema,
+} from '../validator/plan';
 import { XmlBuilder, isXmlText } from './xml-writer';
 
 export interface XmlExportOptions extends SchemaOptions {
@@ -61,7 +67,8 @@ function scalarText(p: FieldPlan, v: unknown, path: string): string {
 }
 
 function checked(text: string, path: string): string {
-  if (!isXmlText(text)) throw new FimExportError('value contains characters that XML 1.0 cannot represent', path);
+  if (!isXmlText(text))
+    throw new FimExportError('value contains characters that XML 1.0 cannot represent', path);
   return text;
 }
 
@@ -75,7 +82,14 @@ function writeField(b: XmlBuilder, p: FieldPlan, v: unknown, path: string): void
     for (const k of ['attachmentId', 'filename', 'mediaType', 'size'] as const) {
       const x = ref[k];
       if (x === undefined) continue;
-      const text = k === 'size' ? (typeof x === 'number' ? toDecimalString(x) : undefined) : typeof x === 'string' ? x : undefined;
+      const text =
+        k === 'size'
+          ? typeof x === 'number'
+            ? toDecimalString(x)
+            : undefined
+          : typeof x === 'string'
+            ? x
+            : undefined;
       if (text === undefined) throw new FimExportError(`attachment ${k} has the wrong type`, `${path}/${k}`);
       b.leaf(k, checked(text, `${path}/${k}`));
     }

@@ -1,7 +1,13 @@
 import type { FimSchema } from '../model';
 import { DIN_91379_C_XSD_PATTERN } from '../validator/din91379';
 import { toDecimalString } from '../validator/formats';
-import { type FieldPlan, type PlanNode, type SchemaOptions, type SchemaPlan, planSchema } from '../validator/plan';
+import {
+  type FieldPlan,
+  type PlanNode,
+  type SchemaOptions,
+  type SchemaPlan,
+  planSchema,
+} from '../validator/plan';
 import { defaultNamespace } from './xml';
 import { XmlBuilder, toNcName } from './xml-writer';
 
@@ -49,7 +55,12 @@ class XsdBuilder {
         minOccurs: min === 1 ? undefined : min,
         maxOccurs: max === null ? 'unbounded' : max === 1 ? undefined : max,
         // hidden/locked fields with inhalt: the value space comparison of `fixed` fits every simple type.
-        fixed: fixed === undefined ? undefined : typeof fixed === 'number' ? toDecimalString(fixed) : String(fixed),
+        fixed:
+          fixed === undefined
+            ? undefined
+            : typeof fixed === 'number'
+              ? toDecimalString(fixed)
+              : String(fixed),
       };
       if (this.annotations) {
         b.open(`${XS}:element`, attrs);
@@ -139,7 +150,11 @@ class XsdBuilder {
     b.open(`${XS}:complexType`, { name });
     this.doc(b, p.help ?? p.label);
     b.open(`${XS}:sequence`);
-    const stringElement = (elName: string, minOccurs: number | undefined, facets: Array<[string, string]>): void => {
+    const stringElement = (
+      elName: string,
+      minOccurs: number | undefined,
+      facets: Array<[string, string]>,
+    ): void => {
       b.open(`${XS}:element`, { name: elName, minOccurs });
       b.open(`${XS}:simpleType`).open(`${XS}:restriction`, { base: `${XS}:string` });
       for (const [facet, value] of facets) b.empty(`${XS}:${facet}`, { value });

@@ -52,7 +52,9 @@ describe('parseSchema: xdf2 fixtures', () => {
     assert.equal(s.groups.size, 23);
     assert.equal(s.nodes.size, 117);
     const types: Record<string, number> = {};
-    for (const f of fields) types[`${f.field.feldart}/${f.field.datentyp}`] = (types[`${f.field.feldart}/${f.field.datentyp}`] ?? 0) + 1;
+    for (const f of fields)
+      types[`${f.field.feldart}/${f.field.datentyp}`] =
+        (types[`${f.field.feldart}/${f.field.datentyp}`] ?? 0) + 1;
     assert.deepEqual(types, {
       'input/text': 49,
       'input/bool': 17,
@@ -84,7 +86,9 @@ describe('parseSchema: xdf2 fixtures', () => {
 
   it('BlaueKarte: keys nodes by path, the same id occurs at several paths', () => {
     const s = parseSchema(readFixture(...BLAUE_KARTE));
-    const ort = [...s.nodes.values()].filter((n) => n.kind === 'field' && n.field.id === 'F00000035').map((n) => n.path);
+    const ort = [...s.nodes.values()]
+      .filter((n) => n.kind === 'field' && n.field.id === 'F00000035')
+      .map((n) => n.path);
     assert.deepEqual(ort, [
       '/G00000771/G00000236/G00000237/G00000113/F00000035',
       '/G00000771/G00000236/G00000238/F00000035',
@@ -92,7 +96,11 @@ describe('parseSchema: xdf2 fixtures', () => {
       '/G00000642/G00000132/G00000085/G00000080/F00000035',
     ]);
     const plz = field(s, '/G00000771/G00000236/G00000237/G00000113/F00000054').field;
-    assert.deepEqual(plz.praezisierung, { raw: '{"minLength":"5","maxLength":"5"}', minLength: 5, maxLength: 5 });
+    assert.deepEqual(plz.praezisierung, {
+      raw: '{"minLength":"5","maxLength":"5"}',
+      minLength: 5,
+      maxLength: 5,
+    });
     const zeile = field(s, '/G00000642/G00000132/G00000046/G00000245/F00000087');
     assert.deepEqual(zeile.multiplicity, { min: 2, max: 5, raw: '2:5' });
     const kommunikation = s.nodes.get('/G00000642/G00000132/G00000016/G00000015');
@@ -132,7 +140,10 @@ describe('parseSchema: xdf2 fixtures', () => {
     assert.equal(label.feldart, 'label');
     assert.equal(label.inhalt, 'Hinweis Inhalt');
     assert.deepEqual(label.praezisierung, {});
-    assert.deepEqual(field(parseSchema(readFixture('fim-xdf2', 'data-field-rule.xml')), '/F123').field.rules, ['R60000037_1.2']);
+    assert.deepEqual(
+      field(parseSchema(readFixture('fim-xdf2', 'data-field-rule.xml')), '/F123').field.rules,
+      ['R60000037_1.2'],
+    );
     const groupRule = parseSchema(readFixture('fim-xdf2', 'data-group-rule.xml'));
     assert.deepEqual(groupRule.groups.get('G00000082_1.3')?.rules, ['R60000037_1.2']);
     assert.deepEqual(groupRule.ruleTargets.get('R60000037_1.2'), ['/G00000082']);
@@ -188,7 +199,14 @@ describe('parseSchema: xdf3 fixtures', () => {
     assert.ok(r.schema);
     const f = field(r.schema, '/F60000000243').field;
     assert.equal(f.feldart, 'select');
-    assert.deepEqual(f.praezisierung, { minLength: 0, maxLength: 1, minValue: '0', maxValue: '1', pattern: 'abc', raw: 'Constraints' });
+    assert.deepEqual(f.praezisierung, {
+      minLength: 0,
+      maxLength: 1,
+      minValue: '0',
+      maxValue: '1',
+      pattern: 'abc',
+      raw: 'Constraints',
+    });
     assert.equal(f.inhalt, 'Some Content');
     assert.equal(f.codeKey, 'CodeKey');
     assert.equal(f.nameKey, 'NameKey');
@@ -229,7 +247,10 @@ describe('parseSchema: other inputs', () => {
   it('rejects XDatenfelder 1 naming its namespace', () => {
     const e = failure(readFixture('fim-xdf1', 'WaBeKa.xml'));
     assert.equal(e.issues[0].code, 'UNSUPPORTED_NAMESPACE');
-    assert.match(e.message, /XDatenfelder 1 \(namespace urn:xoev-de:fim:standard:xdatenfelder_1\) is not supported/);
+    assert.match(
+      e.message,
+      /XDatenfelder 1 \(namespace urn:xoev-de:fim:standard:xdatenfelder_1\) is not supported/,
+    );
   });
 
   it('reads an xdf3 Stammdatenschema with inline werte, hidden and locked fields', () => {
@@ -256,7 +277,10 @@ describe('parseSchema: other inputs', () => {
   });
 
   it('rejects xdf3-only Datentypen and Feldarten in xdf2', () => {
-    const xml = readFixture('fim-xdf2', 'label.xml').toString('utf8').replace('<code>label</code>', '<code>hidden</code>').replace('<code>text</code>', '<code>time</code>');
+    const xml = readFixture('fim-xdf2', 'label.xml')
+      .toString('utf8')
+      .replace('<code>label</code>', '<code>hidden</code>')
+      .replace('<code>text</code>', '<code>time</code>');
     const codes = failure(xml).issues.map((i) => i.message);
     assert.ok(codes.some((m) => /Invalid Feldart for xdf2: "hidden"/.test(m)));
     assert.ok(codes.some((m) => /Invalid Datentyp for xdf2: "time"/.test(m)));
@@ -269,7 +293,10 @@ describe('parseSchema: other inputs', () => {
       .replace('<code>input</code>', '<code>slider</code>');
     const e = failure(xml);
     assert.deepEqual(
-      e.issues.filter((i) => i.severity === 'error').map((i) => i.code).sort(),
+      e.issues
+        .filter((i) => i.severity === 'error')
+        .map((i) => i.code)
+        .sort(),
       ['INVALID_ANZAHL', 'INVALID_CODE'],
     );
   });
@@ -279,7 +306,10 @@ describe('parseSchema: other inputs', () => {
     const struktur = /<xdf:struktur>[\s\S]*<\/xdf:struktur>/.exec(inner)?.[0] ?? '';
     const s = tryParseSchema(inner.replace(struktur, struktur + struktur));
     assert.ok(s.schema);
-    assert.deepEqual(s.schema.children.map((c) => c.key), ['F123', 'F123_2']);
+    assert.deepEqual(
+      s.schema.children.map((c) => c.key),
+      ['F123', 'F123_2'],
+    );
     assert.equal(s.issues[0].code, 'REPEATED_SIBLING');
   });
 });

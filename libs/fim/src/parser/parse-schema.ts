@@ -51,7 +51,12 @@ const XDF2_BASE: ChildSpec = {
   freigabedatum: 'one',
   veroeffentlichungsdatum: 'one',
 };
-const XDF2_ELEMENT: ChildSpec = { ...XDF2_BASE, schemaelementart: 'one', hilfetextEingabe: 'one', hilfetextAusgabe: 'one' };
+const XDF2_ELEMENT: ChildSpec = {
+  ...XDF2_BASE,
+  schemaelementart: 'one',
+  hilfetextEingabe: 'one',
+  hilfetextAusgabe: 'one',
+};
 
 const XDF3_BASE: ChildSpec = {
   identifikation: 'one',
@@ -149,7 +154,16 @@ const SPECS: Record<XdfGeneration, Record<'schema' | 'group' | 'field' | 'rule' 
   },
 };
 
-const XDF2_DATENTYPEN: readonly Datentyp[] = ['text', 'date', 'bool', 'num', 'num_int', 'num_currency', 'file', 'obj'];
+const XDF2_DATENTYPEN: readonly Datentyp[] = [
+  'text',
+  'date',
+  'bool',
+  'num',
+  'num_int',
+  'num_currency',
+  'file',
+  'obj',
+];
 const XDF2_FELDARTEN: readonly Feldart[] = ['input', 'select', 'label'];
 const XDF2_STATUS = ['inVorbereitung', 'aktiv', 'inaktiv'] as const;
 const FREIGABESTATUS = ['1', '2', '3', '4', '5', '6', '7', '8'] as const;
@@ -278,19 +292,33 @@ class SchemaReader {
         continue;
       }
       const objVersion = text(this.ctx, obj?.one('version'), id);
-      meta.relation.push(objVersion ? { praedikat, id: objId, version: objVersion } : { praedikat, id: objId });
+      meta.relation.push(
+        objVersion ? { praedikat, id: objId, version: objVersion } : { praedikat, id: objId },
+      );
     }
     return meta;
   }
 
   labels(kids: Children, id: string): FimLabels {
     const labels: FimLabels = {};
-    for (const key of ['bezeichnungEingabe', 'bezeichnungAusgabe', 'hilfetextEingabe', 'hilfetextAusgabe'] as const) {
+    for (const key of [
+      'bezeichnungEingabe',
+      'bezeichnungAusgabe',
+      'hilfetextEingabe',
+      'hilfetextAusgabe',
+    ] as const) {
       const v = text(this.ctx, kids.one(key), id);
       if (v !== undefined) labels[key] = v;
     }
     const artEl = kids.one('schemaelementart');
-    const art = checkCode(this.ctx, code(this.ctx, artEl, id), SCHEMAELEMENTART, 'schemaelementart', artEl, id);
+    const art = checkCode(
+      this.ctx,
+      code(this.ctx, artEl, id),
+      SCHEMAELEMENTART,
+      'schemaelementart',
+      artEl,
+      id,
+    );
     if (art !== undefined) labels.schemaelementart = art;
     return labels;
   }
@@ -320,7 +348,15 @@ class SchemaReader {
     const ba = text(this.ctx, kids.one('bezeichnungAusgabe'), rule.id);
     if (ba !== undefined) rule.bezeichnungAusgabe = ba;
     const typEl = kids.one('typ');
-    const typ = checkCode(this.ctx, code(this.ctx, typEl, rule.id), REGELTYP, 'Regel typ', typEl, rule.id, 'warning');
+    const typ = checkCode(
+      this.ctx,
+      code(this.ctx, typEl, rule.id),
+      REGELTYP,
+      'Regel typ',
+      typEl,
+      rule.id,
+      'warning',
+    );
     if (typ !== undefined) rule.typ = typ;
     return rule;
   }
@@ -339,7 +375,12 @@ class SchemaReader {
     const min = Number(m[1]);
     const max = m[2] === '*' ? null : Number(m[2]);
     if (max !== null && (max < min || max === 0)) {
-      this.ctx.error('INVALID_ANZAHL', `Invalid anzahl "${raw}": max must be at least min and at least 1`, el, id);
+      this.ctx.error(
+        'INVALID_ANZAHL',
+        `Invalid anzahl "${raw}": max must be at least min and at least 1`,
+        el,
+        id,
+      );
     }
     return { min, max, raw };
   }
@@ -366,7 +407,7 @@ class SchemaReader {
         );
         if (elements.length === 0) continue;
       }
-      const child = enthaelt.children.find((c) => c === elements[0]) ?? elements[0];
+      const child = elements[0];
       const childIdEl = child.children.find((c) => c.local === 'identifikation');
       const childId = childIdEl?.children.find((c) => c.local === 'id')?.text.trim() ?? '';
       const n = (siblings.get(childId) ?? 0) + 1;
@@ -466,7 +507,13 @@ class SchemaReader {
     const maxSize = text(this.ctx, maxSizeEl, id);
     if (maxSize !== undefined) {
       if (/^\d{1,12}$/.test(maxSize)) field.maxSize = Number(maxSize);
-      else this.ctx.error('INVALID_VALUE', `maxSize must be a non-negative integer, got "${maxSize}"`, maxSizeEl, id);
+      else
+        this.ctx.error(
+          'INVALID_VALUE',
+          `maxSize must be a non-negative integer, got "${maxSize}"`,
+          maxSizeEl,
+          id,
+        );
     }
     for (const mt of kids.many('mediaType')) {
       const v = text(this.ctx, mt, id);
@@ -494,18 +541,38 @@ class SchemaReader {
   private checkField(field: FimField, el: XmlElement): void {
     const { id } = field;
     if (field.feldart === 'select' && field.werte.length === 0 && !field.codeliste) {
-      this.ctx.warn('SELECT_WITHOUT_VALUES', `Select field ${id} has neither werte nor a code list reference`, el, id);
+      this.ctx.warn(
+        'SELECT_WITHOUT_VALUES',
+        `Select field ${id} has neither werte nor a code list reference`,
+        el,
+        id,
+      );
     }
     if (field.feldart !== 'select' && (field.werte.length > 0 || field.codeliste)) {
-      this.ctx.warn('VALUES_NOT_SELECT', `Field ${id} has values or a code list but Feldart "${field.feldart}"`, el, id);
+      this.ctx.warn(
+        'VALUES_NOT_SELECT',
+        `Field ${id} has values or a code list but Feldart "${field.feldart}"`,
+        el,
+        id,
+      );
     }
     const { minLength, maxLength } = field.praezisierung;
     if (minLength !== undefined && maxLength !== undefined && minLength > maxLength) {
-      this.ctx.warn('CONTRADICTORY_PRAEZISIERUNG', `Field ${id}: minLength ${minLength} > maxLength ${maxLength}`, el, id);
+      this.ctx.warn(
+        'CONTRADICTORY_PRAEZISIERUNG',
+        `Field ${id}: minLength ${minLength} > maxLength ${maxLength}`,
+        el,
+        id,
+      );
     }
   }
 
-  private register<T extends { idVersion: string }>(map: Map<string, T>, def: T, signature: string, el: XmlElement): void {
+  private register<T extends { idVersion: string }>(
+    map: Map<string, T>,
+    def: T,
+    signature: string,
+    el: XmlElement,
+  ): void {
     const known = this.signatures.get(def.idVersion);
     if (known === undefined) {
       map.set(def.idVersion, def);
@@ -547,7 +614,12 @@ class SchemaReader {
         continue;
       }
       if (seen.has(c)) {
-        this.ctx.error('DUPLICATE_VALUE', `Value code "${c}" occurs more than once in the werte of ${id}`, wert, id);
+        this.ctx.error(
+          'DUPLICATE_VALUE',
+          `Value code "${c}" occurs more than once in the werte of ${id}`,
+          wert,
+          id,
+        );
         continue;
       }
       seen.add(c);
@@ -575,10 +647,20 @@ class SchemaReader {
       }
       const gcEl = kids.one('genericodeIdentification');
       gc = gcEl
-        ? collect(this.ctx, gcEl, { canonicalIdentification: 'one', version: 'one', canonicalVersionUri: 'one' }, id)
+        ? collect(
+            this.ctx,
+            gcEl,
+            { canonicalIdentification: 'one', version: 'one', canonicalVersionUri: 'one' },
+            id,
+          )
         : collect(this.ctx, el, {}, id);
     } else {
-      gc = collect(this.ctx, el, { canonicalIdentification: 'one', version: 'one', canonicalVersionUri: 'one' }, id);
+      gc = collect(
+        this.ctx,
+        el,
+        { canonicalIdentification: 'one', version: 'one', canonicalVersionUri: 'one' },
+        id,
+      );
     }
     const canonicalUri = text(this.ctx, gc.one('canonicalIdentification'), id);
     const version = text(this.ctx, gc.one('version'), id);
@@ -587,7 +669,12 @@ class SchemaReader {
     if (version !== undefined) ref.version = version;
     if (canonicalVersionUri !== undefined) ref.canonicalVersionUri = canonicalVersionUri;
     if (canonicalUri === undefined && canonicalVersionUri === undefined) {
-      this.ctx.warn('EMPTY_CODELIST_REFERENCE', `Code list reference of ${id} names no code list; ignored`, el, id);
+      this.ctx.warn(
+        'EMPTY_CODELIST_REFERENCE',
+        `Code list reference of ${id} names no code list; ignored`,
+        el,
+        id,
+      );
       return undefined;
     }
     return ref;
@@ -663,7 +750,15 @@ export function tryParseSchema(xml: string | Uint8Array, options: ParseOptions =
   let children: FimNode[];
   if (isGroupMessage) {
     const { group, children: kids } = reader.group(bodyEl, '');
-    const { kind: _k, rules: _r, art: _a, schemaelementart: _s, hilfetextEingabe, hilfetextAusgabe: _h, ...rest } = group;
+    const {
+      kind: _k,
+      rules: _r,
+      art: _a,
+      schemaelementart: _s,
+      hilfetextEingabe,
+      hilfetextAusgabe: _h,
+      ...rest
+    } = group;
     meta = rest;
     if (hilfetextEingabe !== undefined) meta.hilfetext = hilfetextEingabe;
     rules = group.rules;
@@ -683,7 +778,10 @@ export function tryParseSchema(xml: string | Uint8Array, options: ParseOptions =
     if (amr !== undefined) meta.ableitungsmodifikationenRepraesentation = amr;
     const dsEl = kids.one('dokumentsteckbrief');
     if (dsEl) {
-      const ds = reader.identification(collect(ctx, dsEl, { identifikation: 'one' }, meta.id).one('identifikation'), dsEl);
+      const ds = reader.identification(
+        collect(ctx, dsEl, { identifikation: 'one' }, meta.id).one('identifikation'),
+        dsEl,
+      );
       if (ds.id) meta.dokumentsteckbrief = ds;
     }
     rules = reader.rules(kids.many('regel'), '');
@@ -715,7 +813,9 @@ export function tryParseSchema(xml: string | Uint8Array, options: ParseOptions =
  */
 export function parseSchema(xml: string | Uint8Array, options: ParseOptions = {}): FimSchema {
   const result = tryParseSchema(xml, options);
-  const fatal = result.issues.some((i) => i.severity === 'error' || (options.strict === true && i.severity === 'warning'));
+  const fatal = result.issues.some(
+    (i) => i.severity === 'error' || (options.strict === true && i.severity === 'warning'),
+  );
   if (!result.schema || fatal) throw new FimParseError(result.issues);
   return result.schema;
 }

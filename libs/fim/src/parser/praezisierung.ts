@@ -67,7 +67,10 @@ export function parseXdf2Praezisierung(raw: string): PraezisierungResult {
 }
 
 /** xdf3 carries precision as attributes of `praezisierung`. */
-export function parseXdf3Praezisierung(attrs: Readonly<Record<string, string>>, content: string | undefined): PraezisierungResult {
+export function parseXdf3Praezisierung(
+  attrs: Readonly<Record<string, string>>,
+  content: string | undefined,
+): PraezisierungResult {
   const value: Praezisierung = {};
   const problems: string[] = [];
   for (const [k, v] of Object.entries(attrs)) {

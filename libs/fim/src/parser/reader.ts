@@ -126,7 +126,12 @@ const CODE_CHILDREN: ReadonlySet<string> = new Set(['code', 'name']);
 export function text(ctx: ReadContext, el: XmlElement | undefined, elementId?: string): string | undefined {
   if (!el) return undefined;
   if (el.children.length > 0) {
-    ctx.error('UNEXPECTED_ELEMENT', `Unexpected element <${el.children[0].qname}> in <${el.qname}>`, el.children[0], elementId);
+    ctx.error(
+      'UNEXPECTED_ELEMENT',
+      `Unexpected element <${el.children[0].qname}> in <${el.qname}>`,
+      el.children[0],
+      elementId,
+    );
   }
   const value = el.text.replace(/\r\n?/g, '\n').trim();
   return value === '' ? undefined : value;

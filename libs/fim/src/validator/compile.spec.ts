@@ -97,14 +97,21 @@ describe('validator on BlaueKarte', () => {
     assert.equal(check(pic({ attachmentId: 'a1' })).valid, true);
     assert.equal(only(check(pic('foto.jpg'))).code, 'type');
     const noId = only(check(pic({ filename: 'x.pdf' })));
-    assert.deepEqual([noId.code, noId.path, noId.params], ['attachment', '/G00000630/F00001019/attachmentId', { reason: 'attachmentId' }]);
+    assert.deepEqual(
+      [noId.code, noId.path, noId.params],
+      ['attachment', '/G00000630/F00001019/attachmentId', { reason: 'attachmentId' }],
+    );
     assert.equal(only(check(pic({ attachmentId: 'a1', size: -1 }))).params?.reason, 'size');
     assert.equal(only(check(pic({ attachmentId: 'a1', data: 'AAAA' }))).path, '/G00000630/F00001019/data');
   });
 
   it('select fields against bundled code lists', () => {
     assert.equal(check((d) => (d[PERSON].F00000065 = 'w')).valid, true);
-    assert.equal(check((d) => (d[PERSON].F00000039 = '997')).valid, true, 'staatenlos is a Staatsangehörigkeit');
+    assert.equal(
+      check((d) => (d[PERSON].F00000039 = '997')).valid,
+      true,
+      'staatenlos is a Staatsangehörigkeit',
+    );
     const staat = ['G00000642', 'G00000132', 'G00000046'] as const;
     const setStaat = (v: string) => (d: Data) => ((d[staat[0]][staat[1]] as Data)[staat[2]].F00000038 = v);
     assert.equal(check(setStaat('129')).valid, true);
@@ -127,19 +134,39 @@ describe('validator on BlaueKarte', () => {
     const item = only(check(zeilen(['a', 7])));
     assert.equal(item.path, '/G00000642/G00000132/G00000046/G00000245/F00000087/1');
     const kontakt = (v: unknown) => (d: Data) => ((d.G00000642.G00000132 as Data).G00000016.G00000015 = v);
-    assert.equal(check(kontakt([{ F00000025: '01', F00000026: 'a@b.de' }, { F00000025: '03', F00000026: '0170' }])).valid, true);
+    assert.equal(
+      check(
+        kontakt([
+          { F00000025: '01', F00000026: 'a@b.de' },
+          { F00000025: '03', F00000026: '0170' },
+        ]),
+      ).valid,
+      true,
+    );
     assert.equal(only(check(kontakt([]))).code, 'min_items');
-    const nested = only(check(kontakt([{ F00000025: '01', F00000026: 'x' }, { F00000025: '99', F00000026: 'y' }])));
+    const nested = only(
+      check(
+        kontakt([
+          { F00000025: '01', F00000026: 'x' },
+          { F00000025: '99', F00000026: 'y' },
+        ]),
+      ),
+    );
     assert.equal(nested.path, '/G00000642/G00000132/G00000016/G00000015/1/F00000025');
     assert.equal(only(check(kontakt({ F00000025: '01', F00000026: 'x' }))).code, 'type');
   });
 
   it('rejects unknown properties with the owning group id', () => {
     const e = only(check((d) => (d[PERSON].F99999999 = 'x')));
-    assert.deepEqual([e.code, e.path, e.elementId], ['unknown_property', '/G00000630/F99999999', 'G00000630']);
+    assert.deepEqual(
+      [e.code, e.path, e.elementId],
+      ['unknown_property', '/G00000630/F99999999', 'G00000630'],
+    );
     const root = only(check((d) => (d.__proto__x = {})));
     assert.equal(root.elementId, 'S00000121');
-    const proto = JSON.parse(JSON.stringify(valid).replace(/^\{/, '{"__proto__":{"F00000013":1},')) as unknown;
+    const proto = JSON.parse(
+      JSON.stringify(valid).replace(/^\{/, '{"__proto__":{"F00000013":1},'),
+    ) as unknown;
     const p = only(bk.validate(proto));
     assert.deepEqual([p.code, p.path], ['unknown_property', '/__proto__']);
   });
@@ -226,7 +253,11 @@ describe('validator on xdf3 features', () => {
     const hidden = only(run((d) => (d.G60000000100.F60000000107 = 'XY-999')));
     assert.deepEqual([hidden.code, hidden.params], ['fixed_value', { expected: 'AB-123' }]);
     assert.equal(only(run((d) => (d.G60000000100.F60000000108 = false))).code, 'fixed_value');
-    assert.equal(run((d) => ((d as Top).F60000000122 = 'frei wählbar')).valid, true, 'hidden without inhalt takes any text');
+    assert.equal(
+      run((d) => ((d as Top).F60000000122 = 'frei wählbar')).valid,
+      true,
+      'hidden without inhalt takes any text',
+    );
   });
 
   it('label fields carry no data', () => {
@@ -238,7 +269,10 @@ describe('validator on xdf3 features', () => {
     const file = (f: Record<string, unknown>) => (d: Data) => ((d as Top).F60000000120 = [f]);
     assert.equal(run(file({ attachmentId: 'a', mediaType: 'image/png', size: 2048 * 1024 })).valid, true);
     assert.equal(only(run(file({ attachmentId: 'a', mediaType: 'text/html', size: 1 }))).code, 'media_type');
-    assert.equal(only(run(file({ attachmentId: 'a', mediaType: 'image/png', size: 2048 * 1024 + 1 }))).code, 'file_size');
+    assert.equal(
+      only(run(file({ attachmentId: 'a', mediaType: 'image/png', size: 2048 * 1024 + 1 }))).code,
+      'file_size',
+    );
     assert.equal(only(run(file({ attachmentId: 'a', size: 1 }))).params?.reason, 'mediaType');
     assert.equal(run((d) => ((d as Top).F60000000121 = { beliebig: [1, 2] })).valid, true);
     assert.equal(only(run((d) => ((d as Top).F60000000121 = [1]))).code, 'type');
@@ -254,7 +288,10 @@ describe('code list resolution at compile time', () => {
     assert.throws(
       () => compileValidator(select),
       (e: unknown) =>
-        e instanceof FimSchemaError && /F123 \(\/F123\): select field references code list urn:de:example_1, which is not available/.test(e.message),
+        e instanceof FimSchemaError &&
+        /F123 \(\/F123\): select field references code list urn:de:example_1, which is not available/.test(
+          e.message,
+        ),
     );
   });
 
@@ -269,14 +306,21 @@ describe('code list resolution at compile time', () => {
 
   it('uses code lists registered by the caller', () => {
     const reg = new CodeListRegistry();
-    reg.addGenericode(genericode('urn:de:example', '1', [['a', 'Alpha'], ['b', 'Beta']]));
+    reg.addGenericode(
+      genericode('urn:de:example', '1', [
+        ['a', 'Alpha'],
+        ['b', 'Beta'],
+      ]),
+    );
     const v = compileValidator(select, { codeLists: reg });
     assert.equal(v.validate({ F123: 'a' }).valid, true);
     assert.equal(v.validate({ F123: 'c' }).errors[0].code, 'code');
   });
 
   it('rejects patterns that cannot be enforced', () => {
-    const xml = readFixture('fim-xdf2', 'simple.xml').toString('utf8').replace('{"minLength":"1","maxLength":"120"}', '{"pattern":"[a-z-[aeiou]]+"}');
+    const xml = readFixture('fim-xdf2', 'simple.xml')
+      .toString('utf8')
+      .replace('{"minLength":"1","maxLength":"120"}', '{"pattern":"[a-z-[aeiou]]+"}');
     assert.throws(() => compileValidator(parseSchema(xml)), /character class subtraction is not supported/);
   });
 });

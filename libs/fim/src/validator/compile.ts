@@ -83,7 +83,12 @@ class State {
     let path = '';
     for (const s of this.segs) path += '/' + escape(s);
     if (extra !== undefined) path += '/' + escape(extra);
-    const error: FimError = { path, elementId: t.elementId, code, message: message(code, t.label, t.elementId, params) };
+    const error: FimError = {
+      path,
+      elementId: t.elementId,
+      code,
+      message: message(code, t.label, t.elementId, params),
+    };
     if (params) error.params = params;
     errors.push(error);
   }
@@ -102,7 +107,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function lengthCheck(t: Target, min: number | undefined, max: number | undefined): ((s: string, st: State) => void) | undefined {
+function lengthCheck(
+  t: Target,
+  min: number | undefined,
+  max: number | undefined,
+): ((s: string, st: State) => void) | undefined {
   if (min === undefined && max === undefined) return undefined;
   const lo = min ?? 0;
   const hi = max ?? Infinity;
@@ -217,12 +226,15 @@ function compileField(p: FieldPlan): Check {
   }
 }
 
-const ATTACHMENT_KEYS: Readonly<Record<string, true>> = Object.assign(Object.create(null) as Record<string, true>, {
-  attachmentId: true,
-  filename: true,
-  mediaType: true,
-  size: true,
-});
+const ATTACHMENT_KEYS: Readonly<Record<string, true>> = Object.assign(
+  Object.create(null) as Record<string, true>,
+  {
+    attachmentId: true,
+    filename: true,
+    mediaType: true,
+    size: true,
+  },
+);
 
 function compileAttachment(p: FieldPlan): Check {
   const t: Target = p;
@@ -290,7 +302,9 @@ function withMultiplicity(node: PlanNode, inner: Check): Check {
 function compileObject(children: readonly PlanNode[], owner: Target): Check {
   const n = children.length;
   const keys = children.map((c) => c.key);
-  const checks = children.map((c) => withMultiplicity(c, c.kind === 'group' ? compileObject(c.children, c) : compileField(c)));
+  const checks = children.map((c) =>
+    withMultiplicity(c, c.kind === 'group' ? compileObject(c.children, c) : compileField(c)),
+  );
   const required = children.map((c) => c.multiplicity.min >= 1 && !(c.kind === 'field' && c.c.noData));
   const targets: readonly Target[] = children;
   const known = Object.create(null) as Record<string, true>;
@@ -331,7 +345,7 @@ export function compileValidator(schema: FimSchema, options: CompileOptions = {}
   return {
     schema,
     plan,
-    jsonSchema: () => (jsonSchema ??= planToJsonSchema(plan)),
+    jsonSchema: () => structuredClone((jsonSchema ??= planToJsonSchema(plan))),
     formDefinition: () => planToFormDefinition(plan),
     sample: (includeOptional = true) => planSample(plan, includeOptional),
     toXml: (data, opts) => planToXml(plan, data, opts),

@@ -33,12 +33,18 @@ const EXPECTED: Readonly<Record<string, LocalizedMessage>> = {
   number: { de: 'eine Zahl', en: 'a number' },
   integer: { de: 'eine ganze Zahl', en: 'an integer' },
   boolean: { de: 'ja oder nein (true/false)', en: 'true or false' },
-  attachment: { de: 'eine Anlagenreferenz (Objekt mit attachmentId)', en: 'an attachment reference (object with attachmentId)' },
+  attachment: {
+    de: 'eine Anlagenreferenz (Objekt mit attachmentId)',
+    en: 'an attachment reference (object with attachmentId)',
+  },
 };
 
 const FORMATS: Readonly<Record<string, LocalizedMessage>> = {
   date: { de: 'kein gültiges Datum (JJJJ-MM-TT)', en: 'not a valid date (YYYY-MM-DD)' },
-  time: { de: 'keine gültige Uhrzeit (hh:mm:ss mit Zeitzone, z. B. 14:30:00+01:00)', en: 'not a valid time (hh:mm:ss with UTC offset, e.g. 14:30:00+01:00)' },
+  time: {
+    de: 'keine gültige Uhrzeit (hh:mm:ss mit Zeitzone, z. B. 14:30:00+01:00)',
+    en: 'not a valid time (hh:mm:ss with UTC offset, e.g. 14:30:00+01:00)',
+  },
   'date-time': {
     de: 'kein gültiger Zeitpunkt (JJJJ-MM-TTThh:mm:ss mit Zeitzone)',
     en: 'not a valid date-time (YYYY-MM-DDThh:mm:ss with UTC offset)',
@@ -46,20 +52,37 @@ const FORMATS: Readonly<Record<string, LocalizedMessage>> = {
 };
 
 const ATTACHMENT: Readonly<Record<string, LocalizedMessage>> = {
-  attachmentId: { de: 'attachmentId fehlt oder ist kein Text von 1 bis 256 Zeichen', en: 'attachmentId is missing or not a text of 1 to 256 characters' },
-  filename: { de: 'filename ist kein Text bis 255 Zeichen', en: 'filename is not a text of up to 255 characters' },
+  attachmentId: {
+    de: 'attachmentId fehlt oder ist kein Text von 1 bis 256 Zeichen',
+    en: 'attachmentId is missing or not a text of 1 to 256 characters',
+  },
+  filename: {
+    de: 'filename ist kein Text bis 255 Zeichen',
+    en: 'filename is not a text of up to 255 characters',
+  },
   mediaType: { de: 'mediaType fehlt oder ist kein Text', en: 'mediaType is missing or not a text' },
-  size: { de: 'size fehlt oder ist keine nicht-negative ganze Zahl', en: 'size is missing or not a non-negative integer' },
-  unknown: { de: 'unbekannte Angabe in der Anlagenreferenz', en: 'unknown property in the attachment reference' },
+  size: {
+    de: 'size fehlt oder ist keine nicht-negative ganze Zahl',
+    en: 'size is missing or not a non-negative integer',
+  },
+  unknown: {
+    de: 'unbekannte Angabe in der Anlagenreferenz',
+    en: 'unknown property in the attachment reference',
+  },
 };
 
 function shorten(v: unknown): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 /** Builds the bilingual message of an error. `label` is the bezeichnungEingabe (or name) of the element. */
-export function message(code: FimErrorCode, label: string, id: string, params: ErrorParams = {}): LocalizedMessage {
+export function message(
+  code: FimErrorCode,
+  label: string,
+  id: string,
+  params: ErrorParams = {},
+): LocalizedMessage {
   const de = `„${label}“ (${id})`;
   const en = `"${label}" (${id})`;
   const p = (k: string): string => String(params[k] ?? '');
@@ -76,17 +99,35 @@ export function message(code: FimErrorCode, label: string, id: string, params: E
         en: `Unknown property "${p('property')}" in ${en}.`,
       };
     case 'no_data':
-      return { de: `${de} ist ein Hinweistext und darf keinen Wert haben.`, en: `${en} is a label and must not have a value.` };
+      return {
+        de: `${de} ist ein Hinweistext und darf keinen Wert haben.`,
+        en: `${en} is a label and must not have a value.`,
+      };
     case 'min_items':
-      return { de: `${de}: mindestens ${p('limit')} Einträge erforderlich.`, en: `${en}: at least ${p('limit')} entries required.` };
+      return {
+        de: `${de}: mindestens ${p('limit')} Einträge erforderlich.`,
+        en: `${en}: at least ${p('limit')} entries required.`,
+      };
     case 'max_items':
-      return { de: `${de}: höchstens ${p('limit')} Einträge erlaubt.`, en: `${en}: at most ${p('limit')} entries allowed.` };
+      return {
+        de: `${de}: höchstens ${p('limit')} Einträge erlaubt.`,
+        en: `${en}: at most ${p('limit')} entries allowed.`,
+      };
     case 'min_length':
-      return { de: `${de}: mindestens ${p('limit')} Zeichen erforderlich.`, en: `${en}: at least ${p('limit')} characters required.` };
+      return {
+        de: `${de}: mindestens ${p('limit')} Zeichen erforderlich.`,
+        en: `${en}: at least ${p('limit')} characters required.`,
+      };
     case 'max_length':
-      return { de: `${de}: höchstens ${p('limit')} Zeichen erlaubt.`, en: `${en}: at most ${p('limit')} characters allowed.` };
+      return {
+        de: `${de}: höchstens ${p('limit')} Zeichen erlaubt.`,
+        en: `${en}: at most ${p('limit')} characters allowed.`,
+      };
     case 'pattern':
-      return { de: `${de} hat nicht das vorgegebene Format.`, en: `${en} does not match the required pattern.` };
+      return {
+        de: `${de} hat nicht das vorgegebene Format.`,
+        en: `${en} does not match the required pattern.`,
+      };
     case 'charset':
       return {
         de: `${de} enthält Zeichen, die nach DIN 91379 nicht zulässig sind.`,
@@ -111,10 +152,16 @@ export function message(code: FimErrorCode, label: string, id: string, params: E
         en: `${en}: "${shorten(params.value)}" is not an allowed value.`,
       };
     case 'fixed_value':
-      return { de: `${de} muss den Wert „${p('expected')}“ haben.`, en: `${en} must have the value "${p('expected')}".` };
+      return {
+        de: `${de} muss den Wert „${p('expected')}“ haben.`,
+        en: `${en} must have the value "${p('expected')}".`,
+      };
     case 'attachment': {
       const r = ATTACHMENT[p('reason')] ?? ATTACHMENT.unknown;
-      return { de: `${de}: ungültige Anlagenreferenz, ${r.de}.`, en: `${en}: invalid attachment reference, ${r.en}.` };
+      return {
+        de: `${de}: ungültige Anlagenreferenz, ${r.de}.`,
+        en: `${en}: invalid attachment reference, ${r.en}.`,
+      };
     }
     case 'media_type':
       return {

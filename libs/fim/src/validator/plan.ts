@@ -52,7 +52,12 @@ export interface ValueConstraint {
   fixed?: ScalarValue;
   /** input field with inhalt: preset value (annotation only). */
   defaultValue?: ScalarValue;
-  file?: { mediaTypes: readonly string[]; mediaTypePattern?: string; mediaTypeRegex?: RegExp; maxBytes?: number };
+  file?: {
+    mediaTypes: readonly string[];
+    mediaTypePattern?: string;
+    mediaTypeRegex?: RegExp;
+    maxBytes?: number;
+  };
 }
 
 interface PlanBase {
@@ -137,7 +142,11 @@ class Planner {
     const g = node.group;
     const children = this.nodes(node.children);
     const label = g.bezeichnungEingabe ?? g.name;
-    const signature = JSON.stringify([label, g.hilfetextEingabe, children.map((c) => [c.key, c.multiplicity.raw, c.defKey])]);
+    const signature = JSON.stringify([
+      label,
+      g.hilfetextEingabe,
+      children.map((c) => [c.key, c.multiplicity.raw, c.defKey]),
+    ]);
     const plan: GroupPlan = {
       kind: 'group',
       node,
@@ -272,7 +281,10 @@ class Planner {
         }
       } else if (isAllowed(this.options, f)) {
         c.anyCode = true;
-        this.note(node, `code list ${uri ?? f.codeliste.canonicalUri ?? '?'} is not available; any value is accepted`);
+        this.note(
+          node,
+          `code list ${uri ?? f.codeliste.canonicalUri ?? '?'} is not available; any value is accepted`,
+        );
       } else if (uri === undefined) {
         this.problem(
           node,
@@ -303,7 +315,8 @@ class Planner {
       ] as const) {
         if (raw === undefined) continue;
         const n = parseDecimal(raw);
-        if (n === undefined) this.note(node, `${key === 'minimum' ? 'minValue' : 'maxValue'} "${raw}" is not a number; ignored`);
+        if (n === undefined)
+          this.note(node, `${key === 'minimum' ? 'minValue' : 'maxValue'} "${raw}" is not a number; ignored`);
         else c[key] = n;
       }
     } else if (c.feldart !== 'select' && dt === 'date') {

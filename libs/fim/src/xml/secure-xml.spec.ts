@@ -98,6 +98,9 @@ describe('hardened XML reading', () => {
     assert.equal(readXml(utf8).root.text, 'Größe');
     const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><r>Größe</r>', 'latin1');
     assert.equal(readXml(latin1).root.text, 'Größe');
-    assert.equal(issueOf(() => readXml(Buffer.from([0x3c, 0x72, 0x3e, 0xff, 0x3c, 0x2f, 0x72, 0x3e]))).code, 'INVALID_ENCODING');
+    assert.equal(
+      issueOf(() => readXml(Buffer.from([0x3c, 0x72, 0x3e, 0xff, 0x3c, 0x2f, 0x72, 0x3e]))).code,
+      'INVALID_ENCODING',
+    );
   });
 });

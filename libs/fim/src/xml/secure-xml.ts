@@ -97,14 +97,16 @@ function decodeReferences(raw: string, loc: () => XmlLocation): string {
   while (amp !== -1) {
     out += raw.slice(from, amp);
     const semi = raw.indexOf(';', amp);
-    if (semi === -1 || semi - amp > 10) fail('INVALID_REFERENCE', 'Malformed entity or character reference', loc());
+    if (semi === -1 || semi - amp > 10)
+      fail('INVALID_REFERENCE', 'Malformed entity or character reference', loc());
     const name = raw.slice(amp + 1, semi);
     const predefined = PREDEFINED[name];
     if (predefined !== undefined) {
       out += predefined;
     } else if (/^#x[0-9a-fA-F]{1,6}$/.test(name) || /^#[0-9]{1,7}$/.test(name)) {
       const cp = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      if (!isXmlChar(cp)) fail('INVALID_REFERENCE', `Character reference &${name}; is not a legal XML character`, loc());
+      if (!isXmlChar(cp))
+        fail('INVALID_REFERENCE', `Character reference &${name}; is not a legal XML character`, loc());
       out += String.fromCodePoint(cp);
     } else {
       fail(
@@ -168,7 +170,11 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
 
   const depthError = checkDepth(scan, maxDepth);
   if (depthError !== undefined) {
-    fail('NESTING_TOO_DEEP', `XML elements are nested deeper than the limit of ${maxDepth}`, locate(depthError));
+    fail(
+      'NESTING_TOO_DEEP',
+      `XML elements are nested deeper than the limit of ${maxDepth}`,
+      locate(depthError),
+    );
   }
 
   const wellFormed = XMLValidator.validate(text, { allowBooleanAttributes: false });
@@ -256,7 +262,8 @@ function convert(
   const prefix = colon === -1 ? '' : qname.slice(0, colon);
   const local = colon === -1 ? qname : qname.slice(colon + 1);
   const ns = nsScope.get(prefix);
-  if (prefix !== '' && ns === undefined) fail('UNDECLARED_PREFIX', `Namespace prefix "${prefix}" is not declared`, loc());
+  if (prefix !== '' && ns === undefined)
+    fail('UNDECLARED_PREFIX', `Namespace prefix "${prefix}" is not declared`, loc());
   const path = `${parentPath}/${local}${index > 1 ? `[${index}]` : ''}`;
 
   const children: XmlElement[] = [];

@@ -5,8 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { z } from 'zod';
-import { type BaseConfig, ConfigError, loadConfig } from '../config';
+import { type BaseConfig, loadConfigOrExitFor } from '../config';
 import { requestIdFor } from '../logging';
 import { ensureDefaultMetrics, registerHttpMetrics } from '../metrics';
 
@@ -20,20 +19,7 @@ export interface ServiceDescription {
 }
 
 /** Loads config or exits with a message that names every bad setting; the app never starts half-configured. */
-export function loadConfigOrExit<S extends z.ZodObject<z.ZodRawShape>>(
-  service: string,
-  schema: S,
-): z.infer<S> {
-  try {
-    return loadConfig(schema);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${service}: refusing to start.\n${err.message}`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
-}
+export const loadConfigOrExit = loadConfigOrExitFor;
 
 /** Creates the Fastify-based Nest app with everything the platform promises, without listening. */
 export async function createServiceApp(

@@ -111,3 +111,19 @@ export const migrationConfigSchema = z.object({
   DATABASE_PASSWORD: baseConfigShape.DATABASE_PASSWORD,
   DATABASE_SSL: baseConfigShape.DATABASE_SSL,
 });
+
+/** Loads config or exits with code 78 (EX_CONFIG) and a message naming every bad setting. */
+export function loadConfigOrExitFor<S extends z.ZodObject<z.ZodRawShape>>(
+  service: string,
+  schema: S,
+): z.infer<S> {
+  try {
+    return loadConfig(schema);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${service}: refusing to start.\n${err.message}`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

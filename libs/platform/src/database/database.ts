@@ -1,6 +1,7 @@
 import { Inject, Injectable, type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
+import { databaseUrl, loadConfigOrExitFor, migrationConfigSchema } from '../config';
 import { type ReadinessIndicator, ReadinessRegistry } from '../health';
 
 export interface DatabaseOptions {
@@ -103,4 +104,17 @@ export async function runMigrationsMain(o: Omit<DatabaseOptions, 'url'> & { serv
     process.stderr.write(`${o.service}: migration failed: ${(err as Error).message}\n`);
     process.exitCode = 1;
   }
+}
+
+/** The whole body of an app's `migrate.ts`: reads the database settings and runs its migrations. */
+export function migrationMain(
+  service: string,
+  schema: string,
+  migrations: DatabaseOptions['migrations'],
+): Promise<void> {
+  const config = loadConfigOrExitFor(service, migrationConfigSchema);
+  return runMigrationsMain(
+    { service, schema, entities: [], migrations, ssl: config.DATABASE_SSL },
+    databaseUrl(config),
+  );
 }

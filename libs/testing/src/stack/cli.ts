@@ -10,7 +10,7 @@ const USAGE = `Usage: node libs/testing/dist/src/stack/cli.js <start|stop|status
 Starts, checks and stops the local infrastructure on 127.0.0.1 (data, logs and pid files in .stack/).
 Without components all of kafka, postgres and oidc are meant. Exit code 0 if everything asked for is fine.
 Ports: AMTSBOTE_KAFKA_PORT (9092), AMTSBOTE_KAFKA_CONTROLLER_PORT (9093), AMTSBOTE_POSTGRES_PORT (55432),
-       AMTSBOTE_OIDC_PORT (4400).`;
+       AMTSBOTE_OIDC_PORT (4400); AMTSBOTE_STACK_DIR moves the state dir (for a second, isolated stack).`;
 
 const pad = (c: string): string => c.padEnd(9);
 

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
 import { withLock } from './lock';
 import { stackPaths, type StackPaths } from './paths';
-import { assertPortFree } from './ports';
+import { assertPortFree, waitPortsFree } from './ports';
 import { ensureJava, ensureMaven, lastLines, run } from './prereq';
 import { processStatus, startProcess, stopProcess } from './process';
 import type { ComponentStart, ComponentStop, StartOptions, StopOptions } from './types';
@@ -71,6 +71,10 @@ export function renderServerProperties(s: KafkaSettings): string {
     'transaction.state.log.min.isr=1',
     'transaction.state.log.num.partitions=10',
     'group.initial.rebalance.delay.ms=0',
+    // After a crash (SIGKILL) the restarted broker may only re-register once its old session expired
+    // (default 9 s, then up to ~15 s with the registration backoff); 3 s keeps crash-restart tests quick.
+    'broker.session.timeout.ms=3000',
+    'broker.heartbeat.interval.ms=1000',
     'num.network.threads=2',
     'num.io.threads=4',
     'log.retention.hours=24',
@@ -157,7 +161,7 @@ async function ensureKafkaLibs(p: StackPaths['kafka'], log: Logger): Promise<voi
   const mvn = await ensureMaven(log);
   const partial = `${p.libs}.partial`;
   rmSync(partial, { recursive: true, force: true });
-  log('resolving the Kafka jars with Maven (first start only; cached in .stack/kafka/libs) …');
+  log(`resolving the Kafka jars with Maven (first start only; cached in ${p.libs}) …`);
   const res = await run(mvn, [
     '-B',
     '-q',
@@ -299,10 +303,13 @@ export async function startKafka(opts: KafkaOptions = {}): Promise<ComponentStar
 export async function stopKafka(opts: StopOptions = {}): Promise<ComponentStop> {
   return withLock('kafka', async () => {
     const t0 = performance.now();
+    const rec = recordedPorts(processStatus('kafka').record?.meta);
     const stopped = await stopProcess('kafka', {
       signal: opts.signal ?? 'SIGTERM',
       timeoutMs: opts.timeoutMs ?? 30_000,
     });
+    // So that an immediate restart can bind again (the kernel may release the sockets a moment later).
+    if (stopped) await waitPortsFree([rec.port, rec.controllerPort], 10_000);
     return { component: 'kafka', stopped, ms: performance.now() - t0 };
   });
 }

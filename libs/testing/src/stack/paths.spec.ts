@@ -14,7 +14,15 @@ void describe('repoRoot / stackPaths', () => {
     assert.equal(findRepoRoot('/'), undefined);
   });
 
-  void it('keeps everything under .stack/', () => {
+  void it('keeps everything under .stack/, or under AMTSBOTE_STACK_DIR', () => {
+    const saved = process.env.AMTSBOTE_STACK_DIR;
+    process.env.AMTSBOTE_STACK_DIR = '/tmp/other-stack';
+    try {
+      assert.equal(stackPaths('/repo').kafka.data, '/tmp/other-stack/kafka/data');
+    } finally {
+      if (saved === undefined) delete process.env.AMTSBOTE_STACK_DIR;
+      else process.env.AMTSBOTE_STACK_DIR = saved;
+    }
     const p = stackPaths('/repo');
     assert.equal(p.pidsDir, '/repo/.stack/pids');
     assert.equal(p.kafka.data, '/repo/.stack/kafka/data');

@@ -49,8 +49,13 @@ export interface StackPaths {
   oidc: { dir: string; main: string; keyFile: string; log: string };
 }
 
+/**
+ * Where the local stack keeps its state: `<root>/.stack`, or AMTSBOTE_STACK_DIR (together with the
+ * AMTSBOTE_*_PORT variables this runs a second, isolated stack, e.g. for a parallel CI job).
+ */
 export function stackPaths(root: string = repoRoot()): StackPaths {
-  const stackDir = path.join(root, '.stack');
+  const override = process.env.AMTSBOTE_STACK_DIR;
+  const stackDir = override ? path.resolve(root, override) : path.join(root, '.stack');
   const kafkaDir = path.join(stackDir, 'kafka');
   const pgDir = path.join(stackDir, 'postgres');
   const oidcDir = path.join(stackDir, 'oidc');

@@ -16,6 +16,22 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
+/** Waits (bounded) until all given ports can be bound; undefined entries are skipped. */
+export async function waitPortsFree(
+  ports: ReadonlyArray<number | undefined>,
+  timeoutMs: number,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (const port of ports) {
+    if (port === undefined) continue;
+    while (!(await isPortFree(port))) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return true;
+}
+
 /** Inodes of listening TCP sockets on `port`, from /proc/net/tcp{,6} text. Pure. */
 export function listeningInodes(procNetTcp: string, port: number): string[] {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');

@@ -105,8 +105,21 @@ function readProcInfoViaPs(pid: number): ProcInfo | undefined {
   return { state: state.charAt(0), startTime: '', cmdline: cmd };
 }
 
-function isGone(info: ProcInfo | undefined): boolean {
-  return info === undefined || info.state === 'Z' || info.state === 'X';
+function threadCount(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Exited (or exiting for good). A multi-threaded process (the JVM) whose main thread exited shows state Z
+ * while its other threads still run and hold its sockets, so a zombie only counts once it has one thread left.
+ */
+function isGone(info: ProcInfo | undefined, pid: number): boolean {
+  if (info === undefined || info.state === 'X') return true;
+  return info.state === 'Z' && (!hasProcFs || threadCount(pid) <= 1);
 }
 
 /** Pure: is the process described by `info` the one `record` was written for? */
@@ -211,7 +224,7 @@ export function adoptProcess(
   extra: { logFile?: string; meta?: Record<string, unknown>; pidsDir?: string } = {},
 ): PidRecord | undefined {
   const info = readProcInfo(pid);
-  if (isGone(info) || info === undefined) return undefined;
+  if (isGone(info, pid) || info === undefined) return undefined;
   const record: PidRecord = {
     name,
     pid,
@@ -398,8 +411,12 @@ async function waitGone(record: PidRecord, timeoutMs: number): Promise<boolean> 
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const info = readProcInfo(record.pid);
-    if (isGone(info) || (record.startTime && info?.startTime && info.startTime !== record.startTime))
+    if (
+      isGone(info, record.pid) ||
+      (record.startTime && info?.startTime && info.startTime !== record.startTime)
+    ) {
       return true;
+    }
     if (performance.now() >= deadline) return false;
     await sleep(100);
   }

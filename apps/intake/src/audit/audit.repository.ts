@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditEntry } from './audit.entity';
+
+export interface AuditRecord {
+  actorKey: string;
+  tenant: string;
+  action: string;
+  target: string;
+  details?: Record<string, unknown>;
+}
+
+@Injectable()
+export class AuditRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Writes the entry inside the caller's transaction, so it exists if and only if the action happened. */
+  async record(manager: EntityManager, r: AuditRecord): Promise<void> {
+    await manager.insert(AuditEntry, {
+      actorKey: r.actorKey,
+      tenant: r.tenant,
+      action: r.action,
+      target: r.target,
+      details: r.details ?? {},
+    });
+  }
+
+  list(tenant: string, limit: number, before?: string): Promise<AuditEntry[]> {
+    const q = this.dataSource
+      .getRepository(AuditEntry)
+      .createQueryBuilder('a')
+      .where('a.tenant = :tenant', { tenant })
+      .orderBy('a.id', 'DESC')
+      .limit(limit);
+    if (before !== undefined) q.andWhere('a.id < :before', { before });
+    return q.getMany();
+  }
+}
