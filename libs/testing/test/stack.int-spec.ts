@@ -20,6 +20,9 @@ import {
 
 // Starts the real Kafka (KRaft) and PostgreSQL of the local stack. The first run on a machine may fetch the
 // Kafka jars with Maven, hence the generous timeout. Components that were already running are left running.
+// It stops and restarts them, so don't run it while others use the same stack; an isolated stack for it:
+// AMTSBOTE_STACK_DIR=/tmp/stack-it AMTSBOTE_KAFKA_PORT=19092 AMTSBOTE_KAFKA_CONTROLLER_PORT=19093
+// AMTSBOTE_POSTGRES_PORT=56432 node --test libs/testing/dist/test/stack.int-spec.js
 const SLOW = 10 * 60_000;
 
 type Kafka = ReturnType<typeof createKafkaClient>;
@@ -134,7 +137,7 @@ void describe('local stack: real Kafka and PostgreSQL', { timeout: SLOW }, () =>
 
   void it('produces and consumes one message on an explicitly created topic', async () => {
     const admin = kafka.admin();
-    await admin.connect();
+    await within(30_000, 'admin connect', admin.connect());
     try {
       assert.equal(
         await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }),
@@ -142,7 +145,7 @@ void describe('local stack: real Kafka and PostgreSQL', { timeout: SLOW }, () =>
       );
       assert.ok((await admin.listTopics()).includes(topic));
     } finally {
-      await admin.disconnect();
+      await within(15_000, 'admin disconnect', admin.disconnect()).catch(() => undefined);
     }
     await produce(kafka, topic, 'hello');
     assert.deepEqual(await consume(kafka, topic, 1), ['hello']);
@@ -150,12 +153,12 @@ void describe('local stack: real Kafka and PostgreSQL', { timeout: SLOW }, () =>
 
   void it('does not create topics implicitly', async () => {
     const admin = kafka.admin();
-    await admin.connect();
+    await within(30_000, 'admin connect', admin.connect());
     try {
       await assert.rejects(admin.fetchTopicMetadata({ topics: [`${topic}-typo`] }));
       assert.ok(!(await admin.listTopics()).includes(`${topic}-typo`));
     } finally {
-      await admin.disconnect();
+      await within(15_000, 'admin disconnect', admin.disconnect()).catch(() => undefined);
     }
   });
 
@@ -163,7 +166,7 @@ void describe('local stack: real Kafka and PostgreSQL', { timeout: SLOW }, () =>
     const stopped = await stopKafka();
     assert.equal(stopped.stopped, true);
     assert.equal(kafkaRunning(), false);
-    assert.equal(await isPortFree(Number(kafkaBrokers()[0]!.split(':')[1])), true);
+    assert.equal(await isPortFree(Number(kafkaBrokers()[0].split(':')[1])), true);
     assert.equal((await stopKafka()).stopped, false, 'stopping a stopped broker is fine');
 
     const restarted = await startKafka();

@@ -111,6 +111,16 @@ export class AccountsRepository {
     return rows[0] ? toAccount(rows[0]) : undefined;
   }
 
+  /** Display names of accounts by key (for showing whom a mandate concerns). */
+  async namesOf(keys: readonly string[]): Promise<Map<string, string | null>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.dataSource.query<Array<{ key: string; name: string | null }>>(
+      `SELECT key, COALESCE(display_name, token_name) AS name FROM accounts.accounts WHERE key = ANY($1)`,
+      [[...new Set(keys)]],
+    );
+    return new Map(rows.map((r) => [r.key, r.name]));
+  }
+
   async lock(manager: EntityManager, key: string): Promise<Account | undefined> {
     const rows = await manager.query<Row[]>(
       `SELECT ${COLUMNS} FROM accounts.accounts WHERE key = $1 FOR UPDATE`,

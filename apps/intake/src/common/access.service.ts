@@ -36,7 +36,7 @@ export class AccessService {
   constructor(private readonly representation: RepresentationService) {}
 
   /** The party a new draft or submission belongs to. */
-  async actingAs(caller: Caller, leikaKey: string): Promise<ActingAs> {
+  async actingAs(caller: Caller, leikaKey?: string): Promise<ActingAs> {
     const p = caller.principal;
     if (!p) return { ownerKey: null, kind: 'anonymous', trustLevel: 0 };
     if (p.kind === 'client') {

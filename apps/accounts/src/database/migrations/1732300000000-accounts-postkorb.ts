@@ -116,7 +116,8 @@ export class AccountsPostkorb1732300000000 implements MigrationInterface {
         authority_ref uuid,
         in_reply_to uuid,
         acted_by_key text,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        -- Millisecond precision: the list cursor travels through JavaScript dates.
+        created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
         read_at timestamptz,
         deleted_at timestamptz
       )`);

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { Mailer } from './mailer';
+import { NotificationsRepository } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
+
+@Module({
+  providers: [Mailer, NotificationsRepository, NotificationsService],
+  exports: [NotificationsService, NotificationsRepository],
+})
+export class NotificationsModule {}

@@ -1,0 +1,95 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDate,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateIf,
+} from 'class-validator';
+
+export class GrantMandateDto {
+  @ApiProperty({
+    description: 'Account key (`<issuer>|<subject>`) of the person or organisation that may act for this organisation',
+    example: 'https://id.bund.de|8c1f2e',
+  })
+  @IsString()
+  @Length(3, 1000)
+  @Matches(/^[^|\s]+\|[^|\s]+$/, { message: 'representativeKey must look like <issuer>|<subject>' })
+  representativeKey!: string;
+
+  @ApiProperty({
+    description: 'LeiKa keys of the Leistungen the mandate covers; null for all',
+    nullable: true,
+    type: [String],
+    example: ['99050012104000'],
+  })
+  @ValidateIf((_o, v) => v !== null)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @Matches(/^99\d{12}$/, { each: true, message: 'each LeiKa key is 99 followed by 12 digits' })
+  leikaKeys!: string[] | null;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'Start of validity; default now' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  validFrom?: Date;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'End of validity (exclusive); null or absent for unlimited',
+  })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @Type(() => Date)
+  @IsDate()
+  validUntil?: Date | null;
+}
+
+export class MandateDto {
+  @ApiProperty({ format: 'uuid' })
+  mandateId!: string;
+  @ApiProperty()
+  organisationKey!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Display name of the organisation, if it has signed in' })
+  organisationName!: string | null;
+  @ApiProperty()
+  representativeKey!: string;
+  @ApiProperty({ nullable: true, type: [String] })
+  leikaKeys!: string[] | null;
+  @ApiProperty({ type: String, format: 'date-time' })
+  validFrom!: Date;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  validUntil!: Date | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  revokedAt!: Date | null;
+  @ApiProperty({
+    enum: ['active', 'scheduled', 'expired', 'revoked'],
+    description: 'State now: scheduled = validity not yet begun',
+  })
+  state!: 'active' | 'scheduled' | 'expired' | 'revoked';
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+}
+
+export class ListMandatesQuery {
+  @ApiPropertyOptional({ description: 'Include revoked mandates', default: false })
+  @IsOptional()
+  @Matches(/^(true|false)$/, { message: 'includeRevoked is true or false' })
+  includeRevoked?: string;
+}
+
+export class MandateListDto {
+  @ApiProperty({ type: [MandateDto] })
+  items!: MandateDto[];
+}

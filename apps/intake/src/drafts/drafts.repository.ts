@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, In, IsNull, MoreThan } from 'typeorm';
+import { AttachmentRecord } from '../attachments/attachments.entity';
+import { Draft } from './drafts.entity';
+
+@Injectable()
+export class DraftsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A draft that has not expired (an expired draft is gone, whether or not the sweep removed it yet). */
+  findLive(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Draft | null> {
+    return manager.findOne(Draft, {
+      where: { id, expiresAt: MoreThan(new Date()) },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
+  listLive(ownerKeys: string[]): Promise<Draft[]> {
+    if (ownerKeys.length === 0) return Promise.resolve([]);
+    return this.dataSource.manager.find(Draft, {
+      where: { ownerKey: In(ownerKeys), expiresAt: MoreThan(new Date()) },
+      order: { updatedAt: 'DESC' },
+      take: 200,
+    });
+  }
+
+  async insert(draft: Omit<Draft, 'createdAt' | 'updatedAt'>): Promise<Draft> {
+    await this.dataSource.manager.insert(Draft, draft);
+    const saved = await this.findLive(draft.id);
+    if (!saved) throw new Error('draft vanished after insert');
+    return saved;
+  }
+
+  async update(id: string, patch: { data: Record<string, unknown>; ars: string | null; expiresAt: Date }): Promise<void> {
+    await this.dataSource.manager.update(Draft, { id }, { ...patch, updatedAt: new Date() });
+  }
+
+  attachmentsOf(draftId: string, manager: EntityManager = this.dataSource.manager): Promise<AttachmentRecord[]> {
+    return manager.find(AttachmentRecord, {
+      where: { draftId, submissionId: IsNull() },
+      order: { createdAt: 'ASC' },
+    });
+  }
+
+  /** Deletes drafts and their (not yet submitted) attachments; returns the storage keys to remove. */
+  async deleteWithAttachments(manager: EntityManager, draftIds: string[]): Promise<string[]> {
+    if (draftIds.length === 0) return [];
+    const rows = await manager.query<Array<{ storage_key: string }>>(
+      `DELETE FROM "intake".attachments WHERE draft_id = ANY($1::uuid[]) AND submission_id IS NULL RETURNING storage_key`,
+      [draftIds],
+    );
+    await manager.query(`DELETE FROM "intake".drafts WHERE id = ANY($1::uuid[])`, [draftIds]);
+    return rows.map((r) => r.storage_key);
+  }
+
+  /** Ends every draft of an account at once (the sweep removes them and their files). */
+  async expireAllOf(manager: EntityManager, ownerKey: string): Promise<void> {
+    await manager.query(`UPDATE "intake".drafts SET expires_at = now() - interval '1 second' WHERE owner_key = $1`, [
+      ownerKey,
+    ]);
+  }
+
+  expiredIds(limit: number): Promise<string[]> {
+    return this.dataSource
+      .query<Array<{ id: string }>>(`SELECT id FROM "intake".drafts WHERE expires_at <= now() ORDER BY expires_at LIMIT $1`, [
+        limit,
+      ])
+      .then((rows) => rows.map((r) => r.id));
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+}
