@@ -53,13 +53,8 @@ describe('outbox → Kafka → inbox (real broker, real PostgreSQL)', () => {
       [1, 3],
     );
     assert.deepEqual(new Set(effects.map((e) => e.event_id)), new Set([committed, after1]));
-    const outbox = await f.dataSource.query<Array<{ n: string }>>(
-      `SELECT data->>'n' AS n FROM ${SCHEMA}.outbox ORDER BY seq`,
-    );
-    assert.deepEqual(
-      outbox.map((r) => r.n),
-      ['1', '3'],
-    );
+    const left = await f.dataSource.query<Array<{ c: number }>>(`SELECT count(*)::int AS c FROM ${SCHEMA}.outbox`);
+    assert.equal(left[0]!.c, 0, 'published rows leave the outbox');
     await relay.stop();
   });
 
@@ -93,7 +88,7 @@ describe('crashes between publish and mark, and between effect and offset commit
     });
     await assert.rejects(crashing.runOnce(), /simulated crash/);
     const pending = await f.dataSource.query<Array<{ c: number }>>(
-      `SELECT count(*)::int AS c FROM ${SCHEMA}.outbox WHERE published_at IS NULL`,
+      `SELECT count(*)::int AS c FROM ${SCHEMA}.outbox`,
     );
     assert.equal(pending[0].c, 1, 'the row stays unpublished after the crash');
     const restarted = f.relay();

@@ -79,6 +79,7 @@ async function backbone(f: BackboneFixture): Promise<number> {
     schema: 'bb',
     topicPrefix: f.prefix,
     listenUrl: f.db.url,
+    lingerMs: Number(process.env.BENCH_LINGER_MS ?? 5),
   });
   relay.start();
   await new Promise((r) => setTimeout(r, 2000));

@@ -1,8 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** An event waiting to be published; written in the same transaction as the state change it reports. */
+/**
+ * An event waiting to be published; written in the same transaction as the state change it reports and
+ * deleted in the transaction that publishes it.
+ */
 @Entity({ name: 'outbox' })
-@Index('outbox_unpublished', ['seq'], { where: 'published_at IS NULL' })
+@Index('outbox_seq', ['seq'])
 export class OutboxRecord {
   @PrimaryColumn('uuid')
   id!: string;
@@ -40,9 +43,6 @@ export class OutboxRecord {
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
-
-  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
-  publishedAt!: Date | null;
 }
 
 /** The ids of events a consumer group has handled; the handler's effect commits in the same transaction. */

@@ -20,10 +20,9 @@ export async function createMessagingTables(queryRunner: QueryRunner, schema: st
       traceparent text,
       data jsonb NOT NULL,
       time timestamptz NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      published_at timestamptz
+      created_at timestamptz NOT NULL DEFAULT now()
     )`);
-  await queryRunner.query(`CREATE INDEX outbox_unpublished ON ${s}.outbox (seq) WHERE published_at IS NULL`);
+  await queryRunner.query(`CREATE INDEX outbox_seq ON ${s}.outbox (seq)`);
   await queryRunner.query(`
     CREATE TABLE ${s}.inbox (
       consumer_group text NOT NULL,

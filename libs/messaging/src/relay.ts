@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Producer, TopicMessages } from 'kafkajs';
 import { Client } from 'pg';
 import { Counter } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryResult } from 'typeorm';
 import { type CloudEvent, toKafkaMessage } from './envelope';
 import { outboxChannel } from './outbox';
 import { metric } from './metrics';
@@ -13,8 +13,6 @@ export interface RelayOptions {
   batchSize?: number;
   /** Fallback poll when no notification arrives (notifications are the normal wake-up). */
   pollIntervalMs?: number;
-  /** Published rows are kept this long for inspection, then deleted. */
-  retentionMs?: number;
   /** Connection URL for the LISTEN connection (the pool cannot hold one open). */
   listenUrl?: string;
   topicPrefix?: string;
@@ -26,6 +24,7 @@ export interface RelayOptions {
 
 interface Row {
   id: string;
+  seq: string;
   topic: string;
   key: string;
   type: string;
@@ -73,7 +72,6 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private wake?: () => void;
   private listener?: Client;
-  private lastCleanup = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -134,7 +132,6 @@ export class OutboxRelay {
       try {
         count = await this.runOnce();
         backoff = 0;
-        await this.cleanup();
       } catch (err) {
         failures().inc({ schema: this.options.schema });
         backoff = Math.min(backoff ? backoff * 2 : 250, 5000);
@@ -171,11 +168,18 @@ export class OutboxRelay {
         await qr.rollbackTransaction();
         return 0;
       }
-      const rows = (await qr.query(
-        `SELECT id, topic, key, type, source, subject, tenant, traceparent, data::text AS data, time
-         FROM ${s}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+      // Taken out in the same transaction that publishes them: if Kafka or this process fails before
+      // COMMIT, the rows come back and are published again (same event ids; consumers drop copies).
+      const result = (await qr.query(
+        `DELETE FROM ${s}.outbox WHERE id IN (
+           SELECT id FROM ${s}.outbox ORDER BY seq LIMIT $1
+         )
+         RETURNING id, seq, topic, key, type, source, subject, tenant, traceparent, data::text AS data, time`,
         [this.batchSize],
-      )) as Row[];
+        true,
+      )) as QueryResult<Row>;
+      const rows = result.records;
+      rows.sort((a, b) => Number(a.seq) - Number(b.seq));
       if (rows.length === 0) {
         await qr.commitTransaction();
         return 0;
@@ -202,7 +206,6 @@ export class OutboxRelay {
       await this.producer.sendBatch({ topicMessages: [...byTopic.values()], acks: -1 });
       const ids = rows.map((r) => r.id);
       await this.options.afterPublish?.(ids);
-      await qr.query(`UPDATE ${s}.outbox SET published_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
       await qr.commitTransaction();
       published().inc({ schema: this.options.schema }, rows.length);
       return rows.length;
@@ -214,14 +217,4 @@ export class OutboxRelay {
     }
   }
 
-  private async cleanup(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastCleanup < 60_000) return;
-    this.lastCleanup = now;
-    const retention = this.options.retentionMs ?? 24 * 3600 * 1000;
-    await this.dataSource.query(
-      `DELETE FROM "${this.options.schema}".outbox WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`,
-      [retention],
-    );
-  }
 }
