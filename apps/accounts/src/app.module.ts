@@ -1,8 +1,15 @@
 import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
 import { serviceCoreImports } from '@amtsbote/messaging';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
 import type { AccountsConfig } from './config';
+import { ErasureModule } from './erasure/erasure.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { PostkorbModule } from './postkorb/postkorb.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { RepresentationModule } from './representation/representation.module';
 import { DATABASE_SCHEMA, SERVICE_NAME } from './service';
+import { StorageModule } from './storage/storage.module';
 
 @Module({})
 export class AppModule {
@@ -17,6 +24,13 @@ export class AppModule {
           consumes: [TOPICS.submission, TOPICS.payment, TOPICS.routing, TOPICS.diagnostics],
           topics: [...ALL_TOPICS],
         }),
+        StorageModule,
+        NotificationsModule,
+        AccountsModule,
+        RepresentationModule,
+        ProjectionsModule,
+        PostkorbModule,
+        ErasureModule,
       ],
     };
   }

@@ -42,6 +42,8 @@ export const accountsConfigSchema = z
     ACCOUNTS_PURGE_INTERVAL_MS: env.positiveInt().default(3_600_000),
     /** Sending attempts of one notification e-mail before it is given up. */
     ACCOUNTS_NOTIFICATION_MAX_ATTEMPTS: env.positiveInt().default(10),
+    /** First retry delay of a failed notification e-mail; doubles per attempt, at most one hour. */
+    ACCOUNTS_NOTIFICATION_RETRY_BASE_MS: env.positiveInt().default(30_000),
     /** Validity of an e-mail confirmation link. */
     ACCOUNTS_EMAIL_TOKEN_TTL_HOURS: env.positiveInt().default(24),
     /**
@@ -66,7 +68,11 @@ export const accountsConfigSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
-    for (const setting of ['ACCOUNTS_PUBLIC_URL', 'ACCOUNTS_FILE_URL_SECRET', 'ACCOUNTS_STORAGE_DIR'] as const) {
+    for (const setting of [
+      'ACCOUNTS_PUBLIC_URL',
+      'ACCOUNTS_FILE_URL_SECRET',
+      'ACCOUNTS_STORAGE_DIR',
+    ] as const) {
       if (c[setting] === undefined) {
         ctx.addIssue({ code: 'custom', path: [setting], message: 'is required in production' });
       }

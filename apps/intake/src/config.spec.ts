@@ -34,6 +34,38 @@ describe('intake config', () => {
     );
   });
 
+  it('has development defaults for storage, signing and retention', () => {
+    const c = loadConfig(intakeConfigSchema, valid);
+    assert.equal(c.INTAKE_STORAGE_DIR, undefined);
+    assert.equal(c.INTAKE_DOWNLOAD_URL_TTL_SECONDS, 86400);
+    assert.equal(c.INTAKE_PURGE_AFTER_DAYS, 30);
+    assert.equal(c.INTAKE_IDEMPOTENCY_TTL_HOURS, 48);
+  });
+
+  it('requires storage, signing secret and public URL in production, and a long secret', () => {
+    assert.throws(
+      () => loadConfig(intakeConfigSchema, { ...valid, NODE_ENV: 'production' }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.deepEqual(err.issues.map((i) => i.setting).sort(), [
+          'INTAKE_DOWNLOAD_URL_SECRET',
+          'INTAKE_PUBLIC_URL',
+          'INTAKE_STORAGE_DIR',
+        ]);
+        return true;
+      },
+    );
+    const prod = loadConfig(intakeConfigSchema, {
+      ...valid,
+      NODE_ENV: 'production',
+      INTAKE_STORAGE_DIR: '/var/lib/intake',
+      INTAKE_DOWNLOAD_URL_SECRET: 'x'.repeat(32),
+      INTAKE_PUBLIC_URL: 'https://intake.example',
+    });
+    assert.equal(prod.INTAKE_PUBLIC_URL, 'https://intake.example');
+    assert.throws(() => loadConfig(intakeConfigSchema, { ...valid, INTAKE_DOWNLOAD_URL_SECRET: 'short' }), ConfigError);
+  });
+
   it('the service refuses to start without a required setting and says which', () => {
     const main = join(__dirname, 'main.js');
     const { DATABASE_URL: _omitted, ...rest } = valid;

@@ -30,7 +30,14 @@ const paymentShape = {
   /** Origins (scheme://host[:port]) a portal may send the citizen back to after paying. */
   PAYMENT_RETURN_URL_ORIGINS: env
     .csv()
-    .pipe(z.array(z.string().url().transform((u) => new URL(u).origin)))
+    .pipe(
+      z.array(
+        z
+          .string()
+          .url()
+          .transform((u) => new URL(u).origin),
+      ),
+    )
     .prefault(''),
 } as const;
 

@@ -1,7 +1,17 @@
 import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
 import { serviceCoreImports } from '@amtsbote/messaging';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { CommonModule } from './common/common.module';
 import type { RoutingConfig } from './config';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { DestinationsModule } from './destinations/destinations.module';
+import { FachverfahrenModule } from './fachverfahren/fachverfahren.module';
+import { FilesModule } from './files/files.module';
+import { MessagesModule } from './messages/messages.module';
+import { RoutesModule } from './routes/routes.module';
+import { SchemasModule } from './schemas/schemas.module';
 import { DATABASE_SCHEMA, SERVICE_NAME } from './service';
 
 @Module({})
@@ -14,9 +24,19 @@ export class AppModule {
           service: SERVICE_NAME,
           schema: DATABASE_SCHEMA,
           config,
-          consumes: [TOPICS.submission, TOPICS.postkorb, TOPICS.diagnostics],
+          consumes: [TOPICS.submission, TOPICS.catalog, TOPICS.postkorb, TOPICS.diagnostics],
           topics: [...ALL_TOPICS],
         }),
+        CommonModule,
+        AuditModule,
+        DestinationsModule,
+        RoutesModule,
+        SchemasModule,
+        MessagesModule,
+        FilesModule,
+        DeliveryModule,
+        FachverfahrenModule,
+        DeadLettersModule,
       ],
     };
   }

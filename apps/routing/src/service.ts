@@ -1,13 +1,16 @@
 import type { ServiceDescription } from '@amtsbote/platform';
 import { Init1732200000000 } from './database/migrations/1732200000000-init';
+import { Routing1732300000000 } from './database/migrations/1732300000000-routing';
 
 export const SERVICE_NAME = 'routing';
 export const DATABASE_SCHEMA = 'routing';
-export const MIGRATIONS = [Init1732200000000];
+export const MIGRATIONS = [Init1732200000000, Routing1732300000000];
 
 export const SERVICE: ServiceDescription = {
   name: SERVICE_NAME,
   title: 'Amtsbote routing',
   description:
     'Zuständigkeit, XÖV messages and delivery to Fachverfahren (push and pull), receipts and replies.',
+  // Replies (Bescheide) carry their attachments base64 in JSON (ROUTING_REPLY_MAX_BYTES) and route imports can be long.
+  bodyLimit: 16 * 1024 * 1024,
 };

@@ -72,7 +72,9 @@ spec:
       serviceAccountName: {{ include "amtsbote-lib.serviceAccountName" . }}
       automountServiceAccountToken: {{ .Values.serviceAccount.automountToken }}
       enableServiceLinks: false
-      {{- include "amtsbote-lib.imagePullSecrets" . | nindent 6 }}
+      {{- with include "amtsbote-lib.imagePullSecrets" . }}
+      {{- . | nindent 6 }}
+      {{- end }}
       securityContext:
         {{- include "amtsbote-lib.podSecurityContext" . | nindent 8 }}
       terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
@@ -95,7 +97,7 @@ spec:
           {{- if or $secretEnv .Values.extraEnv }}
           env:
             {{- with $secretEnv }}
-            {{- . | nindent 12 }}
+            {{- . | trim | nindent 12 }}
             {{- end }}
             {{- with .Values.extraEnv }}
             {{- toYaml . | nindent 12 }}

@@ -60,7 +60,7 @@ app.kubernetes.io/part-of: amtsbote
 {{- define "amtsbote-lib.imagePullSecrets" -}}
 {{- $g := .Values.global | default dict -}}
 {{- $secrets := concat ($g.imagePullSecrets | default list) (.Values.imagePullSecrets | default list) | uniq -}}
-{{- if $secrets }}
+{{- if $secrets -}}
 imagePullSecrets:
 {{- range $secrets }}
   - name: {{ . }}

@@ -36,7 +36,8 @@ export const SCHEMA_BUNDLES = {
   },
   g2g: {
     id: 'xoev-basisnachricht-g2g-1.1',
-    title: 'XÖV Basisnachricht G2G 1.1 (unqualified) with xoev-code 1.0 and DIN 91379 datatypes, and catalog.xml',
+    title:
+      'XÖV Basisnachricht G2G 1.1 (unqualified) with xoev-code 1.0 and DIN 91379 datatypes, and catalog.xml',
     files: [
       'xoev-xwasser/catalog.xml',
       'xoev-xwasser/schemas/remote/0fd6e3cbcdf3573e93d05085f352b4ac',

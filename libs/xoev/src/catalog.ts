@@ -38,9 +38,7 @@ export function readCatalog(catalogFile: string): CatalogMap {
     const target = attrs.get('uri');
     if (key === undefined || target === undefined) continue;
     const decoded = decodeEntities(target);
-    const url = /^[a-z][a-z0-9+.-]*:/i.test(decoded)
-      ? decoded
-      : pathToFileURL(resolve(base, decoded)).href;
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(decoded) ? decoded : pathToFileURL(resolve(base, decoded)).href;
     map.set(decodeEntities(key), url);
   }
   return map;

@@ -54,7 +54,11 @@ export function prepareFimSchema(schema: FimSchema): PreparedFimSchema {
     namespace,
     rootId: validator.plan.rootId,
     dataXsd,
-    messageXsd: messageXsdFor(namespace, validator.plan.rootId, `${GENERATED}/fim/${encodeURIComponent(key)}.xsd`),
+    messageXsd: messageXsdFor(
+      namespace,
+      validator.plan.rootId,
+      `${GENERATED}/fim/${encodeURIComponent(key)}.xsd`,
+    ),
     key,
   };
 }
@@ -76,7 +80,9 @@ function messageXsdFor(fimNamespace: string, rootId: string, fimXsdUrl: string):
   w.empty(xs('import'), { namespace: fimNamespace, schemaLocation: fimXsdUrl });
 
   w.open(xs('element'), { name: FIM_MESSAGE.root });
-  w.open(xs('complexType')).open(xs('complexContent')).open(xs('extension'), { base: 'bn-g2g:Nachricht.G2GType' });
+  w.open(xs('complexType'))
+    .open(xs('complexContent'))
+    .open(xs('extension'), { base: 'bn-g2g:Nachricht.G2GType' });
   w.open(xs('sequence'));
   w.empty(xs('element'), { name: 'vorgang', type: 'ab:VorgangType' });
   w.open(xs('element'), { name: 'antragsdaten' }).open(xs('complexType')).open(xs('sequence'));
@@ -125,7 +131,9 @@ function messageXsdFor(fimNamespace: string, rootId: string, fimXsdUrl: string):
     ['bezeichnung', 'ab:TextType'],
   ]);
   w.open(xs('complexType'), { name: 'AntragstellerType' }).open(xs('sequence'));
-  w.open(xs('element'), { name: 'art' }).open(xs('simpleType')).open(xs('restriction'), { base: 'xs:string' });
+  w.open(xs('element'), { name: 'art' })
+    .open(xs('simpleType'))
+    .open(xs('restriction'), { base: 'xs:string' });
   for (const v of ['person', 'organisation', 'anonymous']) w.empty(xs('enumeration'), { value: v });
   w.close(xs('restriction')).close(xs('simpleType')).close(xs('element'));
   w.open(xs('element'), { name: 'vertrauensniveau' }).open(xs('simpleType'));
@@ -172,7 +180,12 @@ export function fimMessageSchemaSet(prepared: PreparedFimSchema, schemaDir: stri
 /** Schema set of the FIM data XML alone (the Antrag document inside an xdomea message). */
 export function fimDataSchemaSet(prepared: PreparedFimSchema): SchemaSet {
   const url = `${GENERATED}/fim/${encodeURIComponent(prepared.key)}.xsd`;
-  return { id: `fim-data:${prepared.key}`, entry: url, directories: [], documents: new Map([[url, prepared.dataXsd]]) };
+  return {
+    id: `fim-data:${prepared.key}`,
+    entry: url,
+    directories: [],
+    documents: new Map([[url, prepared.dataXsd]]),
+  };
 }
 
 /** The FIM data as a standalone XML document (with declaration). */
@@ -241,4 +254,3 @@ export function buildFimMessage(prepared: PreparedFimSchema, input: SubmissionMe
   w.close(`ab:${FIM_MESSAGE.root}`);
   return w.toString();
 }
-

@@ -69,7 +69,10 @@ export function buildFitConnectSubmission(
         attachmentId: a.attachmentId,
       })),
     },
-    publicServiceType: { name: input.leistungName, identifier: `urn:de:fim:leika:leistung:${input.leikaKey}` },
+    publicServiceType: {
+      name: input.leistungName,
+      identifier: `urn:de:fim:leika:leistung:${input.leikaKey}`,
+    },
     additionalReferenceInfo: {
       senderReference: input.vorgangsnummer,
       applicationDate: input.submittedAt.slice(0, 10),
@@ -84,7 +87,11 @@ export function buildFitConnectSubmission(
   if (input.applicant.kind !== 'anonymous') {
     // Amtsbote's own identification report: who authenticated at which level (the IdP's assertion stays
     // with intake); base64url JSON, not a signed FIT-Connect report.
-    const report = { kind: input.applicant.kind, trustLevel: input.applicant.trustLevel, at: input.submittedAt };
+    const report = {
+      kind: input.applicant.kind,
+      trustLevel: input.applicant.trustLevel,
+      at: input.submittedAt,
+    };
     metadata.authenticationInformation = [
       {
         type: 'identificationReport',

@@ -25,7 +25,10 @@ const libxml2 = new Libxml2Engine();
 const xmllint = new XmllintWasmEngine();
 
 /** Validates with both engines and asserts they agree. */
-async function bothSay(set: SchemaSet, xml: string): Promise<{ fast: ValidationReport; reference: ValidationReport }> {
+async function bothSay(
+  set: SchemaSet,
+  xml: string,
+): Promise<{ fast: ValidationReport; reference: ValidationReport }> {
   const fast = await (await libxml2.compile(set)).validate(xml);
   const reference = await (await xmllint.compile(set)).validate(xml);
   assert.equal(
@@ -113,7 +116,10 @@ describe('XÖV messages for the BlaueKarte schema, checked by libxml2-wasm and x
     const ok = schema.validate(submission.metadata);
     assert.equal(ok.valid, true, JSON.stringify(ok.issues));
     assert.equal(submission.metadata.contentStructure.attachments.length, 2);
-    assert.equal(submission.metadata.publicServiceType.identifier, 'urn:de:fim:leika:leistung:99010001001000');
+    assert.equal(
+      submission.metadata.publicServiceType.identifier,
+      'urn:de:fim:leika:leistung:99010001001000',
+    );
     const broken = structuredClone(submission.metadata);
     broken.contentStructure.data.hash.content = 'XYZ';
     const bad = schema.validate(broken);
@@ -130,7 +136,11 @@ describe('XÖV messages for the BlaueKarte schema, checked by libxml2-wasm and x
     for (let i = 0; i < 200; i++) times.push(compiled.validateSync(xml).durationMs);
     times.sort((a, b) => a - b);
     assert.ok(times[100] < 1, `median ${times[100]} ms`);
-    assert.equal(await cache.get(fimMessageSchemaSet(prepared, SCHEMA_DIR)), compiled, 'compiled once, reused');
+    assert.equal(
+      await cache.get(fimMessageSchemaSet(prepared, SCHEMA_DIR)),
+      compiled,
+      'compiled once, reused',
+    );
     await cache.dispose();
   });
 });
@@ -177,7 +187,12 @@ describe('schema sets, catalog and bundles', () => {
       </xs:schema>`;
     const doc = '<p xmlns="urn:p"><o xmlns="urn:o"/></p>';
     for (const location of [pathToFileURL(outside).href, 'http://127.0.0.1:9/o.xsd']) {
-      const set: SchemaSet = { id: `probe-${location}`, entry, directories: [], documents: new Map([[entry, xsd(location)]]) };
+      const set: SchemaSet = {
+        id: `probe-${location}`,
+        entry,
+        directories: [],
+        documents: new Map([[entry, xsd(location)]]),
+      };
       let compiled: CompiledSchemaSet | undefined;
       try {
         compiled = await libxml2.compile(set);

@@ -34,9 +34,19 @@ export {
   type FitConnectOptions,
   type FitConnectSubmission,
 } from './fitconnect';
-export { VERZEICHNISDIENST, writeNachrichtenkopfG2G, type MessageTypeCode, type NachrichtenkopfG2G } from './g2g';
+export {
+  VERZEICHNISDIENST,
+  writeNachrichtenkopfG2G,
+  type MessageTypeCode,
+  type NachrichtenkopfG2G,
+} from './g2g';
 export { CompiledJsonSchema, compileJsonSchema, fitConnectMetadataSchema } from './json-schema';
-export { Libxml2Engine, SchemaSetCache, type Libxml2EngineOptions, type Libxml2SchemaSet } from './libxml2-engine';
+export {
+  Libxml2Engine,
+  SchemaSetCache,
+  type Libxml2EngineOptions,
+  type Libxml2SchemaSet,
+} from './libxml2-engine';
 export {
   deterministicUuid,
   isDin91379C,
@@ -61,5 +71,19 @@ export {
   type ValidationReport,
   type XsdEngine,
 } from './validation';
-export { buildXdomeaMessage, dateiformatCode, XDOMEA, xdomeaSchemaSet, type XdomeaFile, type XdomeaMessage } from './xdomea';
-export { escapeAttribute, escapeText, isXmlText, XmlWriteError, XmlWriter, type XmlAttributes } from './xml-writer';
+export {
+  buildXdomeaMessage,
+  dateiformatCode,
+  XDOMEA,
+  xdomeaSchemaSet,
+  type XdomeaFile,
+  type XdomeaMessage,
+} from './xdomea';
+export {
+  escapeAttribute,
+  escapeText,
+  isXmlText,
+  XmlWriteError,
+  XmlWriter,
+  type XmlAttributes,
+} from './xml-writer';

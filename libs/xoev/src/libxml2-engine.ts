@@ -67,13 +67,15 @@ function loadLibxml2(): Promise<Libxml2> {
 function issuesOf(err: unknown): ValidationIssue[] {
   const details = (err as { details?: unknown }).details;
   if (Array.isArray(details) && details.length > 0) {
-    return details.map((d: { message?: string; level?: number; line?: number; col?: number; xpath?: string }) => ({
-      level: LEVELS[d.level ?? 2] ?? 'error',
-      message: (d.message ?? '').trim(),
-      line: d.line || undefined,
-      column: d.col || undefined,
-      path: d.xpath,
-    }));
+    return details.map(
+      (d: { message?: string; level?: number; line?: number; col?: number; xpath?: string }) => ({
+        level: LEVELS[d.level ?? 2] ?? 'error',
+        message: (d.message ?? '').trim(),
+        line: d.line || undefined,
+        column: d.col || undefined,
+        path: d.xpath,
+      }),
+    );
   }
   return [{ level: 'error', message: err instanceof Error ? err.message.trim() : String(err) }];
 }
@@ -114,7 +116,8 @@ class Libxml2SchemaSet implements CompiledSchemaSet {
     }
     let doc: InstanceType<Libxml2['XmlDocument']>;
     try {
-      doc = typeof xml === 'string' ? this.lib.XmlDocument.fromString(xml) : this.lib.XmlDocument.fromBuffer(xml);
+      doc =
+        typeof xml === 'string' ? this.lib.XmlDocument.fromString(xml) : this.lib.XmlDocument.fromBuffer(xml);
     } catch (err) {
       return report(false, issuesOf(err));
     }
@@ -161,7 +164,13 @@ export class Libxml2Engine implements XsdEngine {
     try {
       schemaDoc = lib.XmlDocument.fromBuffer(entry, { url: entryUrl });
       const xsd = lib.XsdValidator.fromDoc(schemaDoc);
-      return new Libxml2SchemaSet(lib, set.id, schemaDoc, xsd, this.options.maxDocumentBytes ?? 64 * 1024 * 1024);
+      return new Libxml2SchemaSet(
+        lib,
+        set.id,
+        schemaDoc,
+        xsd,
+        this.options.maxDocumentBytes ?? 64 * 1024 * 1024,
+      );
     } catch (err) {
       schemaDoc?.dispose();
       const text = issuesOf(err)

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { crawlSchemaSet, rewriteLocations } from './resolver';
-import type { CompiledSchemaSet, SchemaSet, ValidationIssue, ValidationReport, XsdEngine } from './validation';
+import type {
+  CompiledSchemaSet,
+  SchemaSet,
+  ValidationIssue,
+  ValidationReport,
+  XsdEngine,
+} from './validation';
 
 /**
  * Validators used as independent second opinions in tests and as baselines in the benchmark. Neither can be
@@ -39,7 +45,8 @@ function parseXmllintOutput(output: string, documentName: string): ValidationIss
     .filter((line) => line !== '' && !line.endsWith(' validates') && !line.endsWith('fails to validate'))
     .map((line) => {
       const m = /^(.*?):(\d+):\s*(.*)$/.exec(line);
-      if (m && m[1].endsWith(documentName)) return { level: 'error' as const, line: Number(m[2]), message: m[3] };
+      if (m && m[1].endsWith(documentName))
+        return { level: 'error' as const, line: Number(m[2]), message: m[3] };
       return { level: 'error' as const, message: line };
     });
 }

@@ -49,13 +49,15 @@ export class SchemaSetResolver {
 
   /** Resolves `schemaLocation` as written in the schema at `base`. */
   resolveReference(reference: string, base: string): string {
-    if (this.set.documents?.has(reference) || this.set.catalog?.has(reference)) return this.canonical(reference);
+    if (this.set.documents?.has(reference) || this.set.catalog?.has(reference))
+      return this.canonical(reference);
     if (/^[a-z][a-z0-9+.-]*:/i.test(reference)) return this.canonical(reference);
     return new URL(reference, base).href;
   }
 }
 
-const SCHEMA_LOCATION = /(<(?:[\w.-]+:)?(?:include|import|redefine|override)\b[^>]*?\bschemaLocation\s*=\s*)("([^"]*)"|'([^']*)')/g;
+const SCHEMA_LOCATION =
+  /(<(?:[\w.-]+:)?(?:include|import|redefine|override)\b[^>]*?\bschemaLocation\s*=\s*)("([^"]*)"|'([^']*)')/g;
 
 export interface CrawledSchema {
   /** Canonical URL. */

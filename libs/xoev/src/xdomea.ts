@@ -112,7 +112,10 @@ function writeFormat(w: XmlWriter, filename: string, mediaType: string, zipName:
   w.open('xdomea:Version');
   w.leaf('xdomea:Nummer', '1');
   w.open('xdomea:Format');
-  w.open('xdomea:Name', { listURI: XDOMEA.dateiformatList.listURI, listVersionID: XDOMEA.dateiformatList.listVersionID });
+  w.open('xdomea:Name', {
+    listURI: XDOMEA.dateiformatList.listURI,
+    listVersionID: XDOMEA.dateiformatList.listVersionID,
+  });
   w.leaf('code', format.code);
   w.close('xdomea:Name');
   w.leaf('xdomea:SonstigerName', format.other);
@@ -212,7 +215,10 @@ export function buildXdomeaMessage(input: SubmissionMessageInput): XdomeaMessage
   w.open('xdomea:Identifikation').leaf('xdomea:ID', geschaeftsgangId).close('xdomea:Identifikation');
   w.open('xdomea:Beteiligungsschritt');
   w.leaf('xdomea:Nummer', '1');
-  w.open('xdomea:Status', { listURI: 'urn:xoev-de:xdomea:codeliste:beteiligungsstatus', listVersionID: '1.1' });
+  w.open('xdomea:Status', {
+    listURI: 'urn:xoev-de:xdomea:codeliste:beteiligungsstatus',
+    listVersionID: '1.1',
+  });
   w.leaf('code', '002');
   w.close('xdomea:Status');
   w.open('xdomea:Verfuegung');

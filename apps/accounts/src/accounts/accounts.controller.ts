@@ -43,7 +43,9 @@ export class AccountsController {
   }
 
   @Patch()
-  @ApiOperation({ summary: 'Change the display name or the contact e-mail (a new address must be confirmed)' })
+  @ApiOperation({
+    summary: 'Change the display name or the contact e-mail (a new address must be confirmed)',
+  })
   @ApiResponse({ status: 200, type: AccountDto })
   update(
     @CurrentAccount() account: Account,

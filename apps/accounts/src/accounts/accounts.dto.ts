@@ -6,7 +6,8 @@ export class AccountDto {
   id!: string;
 
   @ApiProperty({
-    description: 'The account key `<issuer>|<subject>`: how other services and mandates refer to this account',
+    description:
+      'The account key `<issuer>|<subject>`: how other services and mandates refer to this account',
     example: 'https://id.bund.de|3f2a9c',
   })
   key!: string;
@@ -14,16 +15,27 @@ export class AccountDto {
   @ApiProperty({ enum: ['person', 'organisation'] })
   kind!: 'person' | 'organisation';
 
-  @ApiProperty({ description: 'Chosen display name, else the name from the identity provider', nullable: true })
+  @ApiProperty({
+    description: 'Chosen display name, else the name from the identity provider',
+    nullable: true,
+  })
   displayName!: string | null;
 
-  @ApiProperty({ description: 'Trust level (STORK-QAA 0–4) of the most recent login', minimum: 0, maximum: 4 })
+  @ApiProperty({
+    description: 'Trust level (STORK-QAA 0–4) of the most recent login',
+    minimum: 0,
+    maximum: 4,
+  })
   trustLevel!: number;
 
   @ApiProperty({ description: 'Confirmed contact address for notifications', nullable: true, type: String })
   email!: string | null;
 
-  @ApiProperty({ description: 'Address waiting for confirmation through the link sent to it', nullable: true, type: String })
+  @ApiProperty({
+    description: 'Address waiting for confirmation through the link sent to it',
+    nullable: true,
+    type: String,
+  })
   emailPending!: string | null;
 
   @ApiProperty({ type: String, format: 'date-time' })
@@ -43,6 +55,7 @@ export class UpdateAccountDto {
   @ValidateIf((_o, v) => v !== null)
   @IsString()
   @Length(1, 200)
+  // eslint-disable-next-line no-control-regex
   @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'displayName must not contain control characters' })
   displayName?: string | null;
 

@@ -51,6 +51,20 @@ export class AccountsService {
   }
 
   async update(account: Account, change: UpdateAccountDto): Promise<AccountDto> {
+    if (typeof change.email === 'string' && !this.notifications.sending) {
+      // Without SMTP the confirmation link could never arrive.
+      throw ProblemException.conflict(
+        'notifications-unavailable',
+        {
+          de: 'E-Mail-Benachrichtigungen sind nicht eingerichtet',
+          en: 'E-mail notifications are not set up',
+        },
+        {
+          de: 'Dieser Dienst versendet keine E-Mails; eine Kontaktadresse kann deshalb nicht bestätigt werden.',
+          en: 'This service sends no e-mails, so a contact address cannot be confirmed.',
+        },
+      );
+    }
     await this.repository.transaction(async (manager) => {
       const current = await this.repository.lock(manager, account.key);
       if (!current) throw ProblemException.notFound({ de: 'Das Konto', en: 'The account' });

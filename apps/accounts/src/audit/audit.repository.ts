@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface AuditEntry {
   /** Who acted (the signed-in account). */
@@ -13,6 +14,8 @@ export interface AuditEntry {
 /** `audit_log`: who did what on whose behalf; written in the transaction of the action. */
 @Injectable()
 export class AuditRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   async record(manager: EntityManager, e: AuditEntry): Promise<void> {
     await manager.query(
       `INSERT INTO accounts.audit_log (actor_key, owner_key, action, target) VALUES ($1, $2, $3, $4)`,
@@ -20,13 +23,16 @@ export class AuditRepository {
     );
   }
 
+  /** The newest entries concerning `ownerKey`, newest first. */
   async list(
-    manager: EntityManager,
     ownerKey: string,
+    limit: number,
   ): Promise<Array<{ actorKey: string; action: string; target: string | null; at: Date }>> {
-    const rows = await manager.query<Array<{ actor_key: string; action: string; target: string | null; at: Date }>>(
-      `SELECT actor_key, action, target, at FROM accounts.audit_log WHERE owner_key = $1 ORDER BY id`,
-      [ownerKey],
+    const rows = await this.dataSource.query<
+      Array<{ actor_key: string; action: string; target: string | null; at: Date }>
+    >(
+      `SELECT actor_key, action, target, at FROM accounts.audit_log WHERE owner_key = $1 ORDER BY id DESC LIMIT $2`,
+      [ownerKey, limit],
     );
     return rows.map((r) => ({ actorKey: r.actor_key, action: r.action, target: r.target, at: r.at }));
   }

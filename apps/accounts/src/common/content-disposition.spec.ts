@@ -22,7 +22,10 @@ void describe('contentDisposition', () => {
   });
 
   void it('encodes characters RFC 8187 does not allow unencoded', () => {
-    assert.match(contentDisposition("it's (1)*.pdf"), /filename\*=UTF-8''it%27s%20%281%29%2A\.pdf$/);
+    assert.match(
+      contentDisposition("Müller's (1)*.pdf"),
+      /filename\*=UTF-8''M%C3%BCller%27s%20%281%29%2A\.pdf$/,
+    );
   });
 
   void it('cleans path separators and empty names', () => {

@@ -12,7 +12,9 @@ void describe('cursor', () => {
     assert.equal(decodeCursor('garbage'), undefined);
     assert.equal(decodeCursor(Buffer.from('["x","y"]').toString('base64url')), undefined);
     assert.equal(
-      decodeCursor(Buffer.from('["not a date","0b6c8a52-1f1e-4c55-9f43-3c3c7d7b2a10"]').toString('base64url')),
+      decodeCursor(
+        Buffer.from('["not a date","0b6c8a52-1f1e-4c55-9f43-3c3c7d7b2a10"]').toString('base64url'),
+      ),
       undefined,
     );
   });

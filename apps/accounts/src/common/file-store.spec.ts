@@ -34,7 +34,10 @@ void describe('FileStore', () => {
 
   void it('refuses a file beyond the limit and leaves nothing behind', async () => {
     const id = randomUUID();
-    await assert.rejects(store.write(id, Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), 1000), FileTooLargeError);
+    await assert.rejects(
+      store.write(id, Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), 1000),
+      FileTooLargeError,
+    );
     assert.equal(existsSync(join(dir, id.slice(0, 2), id)), false);
     assert.deepEqual(await readdir(join(dir, 'tmp')), []);
   });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -36,7 +36,11 @@ export class FileStore {
     return join(this.dir, id.slice(0, 2), id);
   }
 
-  /** Streams `source` into the store, hashing and counting; throws FileTooLargeError beyond `maxBytes`. */
+  /**
+   * Streams `source` into the store, hashing and counting; throws FileTooLargeError beyond `maxBytes`.
+   * The source is not destroyed on failure: the caller drains it (an HTTP upload, to still answer) or
+   * destroys it (a download it no longer wants).
+   */
   async write(id: string, source: Readable, maxBytes: number): Promise<StoredFile> {
     const target = this.pathOf(id);
     const temp = join(this.dir, 'tmp', `${id}.${randomUUID()}.part`);
@@ -55,7 +59,16 @@ export class FileStore {
     });
     try {
       await mkdir(join(this.dir, 'tmp'), { recursive: true });
-      await pipeline(source, meter, createWriteStream(temp, { flags: 'wx' }));
+      const written = pipeline(meter, createWriteStream(temp, { flags: 'wx' }));
+      const onSourceError = (err: Error) => meter.destroy(err);
+      source.once('error', onSourceError);
+      source.pipe(meter);
+      try {
+        await written;
+      } finally {
+        source.unpipe(meter);
+        source.off('error', onSourceError);
+      }
       await mkdir(join(this.dir, id.slice(0, 2)), { recursive: true });
       await rename(temp, target);
     } catch (err) {
@@ -67,6 +80,12 @@ export class FileStore {
 
   open(id: string): ReadStream {
     return createReadStream(this.pathOf(id));
+  }
+
+  /** Opens the file first, so a missing file fails here rather than in the middle of a response. */
+  async read(id: string): Promise<ReadStream> {
+    const handle = await open(this.pathOf(id), 'r');
+    return handle.createReadStream();
   }
 
   async remove(id: string): Promise<void> {

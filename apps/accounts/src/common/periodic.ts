@@ -22,12 +22,6 @@ export class Periodic {
     this.schedule(this.intervalMs);
   }
 
-  /** Runs as soon as the current run (if any) is done, e.g. right after new work was queued. */
-  nudge(): void {
-    if (this.stopped || this.running) return;
-    this.schedule(0);
-  }
-
   private schedule(delay: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), delay);

@@ -6,7 +6,10 @@ const fileId = '5d1c7a0e-4f43-4a8e-9d0a-1b2c3d4e5f60';
 
 function parts(url: string) {
   const u = new URL(url);
-  return { expires: u.searchParams.get('expires') ?? undefined, signature: u.searchParams.get('signature') ?? undefined };
+  return {
+    expires: u.searchParams.get('expires') ?? undefined,
+    signature: u.searchParams.get('signature') ?? undefined,
+  };
 }
 
 void describe('UrlSigner', () => {

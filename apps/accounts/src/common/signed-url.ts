@@ -13,14 +13,22 @@ export class UrlSigner {
 
   sign(baseUrl: string, fileId: string, expiresAt: Date): string {
     const expires = Math.floor(expiresAt.getTime() / 1000);
-    const url = new URL(`files/${encodeURIComponent(fileId)}`, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+    const url = new URL(
+      `files/${encodeURIComponent(fileId)}`,
+      baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
+    );
     url.searchParams.set('expires', String(expires));
     url.searchParams.set('signature', this.mac(fileId, expires));
     return url.toString();
   }
 
   /** True only for an unexpired link with a signature this signer made for exactly this file. */
-  verify(fileId: string, expires: string | undefined, signature: string | undefined, now = new Date()): boolean {
+  verify(
+    fileId: string,
+    expires: string | undefined,
+    signature: string | undefined,
+    now = new Date(),
+  ): boolean {
     if (expires === undefined || signature === undefined || !/^\d{1,12}$/.test(expires)) return false;
     if (!/^[0-9a-f]{64}$/.test(signature)) return false;
     const seconds = Number(expires);

@@ -131,9 +131,9 @@ export class NotificationsRepository {
   }
 
   /** Retries later with exponential backoff, or gives up after `maxAttempts`. */
-  async markFailed(id: string, error: string, attempts: number, maxAttempts: number): Promise<void> {
+  async markFailed(id: string, error: string, attempts: number, maxAttempts: number, baseMs: number) {
     const giveUp = attempts >= maxAttempts;
-    const delaySeconds = Math.min(30 * 2 ** (attempts - 1), 3600);
+    const delaySeconds = Math.min((baseMs / 1000) * 2 ** (attempts - 1), 3600);
     await this.dataSource.query(
       `UPDATE accounts.notifications
          SET state = CASE WHEN $3 THEN 'failed' ELSE 'pending' END,

@@ -85,8 +85,17 @@ export class NotificationsService implements OnApplicationBootstrap, BeforeAppli
       await this.repository.markSent(n.id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.logger.warn({ notification: n.id, attempt: n.attempts, err: message }, 'notification e-mail failed');
-      await this.repository.markFailed(n.id, message, n.attempts, this.config.ACCOUNTS_NOTIFICATION_MAX_ATTEMPTS);
+      this.logger.warn(
+        { notification: n.id, attempt: n.attempts, err: message },
+        'notification e-mail failed',
+      );
+      await this.repository.markFailed(
+        n.id,
+        message,
+        n.attempts,
+        this.config.ACCOUNTS_NOTIFICATION_MAX_ATTEMPTS,
+        this.config.ACCOUNTS_NOTIFICATION_RETRY_BASE_MS,
+      );
     }
   }
 

@@ -249,13 +249,16 @@ export class PostkorbRepository {
   }
 
   async markUnread(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`UPDATE accounts.messages SET read_at = NULL WHERE id = $1 AND direction = 'in'`, [id]);
+    await manager.query(`UPDATE accounts.messages SET read_at = NULL WHERE id = $1 AND direction = 'in'`, [
+      id,
+    ]);
   }
 
   async softDelete(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`UPDATE accounts.messages SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL`, [
-      id,
-    ]);
+    await manager.query(
+      `UPDATE accounts.messages SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
   }
 
   /** Inserts unless a message for the same source event exists; true when inserted. */
@@ -415,9 +418,10 @@ export class PostkorbRepository {
            (SELECT id FROM accounts.messages WHERE deleted_at < now() - make_interval(days => $1))`,
         [days],
       );
-      await manager.query(`DELETE FROM accounts.messages WHERE deleted_at < now() - make_interval(days => $1)`, [
-        days,
-      ]);
+      await manager.query(
+        `DELETE FROM accounts.messages WHERE deleted_at < now() - make_interval(days => $1)`,
+        [days],
+      );
       return files.map((f) => f.id);
     });
   }
@@ -434,9 +438,10 @@ export class PostkorbRepository {
 
   /** Erasure: the owner's whole Postkorb (messages, files, notifications); returns the file ids. */
   async eraseOwner(manager: EntityManager, ownerKey: string): Promise<string[]> {
-    const files = await manager.query<Array<{ id: string }>>(`SELECT id FROM accounts.files WHERE owner_key = $1`, [
-      ownerKey,
-    ]);
+    const files = await manager.query<Array<{ id: string }>>(
+      `SELECT id FROM accounts.files WHERE owner_key = $1`,
+      [ownerKey],
+    );
     await manager.query(`DELETE FROM accounts.files WHERE owner_key = $1`, [ownerKey]);
     await manager.query(`DELETE FROM accounts.messages WHERE owner_key = $1`, [ownerKey]);
     await manager.query(`DELETE FROM accounts.notifications WHERE account_key = $1`, [ownerKey]);

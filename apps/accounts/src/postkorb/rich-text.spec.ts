@@ -18,11 +18,16 @@ void describe('renderBody', () => {
     assert.ok(html);
     assert.doesNotMatch(html, /script|onclick|<img|javascript:|style=/i);
     assert.match(html, /<p>Hallo <strong>Anna<\/strong><\/p>/);
-    assert.match(html, /<a href="https:\/\/amt\.example\/info" rel="noopener noreferrer nofollow" target="_blank">Info<\/a>/);
+    assert.match(
+      html,
+      /<a href="https:\/\/amt\.example\/info" rel="noopener noreferrer nofollow" target="_blank">Info<\/a>/,
+    );
   });
 
   void it('derives readable plain text from HTML', () => {
-    const { text } = renderBody('<p>Ihr Bescheid &amp; Ihre Unterlagen:</p><ul><li>Antrag</li><li>Nachweis</li></ul>');
+    const { text } = renderBody(
+      '<p>Ihr Bescheid &amp; Ihre Unterlagen:</p><ul><li>Antrag</li><li>Nachweis</li></ul>',
+    );
     assert.equal(text, 'Ihr Bescheid & Ihre Unterlagen:\n• Antrag\n• Nachweis');
   });
 });

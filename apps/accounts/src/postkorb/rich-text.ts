@@ -24,7 +24,7 @@ const ALLOWED: sanitizeHtml.IOptions = {
     'th',
     'td',
   ],
-  allowedAttributes: { a: ['href'] },
+  allowedAttributes: { a: ['href', 'rel', 'target'] },
   allowedSchemes: ['https', 'http', 'mailto'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
@@ -39,7 +39,8 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name.startsWith('#x') || name.startsWith('#X')) return safeCodePoint(parseInt(name.slice(2), 16), whole);
+    if (name.startsWith('#x') || name.startsWith('#X'))
+      return safeCodePoint(parseInt(name.slice(2), 16), whole);
     if (name.startsWith('#')) return safeCodePoint(parseInt(name.slice(1), 10), whole);
     return ENTITIES[name.toLowerCase()] ?? whole;
   });

@@ -1,5 +1,5 @@
-import {
-  type EventPayload,
+import type {
+  EventPayload,
   paymentExpiredV1,
   paymentFailedV1,
   paymentRequestedV1,
@@ -62,8 +62,16 @@ export interface Notice {
 export const SERVICE_SENDER = 'Online-Dienst (Amtsbote)';
 
 const TIME_ZONE = 'Europe/Berlin';
-const dateDe = new Intl.DateTimeFormat('de-DE', { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
-const dateEn = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
+const dateDe = new Intl.DateTimeFormat('de-DE', {
+  timeZone: TIME_ZONE,
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
+const dateEn = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
 const euroDe = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
 const euroEn = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
 
@@ -86,7 +94,10 @@ function capital(text: string): string {
 }
 
 function reference(ctx: SubmissionContext): Bilingual {
-  return { de: `Vorgangsnummer: ${ctx.vorgangsnummer}`, en: `Reference number (Vorgangsnummer): ${ctx.vorgangsnummer}` };
+  return {
+    de: `Vorgangsnummer: ${ctx.vorgangsnummer}`,
+    en: `Reference number (Vorgangsnummer): ${ctx.vorgangsnummer}`,
+  };
 }
 
 function paragraphs(...parts: Array<string | undefined>): string {
@@ -101,7 +112,10 @@ function serviceNotice(
 
 // ---- submission events (intake) ------------------------------------------------------------------------------
 
-export function submittedNotice(d: EventPayload<typeof submissionSubmittedV1>, ctx: SubmissionContext): Notice {
+export function submittedNotice(
+  d: EventPayload<typeof submissionSubmittedV1>,
+  ctx: SubmissionContext,
+): Notice {
   const app = application(ctx);
   const at = new Date(d.submittedAt);
   const t = when(at);
@@ -346,7 +360,10 @@ export function paymentRequestedNotice(
     message: 'always',
     category: 'payment',
     title: { de: 'Gebühr zu bezahlen', en: 'Fee to pay' },
-    subject: { de: `Bitte bezahlen Sie die Gebühr von ${amount.de}`, en: `Please pay the fee of ${amount.en}` },
+    subject: {
+      de: `Bitte bezahlen Sie die Gebühr von ${amount.de}`,
+      en: `Please pay the fee of ${amount.en}`,
+    },
     body: {
       de: paragraphs(
         `Für ${app.de.replace(/^Ihr /, 'Ihren ')} fällt eine Gebühr von ${amount.de} an (Verwendungszweck: ${d.purpose}).`,
@@ -362,7 +379,10 @@ export function paymentRequestedNotice(
   });
 }
 
-export function paymentSettledNotice(d: EventPayload<typeof paymentSettledV1>, ctx: SubmissionContext): Notice {
+export function paymentSettledNotice(
+  d: EventPayload<typeof paymentSettledV1>,
+  ctx: SubmissionContext,
+): Notice {
   const amount = euros(d.amountCents);
   const at = new Date(d.paidAt);
   const t = when(at);
@@ -374,7 +394,10 @@ export function paymentSettledNotice(d: EventPayload<typeof paymentSettledV1>, c
     message: 'always',
     category: 'payment',
     title: { de: 'Zahlung eingegangen', en: 'Payment received' },
-    subject: { de: `Ihre Zahlung über ${amount.de} ist eingegangen`, en: `Your payment of ${amount.en} has been received` },
+    subject: {
+      de: `Ihre Zahlung über ${amount.de} ist eingegangen`,
+      en: `Your payment of ${amount.en} has been received`,
+    },
     body: {
       de: paragraphs(
         `Vielen Dank! Ihre Zahlung über ${amount.de} ist am ${t.de} eingegangen.`,
@@ -468,7 +491,10 @@ export function deliveredNotice(d: EventPayload<typeof routingDeliveredV1>, ctx:
     category: 'status',
     sender: { kind: 'authority', name: d.authority.name },
     title: { de: 'Der Behörde zugestellt', en: 'Delivered to the authority' },
-    subject: { de: `${app.de} ist bei der Behörde eingegangen`, en: `${capital(app.en)} has reached the authority` },
+    subject: {
+      de: `${app.de} ist bei der Behörde eingegangen`,
+      en: `${capital(app.en)} has reached the authority`,
+    },
     body: {
       de: paragraphs(
         `${app.de} ist bei ${d.authority.name} eingegangen. Die Behörde meldet sich hier, sobald es Neuigkeiten gibt.`,
@@ -549,7 +575,10 @@ export function routingStatusNotice(d: EventPayload<typeof routingStatusV1>, ctx
   const said = d.message ? renderBody(d.message).text : undefined;
   const answer =
     d.status === 'ACTION_REQUIRED'
-      ? { de: 'Sie können direkt auf diese Nachricht antworten.', en: 'You can reply to this message directly.' }
+      ? {
+          de: 'Sie können direkt auf diese Nachricht antworten.',
+          en: 'You can reply to this message directly.',
+        }
       : undefined;
   return {
     kind: `routing.status.${d.status}`,
@@ -562,7 +591,12 @@ export function routingStatusNotice(d: EventPayload<typeof routingStatusV1>, ctx
     title: s.title,
     subject: { de: `${s.title.de}: ${ctx.vorgangsnummer}`, en: `${s.title.en}: ${ctx.vorgangsnummer}` },
     body: {
-      de: paragraphs(intro[d.status].de, said && `Nachricht der Behörde:\n${said}`, answer?.de, `${reference(ctx).de}.`),
+      de: paragraphs(
+        intro[d.status].de,
+        said && `Nachricht der Behörde:\n${said}`,
+        answer?.de,
+        `${reference(ctx).de}.`,
+      ),
       en: paragraphs(
         intro[d.status].en,
         said && `Message from the authority (as written):\n${said}`,

@@ -15,7 +15,8 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { AccountInterceptor, CurrentAccount } from '../accounts/account.context';
 import { refuseActFor } from '../accounts/accounts.controller';
 import type { Account } from '../accounts/accounts.repository';
-import { GrantMandateDto, ListMandatesQuery, MandateDto, MandateListDto } from './mandates.dto';
+import { AuditRepository } from '../audit/audit.repository';
+import { ActivityDto, GrantMandateDto, ListMandatesQuery, MandateDto, MandateListDto } from './mandates.dto';
 import { MandatesService } from './mandates.service';
 
 @ApiTags('representation')
@@ -27,7 +28,8 @@ export class MandatesController {
 
   @Post()
   @ApiOperation({
-    summary: 'Grant a person or organisation the right to act for this organisation (organisation accounts only)',
+    summary:
+      'Grant a person or organisation the right to act for this organisation (organisation accounts only)',
   })
   @ApiResponse({ status: 201, type: MandateDto })
   grant(
@@ -91,5 +93,27 @@ export class RepresentationsController {
   @ApiResponse({ status: 200, type: MandateListDto })
   async list(@CurrentAccount() account: Account): Promise<MandateListDto> {
     return { items: await this.mandates.representations(account.key) };
+  }
+}
+
+@ApiTags('representation')
+@ApiBearerAuth()
+@UseInterceptors(AccountInterceptor)
+@Controller('me/activity')
+export class ActivityController {
+  constructor(private readonly audit: AuditRepository) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      "Who did what on the account's behalf: mandate changes and representatives' actions (latest 500)",
+  })
+  @ApiResponse({ status: 200, type: ActivityDto })
+  async list(
+    @CurrentAccount() account: Account,
+    @Headers(ACT_FOR_HEADER) actFor?: string,
+  ): Promise<ActivityDto> {
+    refuseActFor(account, actFor);
+    return { items: await this.audit.list(account.key, 500) };
   }
 }

@@ -15,7 +15,8 @@ import {
 
 export class GrantMandateDto {
   @ApiProperty({
-    description: 'Account key (`<issuer>|<subject>`) of the person or organisation that may act for this organisation',
+    description:
+      'Account key (`<issuer>|<subject>`) of the person or organisation that may act for this organisation',
     example: 'https://id.bund.de|8c1f2e',
   })
   @IsString()
@@ -61,7 +62,11 @@ export class MandateDto {
   mandateId!: string;
   @ApiProperty()
   organisationKey!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Display name of the organisation, if it has signed in' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Display name of the organisation, if it has signed in',
+  })
   organisationName!: string | null;
   @ApiProperty()
   representativeKey!: string;
@@ -92,4 +97,23 @@ export class ListMandatesQuery {
 export class MandateListDto {
   @ApiProperty({ type: [MandateDto] })
   items!: MandateDto[];
+}
+
+export class ActivityEntryDto {
+  @ApiProperty({ description: 'Account key of who acted' })
+  actorKey!: string;
+  @ApiProperty({
+    description:
+      'mandate.granted, mandate.revoked, message.read, message.unread, message.deleted, message.replied, attachment.uploaded, attachment.downloaded',
+  })
+  action!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Id of the mandate, message or file' })
+  target!: string | null;
+  @ApiProperty({ type: String, format: 'date-time' })
+  at!: Date;
+}
+
+export class ActivityDto {
+  @ApiProperty({ type: [ActivityEntryDto] })
+  items!: ActivityEntryDto[];
 }

@@ -52,7 +52,15 @@ export class MandatesRepository {
       `INSERT INTO accounts.mandates
          (mandate_id, organisation_key, representative_key, leika_keys, valid_from, valid_until, granted_by_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [m.mandateId, m.organisationKey, m.representativeKey, m.leikaKeys, m.validFrom, m.validUntil, m.grantedByKey],
+      [
+        m.mandateId,
+        m.organisationKey,
+        m.representativeKey,
+        m.leikaKeys,
+        m.validFrom,
+        m.validUntil,
+        m.grantedByKey,
+      ],
     );
     return toRecord(rows[0]);
   }

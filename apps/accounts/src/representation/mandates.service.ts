@@ -70,10 +70,20 @@ export class MandatesService {
       );
     }
     if (validUntil && validUntil <= validFrom) {
-      throw invalid('/validUntil', 'before-start', 'Das Ende liegt vor dem Beginn.', 'The end is before the start.');
+      throw invalid(
+        '/validUntil',
+        'before-start',
+        'Das Ende liegt vor dem Beginn.',
+        'The end is before the start.',
+      );
     }
     if (validUntil && validUntil <= now) {
-      throw invalid('/validUntil', 'in-past', 'Das Ende liegt in der Vergangenheit.', 'The end is in the past.');
+      throw invalid(
+        '/validUntil',
+        'in-past',
+        'Das Ende liegt in der Vergangenheit.',
+        'The end is in the past.',
+      );
     }
     const record = await this.mandates.transaction(async (manager) => {
       const inserted = await this.mandates.insert(manager, {
@@ -142,7 +152,11 @@ export class MandatesService {
   }
 
   /** Revokes and emits mandateRevokedV1 in the caller's transaction. */
-  async revokeOne(manager: EntityManager, mandateId: string, byKey: string): Promise<MandateRecord | undefined> {
+  async revokeOne(
+    manager: EntityManager,
+    mandateId: string,
+    byKey: string,
+  ): Promise<MandateRecord | undefined> {
     const revoked = await this.mandates.revoke(manager, mandateId, byKey);
     if (revoked?.revokedAt) {
       await this.outbox.add(manager, {

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
 import { AuditRepository } from '../audit/audit.repository';
-import { MandatesController, RepresentationsController } from './mandates.controller';
+import { ActivityController, MandatesController, RepresentationsController } from './mandates.controller';
 import { MandatesRepository } from './mandates.repository';
 import { MandatesService } from './mandates.service';
 import { RepresentationService } from './representation.service';
 
 @Module({
   imports: [AccountsModule],
-  controllers: [MandatesController, RepresentationsController],
+  controllers: [MandatesController, RepresentationsController, ActivityController],
   providers: [MandatesRepository, MandatesService, RepresentationService, AuditRepository],
   exports: [MandatesRepository, MandatesService, RepresentationService],
 })

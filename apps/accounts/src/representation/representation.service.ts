@@ -35,7 +35,11 @@ export class RepresentationService {
   }
 
   /** Acting on something of one Leistung (e.g. a reply): the mandate must cover exactly that Leistung. */
-  async actingFor(callerKey: string, actFor: string | undefined, leikaKey: string | null): Promise<ActingParty> {
+  async actingFor(
+    callerKey: string,
+    actFor: string | undefined,
+    leikaKey: string | null,
+  ): Promise<ActingParty> {
     if (!actFor || actFor === callerKey) return { ownerKey: callerKey };
     const mandates = await this.mandates.forRepresentative(callerKey, actFor);
     // Without a known Leistung only an unscoped mandate can cover the action.

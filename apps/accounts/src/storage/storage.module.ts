@@ -27,7 +27,9 @@ import { PublicUrl } from './public-url';
       useFactory: (config: AccountsConfig) => {
         if (config.ACCOUNTS_FILE_URL_SECRET) return new UrlSigner(config.ACCOUNTS_FILE_URL_SECRET);
         // Fine for one process; links signed here do not verify at another replica.
-        new Logger('Storage').warn('ACCOUNTS_FILE_URL_SECRET is not set; using a random key for this process');
+        new Logger('Storage').warn(
+          'ACCOUNTS_FILE_URL_SECRET is not set; using a random key for this process',
+        );
         return new UrlSigner(randomBytes(32));
       },
     },

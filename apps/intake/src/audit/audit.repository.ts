@@ -17,13 +17,10 @@ export class AuditRepository {
 
   /** Writes the entry inside the caller's transaction, so it exists if and only if the action happened. */
   async record(manager: EntityManager, r: AuditRecord): Promise<void> {
-    await manager.insert(AuditEntry, {
-      actorKey: r.actorKey,
-      tenant: r.tenant,
-      action: r.action,
-      target: r.target,
-      details: r.details ?? {},
-    });
+    await manager.query(
+      `INSERT INTO "intake".audit_log (actor_key, tenant, action, target, details) VALUES ($1, $2, $3, $4, $5::jsonb)`,
+      [r.actorKey, r.tenant, r.action, r.target, JSON.stringify(r.details ?? {})],
+    );
   }
 
   list(tenant: string, limit: number, before?: string): Promise<AuditEntry[]> {

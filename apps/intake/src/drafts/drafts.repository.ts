@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, IsNull, MoreThan } from 'typeorm';
 import { AttachmentRecord } from '../attachments/attachments.entity';
+import { returnedRows } from '../common/query-result';
 import { Draft } from './drafts.entity';
 
 @Injectable()
@@ -26,14 +27,31 @@ export class DraftsRepository {
   }
 
   async insert(draft: Omit<Draft, 'createdAt' | 'updatedAt'>): Promise<Draft> {
-    await this.dataSource.manager.insert(Draft, draft);
+    await this.dataSource.query(
+      `INSERT INTO "intake".drafts (id, tenant, leika_key, owner_key, acted_by_key, access_token_sha256, ars, data, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
+      [
+        draft.id,
+        draft.tenant,
+        draft.leikaKey,
+        draft.ownerKey,
+        draft.actedByKey,
+        draft.accessTokenSha256,
+        draft.ars,
+        JSON.stringify(draft.data),
+        draft.expiresAt,
+      ],
+    );
     const saved = await this.findLive(draft.id);
     if (!saved) throw new Error('draft vanished after insert');
     return saved;
   }
 
   async update(id: string, patch: { data: Record<string, unknown>; ars: string | null; expiresAt: Date }): Promise<void> {
-    await this.dataSource.manager.update(Draft, { id }, { ...patch, updatedAt: new Date() });
+    await this.dataSource.query(
+      `UPDATE "intake".drafts SET data = $2::jsonb, ars = $3, expires_at = $4, updated_at = now() WHERE id = $1`,
+      [id, JSON.stringify(patch.data), patch.ars, patch.expiresAt],
+    );
   }
 
   attachmentsOf(draftId: string, manager: EntityManager = this.dataSource.manager): Promise<AttachmentRecord[]> {
@@ -46,9 +64,11 @@ export class DraftsRepository {
   /** Deletes drafts and their (not yet submitted) attachments; returns the storage keys to remove. */
   async deleteWithAttachments(manager: EntityManager, draftIds: string[]): Promise<string[]> {
     if (draftIds.length === 0) return [];
-    const rows = await manager.query<Array<{ storage_key: string }>>(
-      `DELETE FROM "intake".attachments WHERE draft_id = ANY($1::uuid[]) AND submission_id IS NULL RETURNING storage_key`,
-      [draftIds],
+    const rows = returnedRows<{ storage_key: string }>(
+      await manager.query(
+        `DELETE FROM "intake".attachments WHERE draft_id = ANY($1::uuid[]) AND submission_id IS NULL RETURNING storage_key`,
+        [draftIds],
+      ),
     );
     await manager.query(`DELETE FROM "intake".drafts WHERE id = ANY($1::uuid[])`, [draftIds]);
     return rows.map((r) => r.storage_key);

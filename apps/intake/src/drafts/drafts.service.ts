@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type FieldProblem, ProblemException } from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AttachmentDto } from '../attachments/attachments.dto';
+import type { AttachmentRecord } from '../attachments/attachments.entity';
 import { toAttachmentDto } from '../attachments/attachments.mapper';
 import { AccessService, type Caller } from '../common/access.service';
 import { newSecretToken, tokenSha256 } from '../common/secrets';
@@ -89,6 +90,10 @@ export class DraftsService {
     const updated = await this.drafts.findLive(draft.id);
     if (!updated) throw ProblemException.notFound(DRAFT);
     return this.view(updated, leistung);
+  }
+
+  attachmentsOfDraft(draftId: string): Promise<AttachmentRecord[]> {
+    return this.drafts.attachmentsOf(draftId);
   }
 
   async delete(caller: Caller, draftId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -48,7 +48,7 @@ export class FilesystemAttachmentStore implements AttachmentStore {
       throw err;
     });
     if (!fh) return undefined;
-    return createReadStream('', { fd: fh.fd, autoClose: true });
+    return fh.createReadStream({ autoClose: true });
   }
 
   async delete(key: string): Promise<void> {

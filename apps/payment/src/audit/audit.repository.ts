@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type { EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { AuditLogEntity } from './audit.entity';
 
-export type AuditAction = 'fee.created' | 'fee.updated' | 'fee.deleted' | 'provider.configured' | 'provider.removed';
+export type AuditAction =
+  'fee.created' | 'fee.updated' | 'fee.deleted' | 'provider.configured' | 'provider.removed';
 
 export interface AuditEntry {
   tenant: string;
@@ -20,7 +21,10 @@ export class AuditRepository {
 
   /** Writes inside the caller's transaction, so the entry exists if and only if the change does. */
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
-    await manager.insert(AuditLogEntity, { ...entry, at: new Date() });
+    await manager.insert(AuditLogEntity, {
+      ...entry,
+      at: new Date(),
+    } as QueryDeepPartialEntity<AuditLogEntity>);
   }
 
   list(tenant: string, limit: number): Promise<AuditLogEntity[]> {

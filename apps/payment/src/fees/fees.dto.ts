@@ -1,5 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 export const LEIKA_PATTERN = /^99\d{12}$/;
 export const ARS_PREFIX_PATTERN = /^(\d{2}|\d{3}|\d{5}|\d{9}|\d{12})$/;
@@ -50,7 +60,7 @@ export class FeeInputDto {
 
   @ApiProperty({
     required: false,
-    type: 'object',
+    type: Object,
     additionalProperties: { type: 'string' },
     description:
       'Buchungsdaten for the provider and the Kasse (e.g. Haushaltsstelle, Objektnummer): keys [A-Za-z0-9_-] ≤ 36, values ≤ 250, at most 20 entries.',

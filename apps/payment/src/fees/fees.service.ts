@@ -99,7 +99,10 @@ export class FeesService {
       if (err instanceof DuplicateFeeError) throw duplicate();
       throw err;
     }
-    this.logger.log({ tenant, feeId: fee.id, leikaKey: fee.leikaKey, amountCents: fee.amountCents }, 'fee created');
+    this.logger.log(
+      { tenant, feeId: fee.id, leikaKey: fee.leikaKey, amountCents: fee.amountCents },
+      'fee created',
+    );
     return toDto(fee, sanitizedFields);
   }
 
@@ -185,7 +188,8 @@ export class FeesService {
     const bookingData = sanitizeBookingData(rawBooking);
     const sanitizedFields: string[] = [];
     if (purpose !== input.purpose) sanitizedFields.push('purpose');
-    if (input.description !== undefined && description !== input.description) sanitizedFields.push('description');
+    if (input.description !== undefined && description !== input.description)
+      sanitizedFields.push('description');
     if (JSON.stringify(bookingData) !== JSON.stringify(rawBooking)) sanitizedFields.push('bookingData');
     return {
       values: {

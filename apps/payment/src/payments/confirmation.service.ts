@@ -23,7 +23,9 @@ const transitions = () =>
 const providerErrors = () =>
   counter('amtsbote_payment_provider_errors_total', 'Failed provider status queries', ['kind']);
 const anomalies = () =>
-  counter('amtsbote_payment_anomalies_total', 'Provider answers that did not match our transaction', ['reason']);
+  counter('amtsbote_payment_anomalies_total', 'Provider answers that did not match our transaction', [
+    'reason',
+  ]);
 
 /** Equal-time comparison of the callback token (a wrong token learns nothing from the timing). */
 export function tokenMatches(expected: string, given: string | undefined): boolean {
@@ -55,7 +57,11 @@ export class ConfirmationService {
    * undefined means "not found" (unknown transaction or wrong token). Provider trouble is logged, not
    * shown: the reconciliation will ask again.
    */
-  async callback(id: string, token: string | undefined, trigger: CheckTrigger): Promise<TransactionEntity | undefined> {
+  async callback(
+    id: string,
+    token: string | undefined,
+    trigger: CheckTrigger,
+  ): Promise<TransactionEntity | undefined> {
     const tx = await this.repo.find(id);
     if (!tx || !tokenMatches(tx.callbackToken, token)) {
       this.logger.warn({ transactionId: id, trigger }, 'callback without a valid token ignored');
@@ -89,7 +95,11 @@ export class ConfirmationService {
     }
     let report: PaymentStatusReport;
     try {
-      const { provider } = await this.providers.forTransaction(tx.tenant, tx.providerEnvironment, tx.providerKind);
+      const { provider } = await this.providers.forTransaction(
+        tx.tenant,
+        tx.providerEnvironment,
+        tx.providerKind,
+      );
       report = await provider.status({
         providerTransactionId: tx.providerTransactionId,
         statusUrl: tx.providerStatusUrl,
@@ -222,7 +232,14 @@ export class ConfirmationService {
     if (done) {
       transitions().inc({ state: outcome, trigger });
       this.logger.log(
-        { tenant: tx.tenant, submissionId: tx.submissionId, transactionId: tx.id, amountCents: tx.amountCents, outcome, trigger },
+        {
+          tenant: tx.tenant,
+          submissionId: tx.submissionId,
+          transactionId: tx.id,
+          amountCents: tx.amountCents,
+          outcome,
+          trigger,
+        },
         'provider reports the payment did not happen',
       );
     }
@@ -244,7 +261,12 @@ export class ConfirmationService {
     if (done) {
       transitions().inc({ state: 'EXPIRED', trigger: 'reconcile' });
       this.logger.log(
-        { tenant: tx.tenant, submissionId: tx.submissionId, transactionId: tx.id, amountCents: tx.amountCents },
+        {
+          tenant: tx.tenant,
+          submissionId: tx.submissionId,
+          transactionId: tx.id,
+          amountCents: tx.amountCents,
+        },
         'payment deadline passed without a confirmed payment',
       );
     }

@@ -15,7 +15,14 @@ export class StartPaymentDto {
   returnUrl?: string;
 }
 
-export const PAYMENT_VIEW_STATES = ['NOT_REQUIRED', 'INITIAL', 'PAYED', 'FAILED', 'CANCELED', 'EXPIRED'] as const;
+export const PAYMENT_VIEW_STATES = [
+  'NOT_REQUIRED',
+  'INITIAL',
+  'PAYED',
+  'FAILED',
+  'CANCELED',
+  'EXPIRED',
+] as const;
 export type PaymentViewState = (typeof PAYMENT_VIEW_STATES)[number];
 
 export class PaymentDto {
@@ -27,14 +34,18 @@ export class PaymentDto {
 
   @ApiProperty({
     enum: PAYMENT_VIEW_STATES,
-    description: 'INITIAL: open (pay at redirectUrl). PAYED/FAILED/CANCELED/EXPIRED: final, as the provider confirmed',
+    description:
+      'INITIAL: open (pay at redirectUrl). PAYED/FAILED/CANCELED/EXPIRED: final, as the provider confirmed',
   })
   state!: PaymentViewState;
 
   @ApiProperty({ required: false, format: 'uuid' })
   transactionId?: string;
 
-  @ApiProperty({ required: false, description: 'The Gebühr in cents, fixed by the tenant (never by the portal)' })
+  @ApiProperty({
+    required: false,
+    description: 'The Gebühr in cents, fixed by the tenant (never by the portal)',
+  })
   amountCents?: number;
 
   @ApiProperty({ required: false, enum: ['EUR'] })

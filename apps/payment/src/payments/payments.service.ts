@@ -28,7 +28,8 @@ export interface Caller {
 const PAYMENT = { de: 'Die Zahlung', en: 'The payment' };
 
 function toDto(sub: SubmissionEntity, tx: TransactionEntity | null): PaymentDto {
-  if (!sub.feeRequired || !tx) return { submissionId: sub.submissionId, required: false, state: 'NOT_REQUIRED' };
+  if (!sub.feeRequired || !tx)
+    return { submissionId: sub.submissionId, required: false, state: 'NOT_REQUIRED' };
   return {
     submissionId: sub.submissionId,
     required: true,
@@ -80,7 +81,12 @@ export class PaymentsService {
     }
     const ref = { submissionId: d.submissionId, tenant: d.tenant };
     if (!fee) {
-      await this.outbox.add(manager, { contract: paymentNotRequiredV1, subject: d.submissionId, tenant: d.tenant, data: ref });
+      await this.outbox.add(manager, {
+        contract: paymentNotRequiredV1,
+        subject: d.submissionId,
+        tenant: d.tenant,
+        data: ref,
+      });
       this.logger.log({ ...ref, leikaKey: d.leikaKey, ars: d.ars }, 'no fee: payment not required');
       return;
     }
@@ -181,7 +187,7 @@ export class PaymentsService {
       if (!tx) throw ProblemException.notFound(PAYMENT);
       this.assertOpen(tx);
       // Someone else opened it while we waited for the lock.
-      if (tx.providerRedirectUrl) return { tx, created: false };
+      if (tx.providerRedirectUrl) return { tx, created: false, failure: undefined };
       const callbackQuery = `token=${encodeURIComponent(tx.callbackToken)}`;
       try {
         const session = await resolved.provider.create({
@@ -218,12 +224,13 @@ export class PaymentsService {
           },
           'payment opened at the provider',
         );
-        return { tx: Object.assign(tx, fields), created: true };
+        return { tx: Object.assign(tx, fields), created: true, failure: undefined };
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
         // Nothing of the attempt is kept. If the provider may have created something, the next attempt
         // uses a fresh requestId so it cannot collide with (or revive) that unknown transaction.
-        if (err.uncertain || err.kind === 'exists') await this.repo.rotateRequestId(manager, tx.id, randomUUID());
+        if (err.uncertain || err.kind === 'exists')
+          await this.repo.rotateRequestId(manager, tx.id, randomUUID());
         this.logger.warn(
           {
             tenant: tx.tenant,
@@ -238,10 +245,10 @@ export class PaymentsService {
           },
           'opening the payment at the provider failed',
         );
-        return { error: err };
+        return { tx, created: false, failure: err };
       }
     });
-    if ('error' in result) throw providerProblem(result.error);
+    if (result.failure) throw providerProblem(result.failure);
     return { payment: toDto(sub, result.tx), created: result.created };
   }
 
@@ -251,7 +258,8 @@ export class PaymentsService {
     if (!sub || sub.ownerKey === null) throw ProblemException.notFound(PAYMENT);
     const callerKey = principalKey(caller.principal);
     const allowed = caller.actFor
-      ? (await this.representation.actingParty(callerKey, caller.actFor, sub.leikaKey)).ownerKey === sub.ownerKey
+      ? (await this.representation.actingParty(callerKey, caller.actFor, sub.leikaKey)).ownerKey ===
+        sub.ownerKey
       : await this.representation.maySee(callerKey, sub.ownerKey, sub.leikaKey);
     if (!allowed) throw ProblemException.notFound(PAYMENT);
     return sub;

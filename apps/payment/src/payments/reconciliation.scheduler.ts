@@ -42,7 +42,10 @@ export class ReconciliationScheduler implements OnApplicationBootstrap, BeforeAp
       if (this.running || this.stopped) return;
       this.running = this.runOnce()
         .catch((err: unknown) =>
-          this.logger.warn({ reason: err instanceof Error ? err.message : String(err) }, 'reconciliation round failed'),
+          this.logger.warn(
+            { reason: err instanceof Error ? err.message : String(err) },
+            'reconciliation round failed',
+          ),
         )
         .finally(() => (this.running = undefined));
     }, every);

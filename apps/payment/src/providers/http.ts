@@ -56,17 +56,26 @@ export function httpCall(call: HttpCall): Promise<HttpAnswer> {
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > MAX_BODY) {
-          req.destroy(new ProviderError('invalid-response', 'provider answer too large', { uncertain: true }));
+          req.destroy(
+            new ProviderError('invalid-response', 'provider answer too large', { uncertain: true }),
+          );
           return;
         }
         chunks.push(chunk);
       });
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       res.on('error', (err) => reject(toProviderError(err)));
     });
-    const deadline = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), call.timeoutMs);
+    const deadline = setTimeout(
+      () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+      call.timeoutMs,
+    );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     req.on('error', (err) => reject(toProviderError(err)));
     req.on('close', () => clearTimeout(deadline));

@@ -58,7 +58,10 @@ export class PmPaymentClassicClient implements PaymentProvider {
       redirectURL: r.redirectUrl,
     };
     const salt = await this.o.secrets.resolve(this.o.tenant, s.salt);
-    const form = new URLSearchParams({ ...fields, hash: pmPaymentHash(fields, salt) } as Record<string, string>);
+    const form = new URLSearchParams({ ...fields, hash: pmPaymentHash(fields, salt) } as Record<
+      string,
+      string
+    >);
     const answer = await httpCall({
       method: 'POST',
       url: `${this.o.baseUrl}/payment/secure`,
@@ -70,9 +73,13 @@ export class PmPaymentClassicClient implements PaymentProvider {
     const parsed = createAnswer.safeParse(json(answer));
     if (!parsed.success) {
       const error = (json(answer) as { Error?: unknown }).Error;
-      throw new ProviderError('rejected', `pmPayment refused the request${typeof error === 'string' ? `: ${error.slice(0, 200)}` : ''}`, {
-        httpStatus: answer.status,
-      });
+      throw new ProviderError(
+        'rejected',
+        `pmPayment refused the request${typeof error === 'string' ? `: ${error.slice(0, 200)}` : ''}`,
+        {
+          httpStatus: answer.status,
+        },
+      );
     }
     return {
       providerTransactionId: parsed.data.txid,
@@ -92,9 +99,14 @@ export class PmPaymentClassicClient implements PaymentProvider {
     });
     if (answer.status !== 200) throw this.failure(answer, false);
     const parsed = statusAnswer.safeParse(json(answer));
-    if (!parsed.success) throw new ProviderError('invalid-response', 'pmPayment status answer not understood');
+    if (!parsed.success)
+      throw new ProviderError('invalid-response', 'pmPayment status answer not understood');
     const status = STATUS[parsed.data.status];
-    if (!status) throw new ProviderError('invalid-response', `unknown pmPayment status ${parsed.data.status.slice(0, 20)}`);
+    if (!status)
+      throw new ProviderError(
+        'invalid-response',
+        `unknown pmPayment status ${parsed.data.status.slice(0, 20)}`,
+      );
     if (parsed.data.txid !== undefined && parsed.data.txid !== ref.providerTransactionId) {
       throw new ProviderError('invalid-response', 'status answer names another transaction');
     }

@@ -32,7 +32,9 @@ export function pmPaymentSigningInput(fields: PmPaymentFields): string {
 
 /** `hash` = lowercase hex HMAC-SHA256 of the signing input, keyed with the procedure's salt (UTF-8). */
 export function pmPaymentHash(fields: PmPaymentFields, salt: string): string {
-  return createHmac('sha256', Buffer.from(salt, 'utf8')).update(pmPaymentSigningInput(fields), 'utf8').digest('hex');
+  return createHmac('sha256', Buffer.from(salt, 'utf8'))
+    .update(pmPaymentSigningInput(fields), 'utf8')
+    .digest('hex');
 }
 
 /** Constant-time check of a received hash (used by the simulator and for tests). */

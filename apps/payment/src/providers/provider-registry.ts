@@ -6,11 +6,7 @@ import { type PaymentProvider, ProviderError, type ProviderKind } from './provid
 import type { ProviderConfigEntity } from './providers.entity';
 import { ProvidersRepository } from './providers.repository';
 import { SecretResolver } from './secrets';
-import {
-  pmpaymentClassicSettings,
-  simulatorSettings,
-  xbezahldiensteSettings,
-} from './settings';
+import { pmpaymentClassicSettings, simulatorSettings, xbezahldiensteSettings } from './settings';
 import { TokenCache } from './token-cache';
 import { XBezahldiensteClient } from './xbezahldienste.client';
 
@@ -53,7 +49,8 @@ export class ProviderRegistry {
 
   private async resolve(tenant: string, environment: 'test' | 'production'): Promise<ResolvedProvider> {
     const c = await this.configs.find(tenant, environment);
-    if (!c) throw new ProviderError('misconfigured', `tenant ${tenant} has no ${environment} payment provider`);
+    if (!c)
+      throw new ProviderError('misconfigured', `tenant ${tenant} has no ${environment} payment provider`);
     return { provider: this.build(c), kind: c.kind, environment };
   }
 
@@ -85,7 +82,10 @@ export class ProviderRegistry {
         });
       }
       case 'pmpayment-classic':
-        return new PmPaymentClassicClient({ ...common, settings: pmpaymentClassicSettings.parse(c.settings) });
+        return new PmPaymentClassicClient({
+          ...common,
+          settings: pmpaymentClassicSettings.parse(c.settings),
+        });
     }
   }
 }

@@ -27,7 +27,10 @@ export class ProvidersController {
   @Get()
   @ApiOperation({ summary: "The tenant's payment provider configurations (test and production)" })
   @ApiResponse({ status: 200, type: [ProviderConfigDto] })
-  list(@Param('tenant', TenantPipe) tenant: string, @CurrentPrincipal() p: Principal): Promise<ProviderConfigDto[]> {
+  list(
+    @Param('tenant', TenantPipe) tenant: string,
+    @CurrentPrincipal() p: Principal,
+  ): Promise<ProviderConfigDto[]> {
     tenantAdmin(p, tenant);
     return this.providers.list(tenant);
   }
@@ -50,7 +53,10 @@ export class ProvidersController {
   })
   @ApiParam({ name: 'environment', enum: ['test', 'production'] })
   @ApiResponse({ status: 200, type: ProviderConfigDto })
-  @ApiResponse({ status: 422, description: 'Invalid settings or a credential reference that does not resolve' })
+  @ApiResponse({
+    status: 422,
+    description: 'Invalid settings or a credential reference that does not resolve',
+  })
   put(
     @Param('tenant', TenantPipe) tenant: string,
     @Param('environment', EnvironmentPipe) environment: 'test' | 'production',

@@ -46,9 +46,15 @@ export class ProviderConfigDto {
   kind!: ProviderKind;
   @ApiProperty()
   baseUrl!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Settings with credential references' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Settings with credential references',
+  })
   settings!: Record<string, unknown>;
-  @ApiProperty({ description: 'This environment is the one this installation uses (PAYMENT_PROVIDER_ENVIRONMENT)' })
+  @ApiProperty({
+    description: 'This environment is the one this installation uses (PAYMENT_PROVIDER_ENVIRONMENT)',
+  })
   active!: boolean;
   @ApiProperty({ type: String, format: 'date-time' })
   updatedAt!: Date;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, EntityManager, Repository } from 'typeorm';
+import type { DataSource, EntityManager, QueryDeepPartialEntity, Repository } from 'typeorm';
 import { ProviderConfigEntity } from './providers.entity';
 
 @Injectable()
@@ -30,7 +30,10 @@ export class ProvidersRepository {
   }
 
   async upsert(manager: EntityManager, config: ProviderConfigEntity): Promise<void> {
-    await manager.upsert(ProviderConfigEntity, config, ['tenant', 'environment']);
+    await manager.upsert(ProviderConfigEntity, config as QueryDeepPartialEntity<ProviderConfigEntity>, [
+      'tenant',
+      'environment',
+    ]);
   }
 
   async delete(manager: EntityManager, tenant: string, environment: 'test' | 'production'): Promise<boolean> {

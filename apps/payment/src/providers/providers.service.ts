@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { z } from 'zod';
 import { AuditRepository } from '../audit/audit.repository';
 import { type PaymentConfig, providerEnvironment } from '../config';
-import type { ProviderKind } from './provider';
 import type { ProviderConfigDto, ProviderConfigInputDto } from './providers.dto';
 import { ProviderConfigEntity } from './providers.entity';
 import { ProvidersRepository } from './providers.repository';
@@ -97,7 +96,10 @@ export class ProvidersService {
         },
       });
     });
-    this.logger.log({ tenant, environment, kind: entity.kind, baseUrl: entity.baseUrl }, 'provider configured');
+    this.logger.log(
+      { tenant, environment, kind: entity.kind, baseUrl: entity.baseUrl },
+      'provider configured',
+    );
     return this.toDto(entity);
   }
 
@@ -138,7 +140,9 @@ export class ProvidersService {
       );
     }
 
-    const parsed = (settingsSchemaFor(input.kind) as z.ZodType<Record<string, unknown>>).safeParse(input.settings);
+    const parsed = (settingsSchemaFor(input.kind) as z.ZodType<Record<string, unknown>>).safeParse(
+      input.settings,
+    );
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         fail(`/settings${pointer(issue.path)}`, issue.code, issue.message, issue.message);
@@ -158,7 +162,12 @@ export class ProvidersService {
         if (auth.mode === 'oauth2') {
           const token = urlProblem(auth.tokenUrl, environment);
           if (token) {
-            fail('/settings/auth/tokenUrl', 'invalid-url', `Die URL ist ungültig: ${token}.`, `The URL ${token}.`);
+            fail(
+              '/settings/auth/tokenUrl',
+              'invalid-url',
+              `Die URL ist ungültig: ${token}.`,
+              `The URL ${token}.`,
+            );
           }
         }
       }
@@ -190,8 +199,6 @@ export class ProvidersService {
         problems,
       );
     }
-    return (parsed.data ?? {}) as Record<string, unknown>;
+    return parsed.data ?? {};
   }
 }
-
-export type { ProviderKind };

@@ -175,9 +175,13 @@ export class XBezahldiensteClient implements PaymentProvider {
   private parseTransaction(answer: HttpAnswer): z.infer<typeof paymentTransaction> {
     const parsed = paymentTransaction.safeParse(json(answer));
     if (!parsed.success) {
-      throw new ProviderError('invalid-response', 'provider answer is not an XBezahldienste PaymentTransaction', {
-        httpStatus: answer.status,
-      });
+      throw new ProviderError(
+        'invalid-response',
+        'provider answer is not an XBezahldienste PaymentTransaction',
+        {
+          httpStatus: answer.status,
+        },
+      );
     }
     return parsed.data;
   }
@@ -246,7 +250,9 @@ export class XBezahldiensteClient implements PaymentProvider {
     const secret = await this.o.secrets.resolve(this.o.tenant, a.clientSecret);
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (a.scope) form.set('scope', a.scope);
-    const basic = Buffer.from(`${encodeURIComponent(a.clientId)}:${encodeURIComponent(secret)}`).toString('base64');
+    const basic = Buffer.from(`${encodeURIComponent(a.clientId)}:${encodeURIComponent(secret)}`).toString(
+      'base64',
+    );
     const answer = await httpCall({
       method: 'POST',
       url: a.tokenUrl,

@@ -10,7 +10,9 @@ export const postkorbReplySentV1 = defineEvent(
     replyId: z.string().uuid(),
     submissionId: z.string().uuid(),
     tenant: tenantId,
-    /** The authority message answered, if any. */
+    /** The submission's Vorgangsnummer, for the Fachverfahren's reference. */
+    vorgangsnummer: z.string().min(1).max(64).optional(),
+    /** The authority message answered, if any (routing's `replyId` of a `routing.reply` event). */
     inReplyTo: z.string().uuid().optional(),
     fromKey: accountKey,
     actedByKey: accountKey.optional(),

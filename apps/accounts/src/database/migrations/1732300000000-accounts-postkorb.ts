@@ -127,7 +127,9 @@ export class AccountsPostkorb1732300000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX messages_unread ON accounts.messages (owner_key) WHERE deleted_at IS NULL AND read_at IS NULL AND direction = 'in'`,
     );
-    await q.query(`CREATE INDEX messages_deleted ON accounts.messages (deleted_at) WHERE deleted_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX messages_deleted ON accounts.messages (deleted_at) WHERE deleted_at IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX messages_submission ON accounts.messages (submission_id)`);
 
     await q.query(`

@@ -166,7 +166,7 @@ export class IntakeDomain1732300000000 implements MigrationInterface {
         key text NOT NULL,
         request_sha256 text NOT NULL,
         response_status smallint NOT NULL,
-        response_body jsonb NOT NULL,
+        response_body json NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (scope, key)
       )`);

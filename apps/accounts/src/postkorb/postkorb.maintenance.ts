@@ -1,0 +1,55 @@
+import { APP_CONFIG } from '@amtsbote/platform';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { FileStore } from '../common/file-store';
+import { Periodic } from '../common/periodic';
+import type { AccountsConfig } from '../config';
+import { NotificationsRepository } from '../notifications/notifications.repository';
+import { ProjectionsRepository } from '../projections/projections.repository';
+import { PostkorbRepository } from './postkorb.repository';
+
+/** Purges what is deleted or no longer needed: soft-deleted messages, stale uploads, old bookkeeping. */
+@Injectable()
+export class PostkorbMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('PostkorbMaintenance');
+  private readonly worker: Periodic;
+
+  constructor(
+    private readonly postkorb: PostkorbRepository,
+    private readonly projections: ProjectionsRepository,
+    private readonly notifications: NotificationsRepository,
+    private readonly store: FileStore,
+    @Inject(APP_CONFIG) private readonly config: AccountsConfig,
+  ) {
+    this.worker = new Periodic(
+      'Postkorb purge',
+      config.ACCOUNTS_PURGE_INTERVAL_MS,
+      () => this.purge(),
+      this.logger,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  async purge(): Promise<void> {
+    const fileIds = [
+      ...(await this.postkorb.purgeDeleted(this.config.ACCOUNTS_PURGE_DELETED_AFTER_DAYS)),
+      ...(await this.postkorb.purgeUnattachedUploads(this.config.ACCOUNTS_UPLOAD_RETENTION_HOURS)),
+    ];
+    for (const id of fileIds) await this.store.remove(id);
+    await this.projections.purgeParked(this.config.ACCOUNTS_PENDING_EVENT_RETENTION_DAYS);
+    await this.notifications.purgeFinished(30);
+    if (fileIds.length > 0) this.logger.log(`purged ${fileIds.length} files`);
+  }
+}

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { routingFailedV1, submissionStatusChangedV1 } from '@amtsbote/contracts';
+import {
+  paymentRequestedNotice,
+  replyNotice,
+  routingFailedNotice,
+  routingStatusNotice,
+  statusChangedNotice,
+  submittedNotice,
+} from './notices';
+
+const ctx = { vorgangsnummer: 'HB-2026-000042', leistungName: 'Bewohnerparkausweis' };
+const authority = { destinationId: 'd', name: 'Bürgeramt Bremen', identity: 'hb' };
+const ref = {
+  submissionId: '0b6c8a52-1f1e-4c55-9f43-3c3c7d7b2a10',
+  vorgangsnummer: ctx.vorgangsnummer,
+  tenant: 'hb',
+};
+
+void describe('notices', () => {
+  void it('tells the submission in German and English, with the Vorgangsnummer and Berlin time', () => {
+    const n = submittedNotice(
+      {
+        ...ref,
+        leikaKey: '99050012104000',
+        leistungName: ctx.leistungName,
+        ars: '040110000000',
+        applicant: { ownerKey: 'i|anna', kind: 'person', trustLevel: 3 },
+        submittedAt: '2026-03-01T09:30:00Z',
+        dataSha512: 'a'.repeat(128),
+      },
+      ctx,
+    );
+    assert.equal(n.subject.de, 'Ihr Antrag „Bewohnerparkausweis“ ist eingegangen');
+    assert.equal(n.subject.en, 'Your application "Bewohnerparkausweis" has been submitted');
+    assert.match(n.body.de, /am 01\.03\.2026, 10:30 Uhr erfolgreich eingereicht/);
+    assert.match(n.body.de, /Vorgangsnummer: HB-2026-000042/);
+    assert.match(n.body.en ?? '', /Reference number \(Vorgangsnummer\): HB-2026-000042/);
+    assert.deepEqual(n.status, { status: 'SUBMITTED', outcome: null });
+    assert.equal(n.message, 'always');
+  });
+
+  void it('maps every intake status into the citizen model, never offering a message for the payment echo', () => {
+    const statuses = submissionStatusChangedV1.schema.shape.status.options;
+    const seen = new Set<string>();
+    for (const status of statuses) {
+      const n = statusChangedNotice(
+        {
+          ...ref,
+          leikaKey: '99050012104000',
+          ownerKey: 'i|a',
+          status,
+          previousStatus: null,
+          at: '2026-03-01T10:00:00Z',
+        },
+        ctx,
+      );
+      assert.ok(n.status, status);
+      seen.add(n.status.status);
+      assert.ok(n.body.de.length > 20 && (n.body.en ?? '').length > 20, `${status} has both languages`);
+      if (status === 'AWAITING_PAYMENT') assert.equal(n.message, 'never');
+      else assert.equal(n.message, 'on-change');
+    }
+    assert.deepEqual([...seen].sort(), [
+      'ACTION_REQUIRED',
+      'COMPLETED',
+      'PROCESSING',
+      'RECEIVED',
+      'SUBMITTED',
+    ]);
+    const failed = statusChangedNotice(
+      {
+        ...ref,
+        leikaKey: '99050012104000',
+        ownerKey: 'i|a',
+        status: 'FAILED',
+        previousStatus: 'ROUTED',
+        at: '2026-03-01T10:00:00Z',
+        reason: { code: 'X', de: 'Grund auf Deutsch.', en: 'Reason in English.' },
+      },
+      ctx,
+    );
+    assert.deepEqual(failed.status, { status: 'COMPLETED', outcome: 'FAILED' });
+    assert.match(failed.body.de, /Grund auf Deutsch\./);
+    assert.match(failed.body.en ?? '', /Reason in English\./);
+  });
+
+  void it('explains every technical failure in plain words, without codes or technical reasons', () => {
+    for (const code of routingFailedV1.schema.shape.code.options) {
+      const n = routingFailedNotice(
+        {
+          ...ref,
+          code,
+          reason: { de: 'XSD cvc-complex-type.2.4.a', en: 'XSD cvc-complex-type.2.4.a' },
+          at: '2026-03-01T10:00:00Z',
+        },
+        ctx,
+      );
+      for (const text of [n.body.de, n.body.en ?? '', n.subject.de, n.subject.en ?? '']) {
+        assert.doesNotMatch(text, new RegExp(`${code}|XSD|cvc-`), `${code}: ${text}`);
+      }
+      assert.equal(n.status, undefined, 'a failure does not change the citizen status');
+      assert.equal(n.message, 'always');
+    }
+  });
+
+  void it('words the fee with amount, reference and deadline', () => {
+    const n = paymentRequestedNotice(
+      {
+        submissionId: ref.submissionId,
+        tenant: 'hb',
+        transactionId: '1b6c8a52-1f1e-4c55-9f43-3c3c7d7b2a10',
+        amountCents: 1250,
+        currency: 'EUR',
+        purpose: 'Bewohnerparken',
+        expiresAt: '2026-03-08T22:59:00Z',
+      },
+      ctx,
+      new Date('2026-03-01T10:00:00Z'),
+    );
+    assert.match(n.subject.de, /12,50\s€/);
+    assert.match(n.body.de, /bis 08\.03\.2026, 23:59 Uhr/);
+    assert.match(n.body.de, /Verwendungszweck: Bewohnerparken/);
+    assert.equal(n.category, 'payment');
+    assert.deepEqual(n.status, { status: 'ACTION_REQUIRED', outcome: null });
+  });
+
+  void it('quotes the authority on a request for action and offers to reply; a bare status is news only on change', () => {
+    const asked = routingStatusNotice(
+      {
+        ...ref,
+        messageId: ref.submissionId,
+        authority,
+        status: 'ACTION_REQUIRED',
+        message: 'Bitte Foto nachreichen.',
+        at: '2026-03-01T10:00:00Z',
+      },
+      ctx,
+    );
+    assert.equal(asked.category, 'request-for-action');
+    assert.equal(asked.message, 'always');
+    assert.match(asked.body.de, /Nachricht der Behörde:\nBitte Foto nachreichen\./);
+    assert.match(asked.body.de, /antworten/);
+    assert.equal(asked.sender.name, 'Bürgeramt Bremen');
+    const bare = routingStatusNotice(
+      { ...ref, messageId: ref.submissionId, authority, status: 'REJECTED', at: '2026-03-01T10:00:00Z' },
+      ctx,
+    );
+    assert.equal(bare.message, 'on-change');
+    assert.deepEqual(bare.status, { status: 'COMPLETED', outcome: 'REJECTED' });
+  });
+
+  void it("keeps an authority's own words and leaves the English fields empty", () => {
+    const n = replyNotice({
+      ...ref,
+      replyId: '2b6c8a52-1f1e-4c55-9f43-3c3c7d7b2a10',
+      authority,
+      kind: 'BESCHEID',
+      subject: 'Ihr Bescheid',
+      body: 'Text',
+      attachments: [],
+      at: '2026-03-01T10:00:00Z',
+    });
+    assert.deepEqual(
+      [n.subject, n.body, n.bodyHtml],
+      [{ de: 'Ihr Bescheid', en: null }, { de: 'Text', en: null }, null],
+    );
+    assert.equal(n.authorityRef, '2b6c8a52-1f1e-4c55-9f43-3c3c7d7b2a10');
+  });
+});

@@ -1,0 +1,33 @@
+import { CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
+import { Controller, DefaultValuePipe, Get, ParseIntPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ADMIN_ROLES, adminScope, scopeTenant } from '../common/access';
+import { AuditRepository } from './audit.repository';
+
+export class AuditRecordDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) at!: Date;
+  @ApiProperty({ description: 'issuer|subject of the admin' }) actor!: string;
+  @ApiProperty({ nullable: true, type: String }) actorTenant!: string | null;
+  @ApiProperty({ example: 'destination.create' }) action!: string;
+  @ApiProperty() target!: string;
+  @ApiProperty({ type: Object }) details!: Record<string, unknown>;
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Roles(...ADMIN_ROLES)
+@Controller('audit-log')
+export class AuditController {
+  constructor(private readonly audit: AuditRepository) {}
+
+  @Get()
+  @ApiOperation({ summary: "Latest admin actions (a tenant's routing admin sees those of its tenant)" })
+  @ApiResponse({ status: 200, type: [AuditRecordDto] })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
+  ): Promise<AuditRecordDto[]> {
+    return this.audit.list(scopeTenant(adminScope(principal)), Math.min(Math.max(limit, 1), 1000));
+  }
+}

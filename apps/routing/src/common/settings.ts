@@ -1,0 +1,45 @@
+import { APP_CONFIG } from '@amtsbote/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { RoutingConfig } from '../config';
+import { effectiveSettings } from '../config';
+import { SecretBox } from './secret-box';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** The routing settings with development fallbacks applied, and derived values in the units code wants. */
+@Injectable()
+export class RoutingSettings {
+  readonly schemaDir: string;
+  readonly fileUrlSecret: string;
+  readonly secrets: SecretBox;
+  readonly maxDeliveryAgeMs: number;
+  readonly pullAlertMs: number;
+  readonly pullExpireMs: number;
+  readonly retentionMs: number;
+
+  constructor(
+    @Inject(APP_CONFIG) readonly config: RoutingConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    const e = effectiveSettings(config);
+    this.schemaDir = e.schemaDir;
+    this.fileUrlSecret = e.fileUrlSecret;
+    this.secrets = new SecretBox(e.secretsKey);
+    this.maxDeliveryAgeMs = config.ROUTING_MAX_DELIVERY_AGE_HOURS * 3600 * 1000;
+    this.pullAlertMs = config.ROUTING_PULL_ALERT_DAYS * DAY_MS;
+    this.pullExpireMs = config.ROUTING_PULL_EXPIRE_DAYS * DAY_MS;
+    this.retentionMs = config.ROUTING_RETENTION_DAYS * DAY_MS;
+  }
+
+  /** `ROUTING_PUBLIC_URL`, or where this process listens (development and tests). */
+  publicUrl(): string {
+    if (this.config.ROUTING_PUBLIC_URL) return this.config.ROUTING_PUBLIC_URL.replace(/\/$/, '');
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as
+      { address(): { port: number; address: string } | string | null } | undefined;
+    const address = server?.address();
+    const port = typeof address === 'object' && address !== null ? address.port : this.config.PORT;
+    const host = this.config.HOST === '0.0.0.0' ? '127.0.0.1' : this.config.HOST;
+    return `http://${host}:${port}`;
+  }
+}

@@ -1,0 +1,106 @@
+import { type Principal, ProblemException } from '@amtsbote/platform';
+import { Injectable } from '@nestjs/common';
+import { AuditRepository } from '../audit/audit.repository';
+import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
+import { DestinationsService } from '../destinations/destinations.service';
+import type { DeadLetterDto } from '../messages/messages.dto';
+import { toDeadLetter } from '../messages/messages.mapper';
+import { MessagesRepository } from '../messages/messages.repository';
+import type { MessageRecord } from '../messages/messages.types';
+import { RoutingEvents } from '../messages/routing-events';
+
+const NOT_FOUND = { de: 'Der Fehlversand', en: 'The dead letter' };
+
+/** Dead letters: what could not be delivered, with the report why; redeliver one or all, or give up. */
+@Injectable()
+export class DeadLettersService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly destinations: DestinationsService,
+    private readonly audit: AuditRepository,
+    private readonly events: RoutingEvents,
+  ) {}
+
+  async list(p: Principal, destinationId?: string): Promise<DeadLetterDto[]> {
+    const rows = await this.messages.list({
+      tenant: scopeTenant(adminScope(p)),
+      destinationId,
+      state: 'DEAD',
+      limit: 1000,
+    });
+    return rows.map(toDeadLetter);
+  }
+
+  private async dead(p: Principal, id: string): Promise<MessageRecord> {
+    const m = await this.messages.find(id);
+    if (m === undefined || m.state !== 'DEAD' || !inScope(adminScope(p), m.tenant))
+      throw ProblemException.notFound(NOT_FOUND);
+    return m;
+  }
+
+  async get(p: Principal, id: string): Promise<DeadLetterDto> {
+    return toDeadLetter(await this.dead(p, id));
+  }
+
+  /** Back into delivery with the same message id (receivers drop what they already have). */
+  async redeliver(p: Principal, id: string): Promise<{ redelivered: string[] }> {
+    const m = await this.dead(p, id);
+    return this.messages.transaction(async (manager) => {
+      const redelivered = await this.messages.redeliver(manager, [m.id]);
+      await this.audit.record(manager, {
+        ...actorOf(p),
+        action: 'dead-letter.redeliver',
+        target: m.id,
+        details: { destinationId: m.destinationId, reason: m.deadReason },
+      });
+      return { redelivered };
+    });
+  }
+
+  async redeliverAll(p: Principal, destinationId: string): Promise<{ redelivered: string[] }> {
+    await this.destinations.visible(p, destinationId);
+    const ids = await this.messages.deadIds(destinationId);
+    return this.messages.transaction(async (manager) => {
+      const redelivered = await this.messages.redeliver(manager, ids);
+      await this.audit.record(manager, {
+        ...actorOf(p),
+        action: 'dead-letter.redeliver-all',
+        target: destinationId,
+        details: { count: redelivered.length },
+      });
+      return { redelivered };
+    });
+  }
+
+  /** Gives up: the submission fails back to the citizen (UNDELIVERABLE, or INVALID_MESSAGE when it never validated). */
+  async abandon(p: Principal, id: string): Promise<DeadLetterDto> {
+    const m = await this.dead(p, id);
+    await this.messages.transaction(async (manager) => {
+      if (!(await this.messages.markAbandoned(manager, m.id))) return;
+      if (m.kind === 'submission') {
+        const invalid = m.deadReason === 'INVALID_MESSAGE' || m.deadReason === 'TOO_LARGE';
+        await this.events.failed(
+          manager,
+          m,
+          invalid ? 'INVALID_MESSAGE' : 'UNDELIVERABLE',
+          invalid
+            ? {
+                de: 'Ihr Antrag konnte technisch nicht an die zuständige Stelle übermittelt werden. Bitte wenden Sie sich an die Verwaltung.',
+                en: 'Your application could not be passed on to the responsible authority for technical reasons. Please contact the administration.',
+              }
+            : {
+                de: 'Die zuständige Stelle war über längere Zeit nicht erreichbar; Ihr Antrag konnte nicht zugestellt werden. Bitte wenden Sie sich an die Verwaltung.',
+                en: 'The responsible authority could not be reached for a long time; your application could not be delivered. Please contact the administration.',
+              },
+        );
+      }
+      await this.audit.record(manager, {
+        ...actorOf(p),
+        action: 'dead-letter.abandon',
+        target: m.id,
+        details: { destinationId: m.destinationId, reason: m.deadReason },
+      });
+    });
+    return toDeadLetter({ ...m, state: 'ABANDONED' });
+  }
+}

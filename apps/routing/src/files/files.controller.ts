@@ -1,0 +1,39 @@
+import { ProblemException, Public } from '@amtsbote/platform';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { FilesService } from './files.service';
+
+@ApiTags('files')
+@Public()
+@Controller('files')
+export class FilesController {
+  constructor(private readonly files: FilesService) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A file (Bescheid attachment) through its signed, expiring URL' })
+  @ApiQuery({ name: 'expires', description: 'Unix time the URL expires' })
+  @ApiQuery({ name: 'signature' })
+  async download(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('expires') expires: string | undefined,
+    @Query('signature') signature: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.files.verify(id, expires, signature)) {
+      throw ProblemException.forbidden({
+        de: 'Der Link ist ungültig oder abgelaufen.',
+        en: 'The link is invalid or has expired.',
+      });
+    }
+    const file = await this.files.find(id);
+    if (file?.content === null || file === undefined)
+      throw ProblemException.notFound({ de: 'Die Datei', en: 'The file' });
+    await reply
+      .header('content-type', file.mediaType)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+      .header('x-content-sha512', file.sha512)
+      .header('cache-control', 'private, no-store')
+      .send(file.content);
+  }
+}

@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+
+export const LEIKA_PATTERN = /^99\d{12}$/;
+export const ARS_PREFIX_PATTERN = /^(\d{2}|\d{3}|\d{5}|\d{9}|\d{12})$/;
+
+export class RouteInputDto {
+  @ApiProperty({ example: '99010001001000', description: 'LeiKa key of the Leistung' })
+  @Matches(LEIKA_PATTERN)
+  leikaKey!: string;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '04011',
+    description: 'ARS prefix of 2, 3, 5, 9 or 12 digits; null for the nationwide default of the Leistung',
+  })
+  @ValidateIf((_o, v) => v !== null)
+  @Matches(ARS_PREFIX_PATTERN)
+  ars!: string | null;
+
+  @ApiProperty({ example: 'hb-bewohnerparken' })
+  @IsString()
+  destinationId!: string;
+}
+
+export class RouteDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() tenant!: string;
+  @ApiProperty() leikaKey!: string;
+  @ApiProperty({ nullable: true, type: String }) ars!: string | null;
+  @ApiProperty() destinationId!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
+}
+
+export class ImportResultDto {
+  @ApiProperty() tenant!: string;
+  @ApiProperty({ enum: ['merge', 'replace'] }) mode!: 'merge' | 'replace';
+  @ApiProperty() total!: number;
+  @ApiProperty() created!: number;
+  @ApiProperty() updated!: number;
+  @ApiProperty() unchanged!: number;
+  @ApiProperty() deleted!: number;
+}
+
+export class ResolutionDto {
+  @ApiProperty() leikaKey!: string;
+  @ApiProperty() ars!: string;
+  @ApiProperty({ description: 'Whether a route matched' }) found!: boolean;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: "Matching prefix; '' is the nationwide default",
+  })
+  matchedPrefix?: string | null;
+  @ApiPropertyOptional({ format: 'uuid' }) routeId?: string;
+  @ApiPropertyOptional() destinationId?: string;
+  @ApiPropertyOptional() destinationActive?: boolean;
+}
+
+export class ResolveQueryDto {
+  @ApiProperty() @Matches(LEIKA_PATTERN) leikaKey!: string;
+  @ApiProperty() @Matches(ARS_PREFIX_PATTERN) ars!: string;
+  @ApiPropertyOptional({ description: 'Tenant (operators; admins use their own)' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/)
+  tenant?: string;
+}
