@@ -72,7 +72,9 @@ export function assembleLayout({ root, app, out }) {
   }
   const appDir = `apps/${app}`;
   if (!workspaces.includes(appDir)) {
-    throw new Error(`unknown app "${app}": not a workspace (${workspaces.filter((w) => w.startsWith('apps/')).join(', ')})`);
+    throw new Error(
+      `unknown app "${app}": not a workspace (${workspaces.filter((w) => w.startsWith('apps/')).join(', ')})`,
+    );
   }
 
   // The app and the workspaces it needs at run time.
@@ -100,7 +102,8 @@ export function assembleLayout({ root, app, out }) {
 
   for (const dir of needed) {
     const built = join(root, dir, 'dist', 'src');
-    if (!existsSync(built)) throw new Error(`${dir} is not built (${built} missing): run tsc -b apps/${app} first`);
+    if (!existsSync(built))
+      throw new Error(`${dir} is not built (${built} missing): run tsc -b apps/${app} first`);
     copyFiltered(built, join(out, dir, 'dist', 'src'));
     const manifest = readJson(join(root, dir, 'package.json'));
     const assets = Array.isArray(manifest.files)
@@ -117,7 +120,8 @@ export function assembleLayout({ root, app, out }) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const fromAt = args.indexOf('--from');
-  const root = fromAt >= 0 ? resolve(args.splice(fromAt, 2)[1]) : resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const root =
+    fromAt >= 0 ? resolve(args.splice(fromAt, 2)[1]) : resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const [app, out] = args;
   if (!app || !out) {
     console.error('usage: node docker/layout.mjs <app> <out-dir> [--from <repo-root>]');

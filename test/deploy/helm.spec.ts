@@ -16,7 +16,7 @@ import { routingService } from '@amtsbote/routing';
 import { repoRoot } from '@amtsbote/testing';
 import type { z } from 'zod';
 import { ensureHelm } from './helm-bin';
-import { find, type Manifest, parseManifests, schemaProblems, selects } from './manifests';
+import { find, type Manifest, type Of, parseManifests, schemaProblems, selects } from './manifests';
 
 const SERVICES = ['intake', 'accounts', 'payment', 'routing'] as const;
 type ServiceName = (typeof SERVICES)[number];
@@ -95,8 +95,16 @@ function refused(chart: ChartName, args: string[]): string {
   return r.stderr;
 }
 
-/** Pod spec of a Deployment or Job. */
-const podSpec = (m: Manifest) => m.spec.template.spec;
+type Workload = Of<'Deployment'> | Of<'Job'>;
+/** Pod spec and pod labels of a Deployment or Job. */
+const podSpec = (w: Workload) => w.spec!.template.spec!;
+const podLabels = (w: Workload) => w.spec!.template.metadata!.labels!;
+const configOf = (manifests: Manifest[], svc: ServiceName) =>
+  find(manifests, 'ConfigMap', (m) => serviceOf(m) === svc)[0].data!;
+const workloads = (manifests: Manifest[]): Workload[] => [
+  ...find(manifests, 'Deployment'),
+  ...find(manifests, 'Job'),
+];
 
 describe('Helm charts', () => {
   before(
@@ -134,7 +142,7 @@ describe('Helm charts', () => {
       const services = chart === 'amtsbote' ? SERVICES : [chart];
       const deployments = find(manifests, 'Deployment');
       assert.deepEqual(deployments.map(serviceOf).sort(), [...services].sort(), `${chart} ${profile}`);
-      for (const kind of ['Service', 'ServiceAccount', 'ConfigMap', 'PodDisruptionBudget', 'Job']) {
+      for (const kind of ['Service', 'ServiceAccount', 'ConfigMap', 'PodDisruptionBudget', 'Job'] as const) {
         assert.equal(
           find(manifests, kind).length,
           services.length,
@@ -142,7 +150,7 @@ describe('Helm charts', () => {
         );
       }
       // Optional objects: off by default, on in the production-like values.
-      for (const kind of ['HorizontalPodAutoscaler', 'Ingress', 'ServiceMonitor']) {
+      for (const kind of ['HorizontalPodAutoscaler', 'Ingress', 'ServiceMonitor'] as const) {
         assert.equal(
           find(manifests, kind).length,
           profile === 'production' ? services.length : 0,
@@ -154,30 +162,31 @@ describe('Helm charts', () => {
 
   it('runs hardened pods: non-root, read-only root filesystem, no capabilities, RuntimeDefault seccomp, no token', () => {
     for (const { chart, profile, manifests } of allRenders()) {
-      for (const m of [...find(manifests, 'Deployment'), ...find(manifests, 'Job')]) {
+      for (const m of workloads(manifests)) {
         const id = `${chart}/${profile} ${m.kind}/${m.metadata.name}`;
         const pod = podSpec(m);
-        assert.equal(pod.securityContext.runAsNonRoot, true, id);
-        assert.equal(pod.securityContext.runAsUser, 10001, id);
-        assert.equal(pod.securityContext.seccompProfile.type, 'RuntimeDefault', id);
+        const psc = pod.securityContext!;
+        assert.equal(psc.runAsNonRoot, true, id);
+        assert.equal(psc.runAsUser, 10001, id);
+        assert.equal(psc.seccompProfile!.type, 'RuntimeDefault', id);
         assert.equal(pod.automountServiceAccountToken, false, id);
         assert.equal(pod.enableServiceLinks, false, id);
         assert.equal(pod.hostNetwork ?? false, false, id);
         for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
-          const sc = c.securityContext;
+          const sc = c.securityContext!;
           assert.equal(sc.readOnlyRootFilesystem, true, id);
           assert.equal(sc.allowPrivilegeEscalation, false, id);
           assert.equal(sc.runAsNonRoot, true, id);
           assert.equal(sc.privileged, false, id);
           assert.deepEqual(sc.capabilities, { drop: ['ALL'] }, id);
-          assert.equal(sc.seccompProfile.type, 'RuntimeDefault', id);
-          for (const r of ['requests', 'limits']) {
-            assert.ok(c.resources[r]?.cpu && c.resources[r]?.memory, `${id}: ${r} for cpu and memory`);
+          assert.equal(sc.seccompProfile!.type, 'RuntimeDefault', id);
+          for (const r of [c.resources!.requests, c.resources!.limits]) {
+            assert.ok(r?.cpu && r.memory, `${id}: requests and limits for cpu and memory`);
           }
-          assert.doesNotMatch(c.image, /:latest$/, id);
+          assert.doesNotMatch(c.image!, /:latest$/, id);
           // The only writable places are volumes: /tmp and what the values mount.
           assert.ok(
-            c.volumeMounts.some((v: { mountPath: string }) => v.mountPath === '/tmp'),
+            c.volumeMounts!.some((v) => v.mountPath === '/tmp'),
             `${id}: /tmp is a volume`,
           );
         }
@@ -195,32 +204,28 @@ describe('Helm charts', () => {
         const pod = podSpec(d);
         const [c] = pod.containers;
         assert.deepEqual(c.command, ['node', `/app/apps/${svc}/dist/src/main.js`], id);
-        assert.deepEqual(c.startupProbe.httpGet, { path: '/health/live', port: 'http' }, id);
-        assert.deepEqual(c.livenessProbe.httpGet, { path: '/health/live', port: 'http' }, id);
-        assert.deepEqual(c.readinessProbe.httpGet, { path: '/health/ready', port: 'http' }, id);
-        assert.ok(
-          c.startupProbe.periodSeconds * c.startupProbe.failureThreshold >= 60,
-          `${id}: a minute to boot`,
-        );
+        assert.deepEqual(c.startupProbe!.httpGet, { path: '/health/live', port: 'http' }, id);
+        assert.deepEqual(c.livenessProbe!.httpGet, { path: '/health/live', port: 'http' }, id);
+        assert.deepEqual(c.readinessProbe!.httpGet, { path: '/health/ready', port: 'http' }, id);
+        const startup = c.startupProbe!;
+        assert.ok(startup.periodSeconds! * startup.failureThreshold! >= 60, `${id}: a minute to boot`);
 
-        const configMap = find(manifests, 'ConfigMap', (m) => serviceOf(m) === svc)[0];
-        assert.equal(configMap.data!.PORT, String(c.ports[0].containerPort), id);
-        const shutdownMs = Number(configMap.data!.SHUTDOWN_TIMEOUT_MS ?? 10000);
+        const config = configOf(manifests, svc);
+        assert.equal(config.PORT, String(c.ports![0].containerPort), id);
+        const shutdownMs = Number(config.SHUTDOWN_TIMEOUT_MS ?? 10000);
         const preStop = Number(c.lifecycle?.preStop?.exec?.command?.[1] ?? 0);
-        assert.ok(pod.terminationGracePeriodSeconds * 1000 > shutdownMs + preStop * 1000, id);
+        assert.ok(pod.terminationGracePeriodSeconds! * 1000 > shutdownMs + preStop * 1000, id);
 
-        assert.ok(pod.topologySpreadConstraints.length >= 1, id);
-        for (const t of pod.topologySpreadConstraints) {
-          assert.ok(selects(t.labelSelector.matchLabels, d.spec.template.metadata.labels), `${id}: spread`);
+        const labels = podLabels(d);
+        assert.ok(pod.topologySpreadConstraints!.length >= 1, id);
+        for (const t of pod.topologySpreadConstraints!) {
+          assert.ok(selects(t.labelSelector!.matchLabels, labels), `${id}: spread`);
         }
-        assert.ok(selects(d.spec.selector.matchLabels, d.spec.template.metadata.labels), id);
-        const service = find(manifests, 'Service', (m) => serviceOf(m) === svc)[0];
-        assert.ok(
-          selects(service.spec.selector, d.spec.template.metadata.labels),
-          `${id}: Service selects the pods`,
-        );
-        const pdb = find(manifests, 'PodDisruptionBudget', (m) => serviceOf(m) === svc)[0];
-        assert.ok(selects(pdb.spec.selector.matchLabels, d.spec.template.metadata.labels), `${id}: PDB`);
+        assert.ok(selects(d.spec!.selector.matchLabels, labels), id);
+        const [service] = find(manifests, 'Service', (m) => serviceOf(m) === svc);
+        assert.ok(selects(service.spec!.selector, labels), `${id}: Service selects the pods`);
+        const [pdb] = find(manifests, 'PodDisruptionBudget', (m) => serviceOf(m) === svc);
+        assert.ok(selects(pdb.spec!.selector!.matchLabels, labels), `${id}: PDB`);
       }
     }
   });
@@ -231,31 +236,31 @@ describe('Helm charts', () => {
         const svc = serviceOf(d);
         const id = `${chart}/${profile} ${svc}`;
         const policies = find(manifests, 'NetworkPolicy', (p) =>
-          selects(p.spec.podSelector.matchLabels, d.spec.template.metadata.labels),
+          selects(p.spec!.podSelector.matchLabels, podLabels(d)),
         );
         assert.equal(policies.length, 1, `${id}: one NetworkPolicy selects the pods`);
-        const np = policies[0].spec;
+        const np = policies[0].spec!;
         assert.deepEqual(np.policyTypes, ['Ingress', 'Egress'], id);
-        for (const rule of np.ingress) {
-          assert.ok(rule.from?.length > 0, `${id}: no ingress rule allows everyone`);
+        const ingress = np.ingress!;
+        const egress = np.egress!;
+        for (const rule of ingress) {
+          assert.ok(rule.from && rule.from.length > 0, `${id}: no ingress rule allows everyone`);
           assert.deepEqual(rule.ports, [{ port: 'http', protocol: 'TCP' }], `${id}: only the http port`);
         }
-        for (const rule of np.egress)
-          assert.ok(rule.to?.length > 0, `${id}: no egress rule allows everywhere`);
-        const egressPorts = np.egress.flatMap((r: { ports?: Array<{ port: unknown }> }) =>
-          (r.ports ?? []).map((p) => p.port),
-        );
+        for (const rule of egress)
+          assert.ok(rule.to && rule.to.length > 0, `${id}: no egress rule allows everywhere`);
+        const egressPorts = egress.flatMap((r) => (r.ports ?? []).map((p) => p.port));
         assert.ok(egressPorts.includes(53), `${id}: DNS`);
         assert.ok(egressPorts.includes(5432), `${id}: PostgreSQL`);
         assert.ok(egressPorts.includes(9092) || egressPorts.includes(9093), `${id}: Kafka`);
         assert.ok(egressPorts.includes(443), `${id}: IdP`);
-        const fromNamespaces = np.ingress.flatMap((r: { from: Array<Record<string, any>> }) =>
-          r.from.map((p) => p.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']),
+        const fromNamespaces = ingress.flatMap((r) =>
+          r.from!.map((peer) => peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']),
         );
         assert.ok(fromNamespaces.includes('ingress-nginx') && fromNamespaces.includes('monitoring'), id);
         if (profile === 'production') {
-          const ipBlocks = np.egress.flatMap((r: { to: Array<{ ipBlock?: { cidr: string } }> }) =>
-            r.to.filter((p) => p.ipBlock).map((p) => p.ipBlock!.cidr),
+          const ipBlocks = egress.flatMap((r) =>
+            r.to!.flatMap((peer) => (peer.ipBlock ? [peer.ipBlock.cidr] : [])),
           );
           const outside: Record<ServiceName, string | undefined> = {
             intake: undefined,
@@ -270,18 +275,14 @@ describe('Helm charts', () => {
       // The migration pods get their own policy (a hook, so it exists before the Job): DNS and PostgreSQL.
       for (const job of find(manifests, 'Job')) {
         const [np] = find(manifests, 'NetworkPolicy', (p) =>
-          selects(p.spec.podSelector.matchLabels, job.spec.template.metadata.labels),
+          selects(p.spec!.podSelector.matchLabels, podLabels(job)),
         );
         assert.ok(np, `${chart}/${profile} ${job.metadata.name} has a NetworkPolicy`);
-        assert.deepEqual(np.spec.ingress, []);
-        const ports = np.spec.egress.flatMap((r: { ports: Array<{ port: number }> }) =>
-          r.ports.map((p) => p.port),
-        );
+        assert.deepEqual(np.spec!.ingress, []);
+        const ports = np.spec!.egress!.flatMap((r) => r.ports!.map((p) => p.port));
         assert.deepEqual([...new Set(ports)].sort(), [53, 5432]);
-        assert.ok(
-          Number(np.metadata.annotations!['helm.sh/hook-weight']) <
-            Number(job.metadata.annotations!['helm.sh/hook-weight']),
-        );
+        const weight = (m: Manifest) => Number(m.metadata.annotations!['helm.sh/hook-weight']);
+        assert.ok(weight(np) < weight(job), 'the policy exists before the Job starts');
       }
     }
   });
@@ -291,17 +292,13 @@ describe('Helm charts', () => {
       const manifests = render(chart, 'production');
       for (const hpa of find(manifests, 'HorizontalPodAutoscaler')) {
         const svc = serviceOf(hpa);
-        const partitions = Number(
-          find(manifests, 'ConfigMap', (m) => serviceOf(m) === svc)[0].data!.KAFKA_TOPIC_PARTITIONS,
-        );
-        assert.ok(
-          hpa.spec.maxReplicas <= partitions,
-          `${chart} ${svc}: ${hpa.spec.maxReplicas} <= ${partitions}`,
-        );
-        assert.ok(hpa.spec.minReplicas <= hpa.spec.maxReplicas);
+        const partitions = Number(configOf(manifests, svc).KAFKA_TOPIC_PARTITIONS);
+        const spec = hpa.spec!;
+        assert.ok(spec.maxReplicas <= partitions, `${chart} ${svc}: ${spec.maxReplicas} <= ${partitions}`);
+        assert.ok(spec.minReplicas! <= spec.maxReplicas);
         const [d] = find(manifests, 'Deployment', (m) => serviceOf(m) === svc);
-        assert.equal(hpa.spec.scaleTargetRef.name, d.metadata.name);
-        assert.equal(d.spec.replicas, undefined, 'the HPA owns the replica count');
+        assert.equal(spec.scaleTargetRef.name, d.metadata.name);
+        assert.equal(d.spec!.replicas, undefined, 'the HPA owns the replica count');
       }
     }
     // Default partitions (3): 3 is fine, 4 is refused; with 6 partitions, 6 is fine.
@@ -328,7 +325,7 @@ describe('Helm charts', () => {
           assert.doesNotMatch(key, SECRET_NAME, `${chart}/${profile}: ${key} must not be in a ConfigMap`);
         }
       }
-      for (const m of [...find(manifests, 'Deployment'), ...find(manifests, 'Job')]) {
+      for (const m of workloads(manifests)) {
         for (const c of podSpec(m).containers) {
           for (const e of c.env ?? []) {
             if (SECRET_NAME.test(e.name)) {
@@ -349,10 +346,10 @@ describe('Helm charts', () => {
       deployments.map((d) => [
         serviceOf(d),
         Object.fromEntries(
-          podSpec(d).containers[0].env.map((e: any) => [
-            e.name,
-            `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`,
-          ]),
+          podSpec(d).containers[0].env!.map((e) => {
+            const ref = e.valueFrom!.secretKeyRef!;
+            return [e.name, `${ref.name}/${ref.key}`];
+          }),
         ),
       ]),
     );
@@ -364,6 +361,10 @@ describe('Helm charts', () => {
     const literal: Array<[string[], RegExp]> = [
       [['--set', 'config.DATABASE_PASSWORD=hunter2'], /invalid propertyName 'DATABASE_PASSWORD'/],
       [['--set', 'global.config.KAFKA_SASL_PASSWORD=hunter2'], /invalid propertyName 'KAFKA_SASL_PASSWORD'/],
+      [
+        ['--set', 'config.PAYMENT_SECRET_HB_CLIENT_ID=hunter2'],
+        /invalid propertyName 'PAYMENT_SECRET_HB_CLIENT_ID'/,
+      ],
       [['--set', 'extraEnv[0].name=X_PASSWORD', '--set', 'extraEnv[0].value=hunter2'], /extraEnv/],
     ];
     for (const [args, message] of literal) assert.match(refused('payment', args), message, args.join(' '));
@@ -385,12 +386,11 @@ describe('Helm charts', () => {
         assert.equal(c.image, podSpec(d).containers[0].image, `${id}: same image as the service`);
         // Hooks run before the release's ConfigMap exists: the settings are inline.
         assert.equal(c.envFrom, undefined, id);
-        const env = Object.fromEntries(c.env.map((e: any) => [e.name, e]));
-        const cm = find(manifests, 'ConfigMap', (m) => serviceOf(m) === svc)[0];
-        assert.equal(env.DATABASE_URL.value, cm.data!.DATABASE_URL, id);
-        assert.ok(env.DATABASE_PASSWORD.valueFrom.secretKeyRef, id);
-        assert.equal(env.KAFKA_SASL_PASSWORD, undefined, `${id}: only what migrations need`);
-        assert.equal(selects(d.spec.selector.matchLabels, job.spec.template.metadata.labels), false, id);
+        const env = new Map(c.env!.map((e) => [e.name, e]));
+        assert.equal(env.get('DATABASE_URL')?.value, configOf(manifests, svc).DATABASE_URL, id);
+        assert.ok(env.get('DATABASE_PASSWORD')?.valueFrom?.secretKeyRef, id);
+        assert.equal(env.get('KAFKA_SASL_PASSWORD'), undefined, `${id}: only what migrations need`);
+        assert.equal(selects(d.spec!.selector.matchLabels, podLabels(job)), false, id);
       }
     }
     assert.equal(find(template('payment', ['--set', 'migrations.enabled=false']), 'Job').length, 0);
@@ -404,10 +404,9 @@ describe('Helm charts', () => {
         for (const d of find(manifests, 'Deployment')) {
           const svc = serviceOf(d);
           const [c] = podSpec(d).containers;
-          const cm = find(manifests, 'ConfigMap', (m) => serviceOf(m) === svc)[0];
-          const env: Record<string, string> = { NODE_ENV: 'production', ...cm.data };
+          const env: Record<string, string> = { NODE_ENV: 'production', ...configOf(manifests, svc) };
           // Paths under a mounted volume exist in the pod: stand them up here.
-          const mounts: string[] = c.volumeMounts.map((v: { mountPath: string }) => v.mountPath);
+          const mounts = c.volumeMounts!.map((v) => v.mountPath);
           for (const [k, v] of Object.entries(env)) {
             const mount = mounts.find((m) => v === m || v.startsWith(m + '/'));
             if (!mount) continue;

@@ -505,7 +505,7 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
         },
       }),
       duplex: 'half',
-    } as RequestInit);
+    });
     assert.equal(chunked.status, 413);
     assert.equal(
       await f.count(`SELECT count(*) AS n FROM accounts.files WHERE filename = 'big.pdf'`),

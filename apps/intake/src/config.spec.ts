@@ -63,7 +63,10 @@ describe('intake config', () => {
       INTAKE_PUBLIC_URL: 'https://intake.example',
     });
     assert.equal(prod.INTAKE_PUBLIC_URL, 'https://intake.example');
-    assert.throws(() => loadConfig(intakeConfigSchema, { ...valid, INTAKE_DOWNLOAD_URL_SECRET: 'short' }), ConfigError);
+    assert.throws(
+      () => loadConfig(intakeConfigSchema, { ...valid, INTAKE_DOWNLOAD_URL_SECRET: 'short' }),
+      ConfigError,
+    );
   });
 
   it('the service refuses to start without a required setting and says which', () => {

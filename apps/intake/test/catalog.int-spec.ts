@@ -3,9 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import { catalogSchemaPublishedV1, TOPICS } from '@amtsbote/contracts';
 import { EventRecorder, eventually } from '@amtsbote/testing';
 import { DEMO_SCHEMA_ID, demoSchemaXml } from './fixtures/demo-schema';
+import type { AuditEntryDto } from '../src/audit/audit.dto';
+import type { FimSchemaDto } from '../src/fim-schemas/fim-schemas.dto';
+import type { FormDefinitionDto, PublicLeistungDto } from '../src/forms/forms.dto';
+import type { LeistungDto } from '../src/leistungen/leistungen.dto';
 import {
   accountKey,
   call,
+  type FieldError,
   type Intake,
   LEIKA,
   seedCatalog,
@@ -16,6 +21,15 @@ import {
 } from './helpers';
 
 const BLAUE_KARTE_LEIKA = '99010003001000';
+
+interface OpenApiOperation {
+  parameters: Array<{ name: string; in: string }>;
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+interface OpenApiDoc {
+  paths: Record<string, Record<string, OpenApiOperation | undefined> | undefined>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown> } | undefined> };
+}
 
 describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', () => {
   let intake: Intake;
@@ -49,8 +63,11 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
       body: { kind: 'STADTSTAAT', name: '', ars: '4' },
     });
     assert.equal(invalid.status, 400);
-    assert.deepEqual(new Set(invalid.body.errors.map((e: { path: string }) => e.path)), new Set(['/kind', '/name', '/ars']));
-    assert.equal((await call(base, 'GET', `/admin/tenants/${TENANT}`, { as: 'nw-catalog-admin' })).status, 403);
+    assert.deepEqual(new Set(invalid.body.errors.map((e) => e.path)), new Set(['/kind', '/name', '/ars']));
+    assert.equal(
+      (await call(base, 'GET', `/admin/tenants/${TENANT}`, { as: 'nw-catalog-admin' })).status,
+      403,
+    );
   });
 
   it('stores an xdf2 schema (BlaueKarte), announces it once, and treats a version as immutable', async () => {
@@ -65,7 +82,10 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     assert.equal(again.status, 200);
     assert.equal(again.body.xdfSha256, first.body.xdfSha256);
 
-    const changed = blaueKarte.replace('<xdf:name>Antrag Blaue Karte EU</xdf:name>', '<xdf:name>Geändert</xdf:name>');
+    const changed = blaueKarte.replace(
+      '<xdf:name>Antrag Blaue Karte EU</xdf:name>',
+      '<xdf:name>Geändert</xdf:name>',
+    );
     assert.notEqual(changed, blaueKarte);
     const conflict = await call(base, 'POST', '/admin/fim-schemas', { as: 'hb-catalog-admin', raw: changed });
     assert.equal(conflict.status, 409);
@@ -80,9 +100,9 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     );
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(recorder.ofType(catalogSchemaPublishedV1, 'S00000121@1.0').length, 1);
-    assert.equal(events[0]!.data.xdf, blaueKarte);
-    assert.equal(events[0]!.data.generation, 'xdf2');
-    assert.equal(events[0]!.data.xdfSha256, first.body.xdfSha256);
+    assert.equal(events[0].data.xdf, blaueKarte);
+    assert.equal(events[0].data.generation, 'xdf2');
+    assert.equal(events[0].data.xdfSha256, first.body.xdfSha256);
 
     const xml = await fetch(`${base}/admin/fim-schemas/S00000121/1.0/xdf`, {
       headers: { authorization: `Bearer ${await token('hb-catalog-admin')}` },
@@ -98,14 +118,14 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     assert.equal(xdf1.status, 422);
     assert.equal(xdf1.body.code, 'fim-schema-invalid');
     assert.equal(xdf1.body.errors[0].code, 'UNSUPPORTED_NAMESPACE');
-    assert.equal(xdf1.body.errors[0].line, 2);
+    assert.equal((xdf1.body.errors[0] as FieldError & { line?: number }).line, 2);
 
     const duplicate = await call(base, 'POST', '/admin/fim-schemas', {
       as: 'hb-catalog-admin',
       raw: sharedFixture('fim-xdf2', 'duplicate-required-value.xml'),
     });
     assert.equal(duplicate.status, 422);
-    const dup = duplicate.body.errors.find((e: { code: string }) => e.code === 'DUPLICATE_ELEMENT');
+    const dup = duplicate.body.errors.find((e) => e.code === 'DUPLICATE_ELEMENT');
     assert.ok(dup, JSON.stringify(duplicate.body.errors));
     assert.match(dup.path, /stammdatenschema\/name\[2\]$/);
     assert.ok(dup.message.de && dup.message.en);
@@ -117,18 +137,24 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     assert.equal(entity.status, 422);
     assert.doesNotMatch(JSON.stringify(entity.body), /root:/);
 
-    const json = await call(base, 'POST', '/admin/fim-schemas', { as: 'hb-catalog-admin', body: { xml: 'no' } });
+    const json = await call(base, 'POST', '/admin/fim-schemas', {
+      as: 'hb-catalog-admin',
+      body: { xml: 'no' },
+    });
     assert.equal(json.status, 415);
 
-    const stored = await call(base, 'GET', '/admin/fim-schemas', { as: 'hb-catalog-admin' });
+    const stored = await call<FimSchemaDto[]>(base, 'GET', '/admin/fim-schemas', { as: 'hb-catalog-admin' });
     assert.deepEqual(
-      stored.body.map((s: { schemaId: string }) => s.schemaId),
+      stored.body.map((s) => s.schemaId),
       ['S00000121'],
     );
   });
 
   it('configures Leistungen per tenant with checks, and audit-logs every admin action', async () => {
-    const upload = await call(base, 'POST', '/admin/fim-schemas', { as: 'hb-catalog-admin', raw: demoSchemaXml() });
+    const upload = await call(base, 'POST', '/admin/fim-schemas', {
+      as: 'hb-catalog-admin',
+      raw: demoSchemaXml(),
+    });
     assert.equal(upload.status, 201);
     const leistung = {
       names: { de: 'Bewohnerparkausweis beantragen' },
@@ -136,7 +162,10 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
       minTrustLevel: 3,
       regions: ['04011'],
     };
-    const badKey = await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/12345`, { as: 'hb-catalog-admin', body: leistung });
+    const badKey = await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/12345`, {
+      as: 'hb-catalog-admin',
+      body: leistung,
+    });
     assert.equal(badKey.status, 400);
     const unknownSchema = await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${LEIKA}`, {
       as: 'hb-catalog-admin',
@@ -144,28 +173,39 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     });
     assert.equal(unknownSchema.status, 422);
     assert.deepEqual(
-      unknownSchema.body.errors.map((e: { path: string; code: string }) => [e.path, e.code]),
+      unknownSchema.body.errors.map((e) => [e.path, e.code]),
       [
         ['/fimSchema', 'fim-schema-unknown'],
         ['/regions/0', 'region-outside-tenant'],
       ],
     );
-    const foreign = await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${LEIKA}`, { as: 'nw-catalog-admin', body: leistung });
+    const foreign = await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${LEIKA}`, {
+      as: 'nw-catalog-admin',
+      body: leistung,
+    });
     assert.equal(foreign.status, 403);
-    const ok = await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${LEIKA}`, { as: 'hb-catalog-admin', body: leistung });
+    const ok = await call<LeistungDto>(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${LEIKA}`, {
+      as: 'hb-catalog-admin',
+      body: leistung,
+    });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.anonymousAllowed, false);
     assert.deepEqual(ok.body.attachments.mediaTypes, ['application/pdf', 'image/jpeg', 'image/png']);
 
-    const audit = await call(base, 'GET', `/admin/tenants/${TENANT}/audit-log`, { as: 'hb-catalog-admin' });
+    const audit = await call<AuditEntryDto[]>(base, 'GET', `/admin/tenants/${TENANT}/audit-log`, {
+      as: 'hb-catalog-admin',
+    });
     assert.equal(audit.status, 200);
-    const actions = audit.body.map((a: { action: string }) => a.action);
+    const actions = audit.body.map((a) => a.action);
     assert.deepEqual(actions.slice(0, 3), ['leistung.create', 'fim-schema.upload', 'fim-schema.upload']);
     assert.ok(actions.includes('tenant.create'));
-    assert.ok(audit.body.every((a: { actorKey: string }) => a.actorKey === accountKey('hb-catalog-admin')));
+    assert.ok(audit.body.every((a) => a.actorKey === accountKey('hb-catalog-admin')));
     // Refused actions left no trace.
-    assert.equal(actions.filter((a: string) => a.startsWith('leistung.')).length, 1);
-    assert.equal((await call(base, 'GET', `/admin/tenants/${TENANT}/audit-log`, { as: 'nw-catalog-admin' })).status, 403);
+    assert.equal(actions.filter((a) => a.startsWith('leistung.')).length, 1);
+    assert.equal(
+      (await call(base, 'GET', `/admin/tenants/${TENANT}/audit-log`, { as: 'nw-catalog-admin' })).status,
+      403,
+    );
   });
 
   it('serves the form definition publicly with an ETag, and a new one after a change', async () => {
@@ -181,13 +221,17 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     });
     assert.equal(bk.status, 200);
 
-    const list = await call(base, 'GET', `/tenants/${TENANT}/leistungen`);
+    const list = await call<PublicLeistungDto[]>(base, 'GET', `/tenants/${TENANT}/leistungen`);
     assert.deepEqual(
-      list.body.map((l: { leikaKey: string }) => l.leikaKey),
+      list.body.map((l) => l.leikaKey),
       [BLAUE_KARTE_LEIKA, LEIKA],
     );
 
-    const form = await call(base, 'GET', `/tenants/${TENANT}/leistungen/${BLAUE_KARTE_LEIKA}/form`);
+    const form = await call<FormDefinitionDto>(
+      base,
+      'GET',
+      `/tenants/${TENANT}/leistungen/${BLAUE_KARTE_LEIKA}/form`,
+    );
     assert.equal(form.status, 200);
     const etag = form.headers.get('etag');
     assert.ok(etag?.startsWith('"'));
@@ -197,14 +241,11 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     assert.match(form.body.ui.title, /Blaue Karte EU/);
     const first = form.body.ui.children[0];
     assert.equal(first.kind, 'group');
-    assert.ok(first.children.some((c: { id: string; label: string }) => c.id === 'F00000013' && c.label.length > 0));
-    const sex = first.children.find((c: { id: string }) => c.id === 'F00000065');
+    assert.ok(first.children!.some((c) => c.id === 'F00000013' && c.label.length > 0));
+    const sex = first.children!.find((c) => c.id === 'F00000065')!;
     assert.equal(sex.widget, 'select');
-    assert.ok(sex.options.length > 1);
-    assert.deepEqual(
-      form.body.attachments.fields.map((f: { id: string }) => f.id).slice(0, 2),
-      ['F00001019', 'F00001052'],
-    );
+    assert.ok(sex.options!.length > 1);
+    assert.deepEqual(form.body.attachments.fields.map((f) => f.id).slice(0, 2), ['F00001019', 'F00001052']);
     assert.equal(form.body.attachments.maxCount, 10);
 
     const cached = await fetch(`${base}/tenants/${TENANT}/leistungen/${BLAUE_KARTE_LEIKA}/form`, {
@@ -215,7 +256,12 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
 
     await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${BLAUE_KARTE_LEIKA}`, {
       as: 'hb-catalog-admin',
-      body: { names: { de: 'Blaue Karte EU' }, fimSchema: { id: 'S00000121', version: '1.0' }, minTrustLevel: 3, regions: ['04'] },
+      body: {
+        names: { de: 'Blaue Karte EU' },
+        fimSchema: { id: 'S00000121', version: '1.0' },
+        minTrustLevel: 3,
+        regions: ['04'],
+      },
     });
     const changed = await fetch(`${base}/tenants/${TENANT}/leistungen/${BLAUE_KARTE_LEIKA}/form`, {
       headers: { 'if-none-match': etag! },
@@ -226,13 +272,22 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     assert.equal((await call(base, 'GET', `/tenants/${TENANT}/leistungen/99999999999999/form`)).status, 404);
     await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${BLAUE_KARTE_LEIKA}`, {
       as: 'hb-catalog-admin',
-      body: { names: { de: 'Blaue Karte EU' }, fimSchema: { id: 'S00000121', version: '1.0' }, minTrustLevel: 3, regions: ['04'], active: false },
+      body: {
+        names: { de: 'Blaue Karte EU' },
+        fimSchema: { id: 'S00000121', version: '1.0' },
+        minTrustLevel: 3,
+        regions: ['04'],
+        active: false,
+      },
     });
-    assert.equal((await call(base, 'GET', `/tenants/${TENANT}/leistungen/${BLAUE_KARTE_LEIKA}/form`)).status, 404);
+    assert.equal(
+      (await call(base, 'GET', `/tenants/${TENANT}/leistungen/${BLAUE_KARTE_LEIKA}/form`)).status,
+      404,
+    );
   });
 
   it('documents the API for portal developers at /docs', async () => {
-    const doc = await call(base, 'GET', '/docs/openapi.json');
+    const doc = await call<OpenApiDoc>(base, 'GET', '/docs/openapi.json');
     assert.equal(doc.status, 200);
     const paths = Object.keys(doc.body.paths);
     for (const p of [
@@ -247,10 +302,10 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     ]) {
       assert.ok(paths.includes(p), `${p} missing in ${paths.join(', ')}`);
     }
-    const submit = doc.body.paths['/submissions'].post;
-    assert.ok(submit.parameters.some((p: { name: string; in: string }) => p.name === 'Idempotency-Key' && p.in === 'header'));
-    assert.ok(submit.responses['422'].content['application/problem+json']);
+    const submit = doc.body.paths['/submissions']!.post!;
+    assert.ok(submit.parameters.some((p) => p.name === 'Idempotency-Key' && p.in === 'header'));
+    assert.ok(submit.responses['422']?.content?.['application/problem+json']);
     assert.ok(doc.body.components.schemas.ProblemDto);
-    assert.ok(doc.body.components.schemas.SubmissionAcceptedDto.properties.receipt);
+    assert.ok(doc.body.components.schemas.SubmissionAcceptedDto?.properties?.receipt);
   });
 });

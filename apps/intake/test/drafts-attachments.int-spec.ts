@@ -7,7 +7,20 @@ import { after, before, describe, it } from 'node:test';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { UrlSigner } from '../src/storage/signed-urls';
 import { demoData } from './fixtures/demo-schema';
-import { call, DOWNLOAD_SECRET, type Intake, LEIKA, pdfBytes, seedCatalog, startIntake, TENANT, token, upload } from './helpers';
+import type { DraftDto } from '../src/drafts/drafts.dto';
+import {
+  call,
+  DOWNLOAD_SECRET,
+  type ProblemBody,
+  type Intake,
+  LEIKA,
+  pdfBytes,
+  seedCatalog,
+  startIntake,
+  TENANT,
+  token,
+  upload,
+} from './helpers';
 
 const ANON_LEIKA = '99050012104001';
 const SHORT_LEIKA = '99050012104002';
@@ -30,7 +43,7 @@ function slowUpload(
   bearer: string,
   head: Buffer,
   total: number,
-): Promise<{ status: number; body: any; sent: number; closedByServer: boolean }> {
+): Promise<{ status: number; body: ProblemBody; sent: number; closedByServer: boolean }> {
   const boundary = `----amtsbote${randomBytes(8).toString('hex')}`;
   const url = new URL(`${base}/drafts/${draftId}/attachments`);
   return new Promise((resolve, reject) => {
@@ -63,7 +76,12 @@ function slowUpload(
         const text = Buffer.concat(chunks).toString('utf8');
         void closed.then((closedByServer) => {
           req.destroy();
-          resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text), sent, closedByServer });
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(text) as ProblemBody,
+            sent,
+            closedByServer,
+          });
         });
       });
     });
@@ -107,7 +125,7 @@ describe('intake drafts and attachments', () => {
   });
 
   it('keeps a draft for its owner with lenient validation and hides it from everyone else', async () => {
-    const created = await call(base, 'POST', '/drafts', {
+    const created = await call<DraftDto>(base, 'POST', '/drafts', {
       as: 'anna',
       body: {
         tenant: TENANT,
@@ -117,29 +135,35 @@ describe('intake drafts and attachments', () => {
       },
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const draftId = created.body.draftId as string;
+    const draftId = created.body.draftId;
     assert.equal(created.body.accessToken, undefined);
     // Missing required fields are not reported in a draft; wrong values are, with paths into the body.
-    assert.deepEqual(
-      created.body.fieldErrors.map((e: { path: string; code: string }) => [e.path, e.code]).sort(),
-      [
-        ['/ars', 'region-not-offered'],
-        ['/data/F60000000240', 'maximum'],
-        ['/data/G60000000210/F60000000213', 'format'],
-      ],
+    assert.deepEqual(created.body.fieldErrors.map((e) => [e.path, e.code]).sort(), [
+      ['/ars', 'region-not-offered'],
+      ['/data/F60000000240', 'maximum'],
+      ['/data/G60000000210/F60000000213', 'format'],
+    ]);
+    assert.equal(
+      created.body.fieldErrors.find((e) => e.path === '/data/F60000000240')?.elementId,
+      'F60000000240',
     );
-    assert.equal(created.body.fieldErrors.find((e: { path: string }) => e.path === '/data/F60000000240').elementId, 'F60000000240');
 
-    const updated = await call(base, 'PUT', `/drafts/${draftId}`, { as: 'anna', body: { data: demoData(), ars: '040110000000' } });
+    const updated = await call<DraftDto>(base, 'PUT', `/drafts/${draftId}`, {
+      as: 'anna',
+      body: { data: demoData(), ars: '040110000000' },
+    });
     assert.equal(updated.status, 200);
     assert.deepEqual(updated.body.fieldErrors, []);
     assert.ok(new Date(updated.body.expiresAt) >= new Date(created.body.expiresAt));
 
-    const read = await call(base, 'GET', `/drafts/${draftId}`, { as: 'anna' });
+    const read = await call<DraftDto>(base, 'GET', `/drafts/${draftId}`, { as: 'anna' });
     assert.equal(read.status, 200);
     assert.deepEqual(read.body.data, demoData());
-    const mine = await call(base, 'GET', '/drafts', { as: 'anna' });
-    assert.deepEqual(mine.body.map((d: { draftId: string }) => d.draftId), [draftId]);
+    const mine = await call<DraftDto[]>(base, 'GET', '/drafts', { as: 'anna' });
+    assert.deepEqual(
+      mine.body.map((d) => d.draftId),
+      [draftId],
+    );
 
     for (const [method, body] of [
       ['GET', undefined],
@@ -161,32 +185,47 @@ describe('intake drafts and attachments', () => {
   it('refuses drafts without login unless the Leistung allows anonymous submissions, then guards them by token', async () => {
     const refused = await call(base, 'POST', '/drafts', { body: { tenant: TENANT, leikaKey: LEIKA } });
     assert.equal(refused.status, 401);
-    const anon = await call(base, 'POST', '/drafts', { body: { tenant: TENANT, leikaKey: ANON_LEIKA } });
+    const anon = await call<DraftDto>(base, 'POST', '/drafts', {
+      body: { tenant: TENANT, leikaKey: ANON_LEIKA },
+    });
     assert.equal(anon.status, 201);
-    const draftToken = anon.body.accessToken as string;
+    const draftToken = anon.body.accessToken!;
     assert.ok(draftToken.length >= 40);
-    const draftId = anon.body.draftId as string;
+    const draftId = anon.body.draftId;
     assert.equal((await call(base, 'GET', `/drafts/${draftId}`)).status, 404);
-    assert.equal((await call(base, 'GET', `/drafts/${draftId}`, { headers: { 'x-draft-token': 'guess' } })).status, 404);
+    assert.equal(
+      (await call(base, 'GET', `/drafts/${draftId}`, { headers: { 'x-draft-token': 'guess' } })).status,
+      404,
+    );
     assert.equal((await call(base, 'GET', `/drafts/${draftId}`, { as: 'anna' })).status, 404);
-    assert.equal((await call(base, 'GET', `/drafts/${draftId}`, { headers: { 'x-draft-token': draftToken } })).status, 200);
+    assert.equal(
+      (await call(base, 'GET', `/drafts/${draftId}`, { headers: { 'x-draft-token': draftToken } })).status,
+      200,
+    );
     const file = await upload(base, draftId, pdfBytes(), { headers: { 'x-draft-token': draftToken } });
     assert.equal(file.status, 201);
     assert.equal((await upload(base, draftId, pdfBytes())).status, 404);
   });
 
   it('streams an attachment in, records its SHA-512 and detected media type, and serves it only to the owner', async () => {
-    const draft = await call(base, 'POST', '/drafts', { as: 'anna', body: { tenant: TENANT, leikaKey: LEIKA } });
-    const draftId = draft.body.draftId as string;
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: LEIKA },
+    });
+    const draftId = draft.body.draftId;
     const content = pdfBytes(10_000);
     // The client's claim (image/png) is ignored: the bytes say PDF.
-    const up = await upload(base, draftId, content, { as: 'anna', filename: '../../Meldebescheinigung.pdf', type: 'image/png' });
+    const up = await upload(base, draftId, content, {
+      as: 'anna',
+      filename: '../../Meldebescheinigung.pdf',
+      type: 'image/png',
+    });
     assert.equal(up.status, 201, JSON.stringify(up.body));
     assert.equal(up.body.mediaType, 'application/pdf');
     assert.equal(up.body.size, content.length);
     assert.equal(up.body.sha512, createHash('sha512').update(content).digest('hex'));
     assert.equal(up.body.filename, 'Meldebescheinigung.pdf');
-    const id = up.body.attachmentId as string;
+    const id = up.body.attachmentId;
 
     const got = await fetch(`${base}/drafts/${draftId}/attachments/${id}/content`, {
       headers: { authorization: `Bearer ${await token('anna')}` },
@@ -196,21 +235,42 @@ describe('intake drafts and attachments', () => {
     assert.deepEqual(Buffer.from(await got.arrayBuffer()), content);
     assert.match(got.headers.get('content-disposition') ?? '', /Meldebescheinigung\.pdf/);
 
-    const read = await call(base, 'GET', `/drafts/${draftId}`, { as: 'anna' });
-    assert.deepEqual(read.body.attachments.map((a: { attachmentId: string }) => a.attachmentId), [id]);
+    const read = await call<DraftDto>(base, 'GET', `/drafts/${draftId}`, { as: 'anna' });
+    assert.deepEqual(
+      read.body.attachments.map((a) => a.attachmentId),
+      [id],
+    );
 
-    assert.equal((await call(base, 'GET', `/drafts/${draftId}/attachments/${id}/content`, { as: 'ben' })).status, 404);
-    assert.equal((await call(base, 'GET', `/drafts/${draftId}/attachments/${id}`, { as: 'ben' })).status, 404);
-    assert.equal((await call(base, 'DELETE', `/drafts/${draftId}/attachments/${id}`, { as: 'ben' })).status, 404);
+    assert.equal(
+      (await call(base, 'GET', `/drafts/${draftId}/attachments/${id}/content`, { as: 'ben' })).status,
+      404,
+    );
+    assert.equal(
+      (await call(base, 'GET', `/drafts/${draftId}/attachments/${id}`, { as: 'ben' })).status,
+      404,
+    );
+    assert.equal(
+      (await call(base, 'DELETE', `/drafts/${draftId}/attachments/${id}`, { as: 'ben' })).status,
+      404,
+    );
     assert.equal((await upload(base, draftId, pdfBytes(), { as: 'ben' })).status, 404);
 
-    assert.equal((await call(base, 'DELETE', `/drafts/${draftId}/attachments/${id}`, { as: 'anna' })).status, 204);
-    assert.equal((await call(base, 'GET', `/drafts/${draftId}/attachments/${id}`, { as: 'anna' })).status, 404);
+    assert.equal(
+      (await call(base, 'DELETE', `/drafts/${draftId}/attachments/${id}`, { as: 'anna' })).status,
+      204,
+    );
+    assert.equal(
+      (await call(base, 'GET', `/drafts/${draftId}/attachments/${id}`, { as: 'anna' })).status,
+      404,
+    );
   });
 
   it('refuses an oversized file while it streams, and stores nothing of it', async () => {
-    const draft = await call(base, 'POST', '/drafts', { as: 'anna', body: { tenant: TENANT, leikaKey: LEIKA } });
-    const draftId = draft.body.draftId as string;
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: LEIKA },
+    });
+    const draftId = draft.body.draftId;
     const before = filesIn(intake.storageDir).length;
     const total = 8 * 1024 * 1024;
     const answer = await slowUpload(base, draftId, await token('anna'), pdfBytes(4096), total);
@@ -224,15 +284,24 @@ describe('intake drafts and attachments', () => {
     const declared = await upload(base, draftId, pdfBytes(200 * 1024), { as: 'anna' });
     assert.equal(declared.status, 413);
 
-    const rows = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.attachments WHERE draft_id = $1`, [draftId]);
+    const rows = await intake.sql.query(
+      `SELECT count(*)::int AS n FROM intake.attachments WHERE draft_id = $1`,
+      [draftId],
+    );
     assert.equal(rows[0].n, 0);
     assert.equal(filesIn(intake.storageDir).length, before);
   });
 
   it('refuses a file whose bytes are not of an allowed type, before reading it all', async () => {
-    const draft = await call(base, 'POST', '/drafts', { as: 'anna', body: { tenant: TENANT, leikaKey: LEIKA } });
-    const draftId = draft.body.draftId as string;
-    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]), randomBytes(8000)]);
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: LEIKA },
+    });
+    const draftId = draft.body.draftId;
+    const zip = Buffer.concat([
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]),
+      randomBytes(8000),
+    ]);
     const answer = await slowUpload(base, draftId, await token('anna'), zip, 8 * 1024 * 1024);
     assert.equal(answer.status, 415);
     assert.equal(answer.body.code, 'attachment-media-type');
@@ -240,18 +309,27 @@ describe('intake drafts and attachments', () => {
     assert.ok(answer.sent < 1024 * 1024);
     assert.ok(answer.closedByServer);
 
-    const text = await upload(base, draftId, Buffer.from('nur Text, kein PDF\n'.repeat(10)), { as: 'anna', type: 'application/pdf' });
+    const text = await upload(base, draftId, Buffer.from('nur Text, kein PDF\n'.repeat(10)), {
+      as: 'anna',
+      type: 'application/pdf',
+    });
     assert.equal(text.status, 415);
     assert.equal(text.body.detectedMediaType, 'unknown');
     const empty = await upload(base, draftId, Buffer.alloc(0), { as: 'anna' });
     assert.equal(empty.status, 422);
-    const rows = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.attachments WHERE draft_id = $1`, [draftId]);
+    const rows = await intake.sql.query(
+      `SELECT count(*)::int AS n FROM intake.attachments WHERE draft_id = $1`,
+      [draftId],
+    );
     assert.equal(rows[0].n, 0);
   });
 
   it('enforces the count and total limits of the Leistung', async () => {
-    const draft = await call(base, 'POST', '/drafts', { as: 'anna', body: { tenant: TENANT, leikaKey: LEIKA } });
-    const draftId = draft.body.draftId as string;
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: LEIKA },
+    });
+    const draftId = draft.body.draftId;
     // Limits of the seeded Leistung: 3 files, 64 KiB each, 100 KiB together.
     assert.equal((await upload(base, draftId, pdfBytes(40 * 1024), { as: 'anna' })).status, 201);
     assert.equal((await upload(base, draftId, pdfBytes(40 * 1024), { as: 'anna' })).status, 201);
@@ -265,8 +343,11 @@ describe('intake drafts and attachments', () => {
   });
 
   it('lets a draft expire after the Leistung’s lifetime; the sweep removes it and its files', async () => {
-    const draft = await call(base, 'POST', '/drafts', { as: 'anna', body: { tenant: TENANT, leikaKey: SHORT_LEIKA } });
-    const draftId = draft.body.draftId as string;
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: SHORT_LEIKA },
+    });
+    const draftId = draft.body.draftId;
     const up = await upload(base, draftId, pdfBytes(), { as: 'anna' });
     assert.equal(up.status, 201);
     assert.ok(filesIn(intake.storageDir).includes(up.body.attachmentId));
@@ -276,23 +357,31 @@ describe('intake drafts and attachments', () => {
 
     const report = await intake.svc.app.get(MaintenanceService).runOnce();
     assert.ok(report.deletedDrafts >= 1);
-    const rows = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.drafts WHERE id = $1`, [draftId]);
+    const rows = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.drafts WHERE id = $1`, [
+      draftId,
+    ]);
     assert.equal(rows[0].n, 0);
     assert.ok(!filesIn(intake.storageDir).includes(up.body.attachmentId));
   });
 
   it('serves a file through a signed URL, and refuses an expired or forged one', async () => {
-    const draft = await call(base, 'POST', '/drafts', { as: 'anna', body: { tenant: TENANT, leikaKey: LEIKA } });
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: LEIKA },
+    });
     const content = pdfBytes(5000);
-    const up = await upload(base, draft.body.draftId as string, content, { as: 'anna' });
-    const id = up.body.attachmentId as string;
+    const up = await upload(base, draft.body.draftId, content, { as: 'anna' });
+    const id = up.body.attachmentId;
     const signer = new UrlSigner(DOWNLOAD_SECRET);
 
     const good = signer.sign(base, id, 60);
     const res = await fetch(good.url);
     assert.equal(res.status, 200);
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), content);
-    assert.equal(res.headers.get('repr-digest'), `sha-512=:${createHash('sha512').update(content).digest('base64')}:`);
+    assert.equal(
+      res.headers.get('repr-digest'),
+      `sha-512=:${createHash('sha512').update(content).digest('base64')}:`,
+    );
 
     const expired = signer.sign(base, id, 60, new Date(Date.now() - 3600_000));
     const gone = await call(expired.url, 'GET', '');

@@ -15,6 +15,7 @@ import {
   uniqueName,
 } from '@amtsbote/testing';
 import { DataSource } from 'typeorm';
+import type { AttachmentDto } from '../src/attachments/attachments.dto';
 import { DEMO_SCHEMA_ID, demoSchemaXml } from './fixtures/demo-schema';
 
 export const DOWNLOAD_SECRET = 'test-download-secret-0123456789abcdef';
@@ -86,18 +87,41 @@ export function accountKey(user: string): string {
   return `${OIDC_ISSUER}|${user}`;
 }
 
-export interface Answer<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
+export interface FieldError {
+  path: string;
+  code: string;
+  elementId?: string;
+  message: { de: string; en: string };
 }
 
-/** JSON over fetch; `as` names a dev user whose token is sent. */
-export async function call<T = any>(
+/** What an error answer carries (problem+json); successful answers are typed by the caller. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  code: string;
+  errors: FieldError[];
+  correlationId: string;
+  [extension: string]: unknown;
+}
+
+export interface Answer<T> {
+  status: number;
+  headers: Headers;
+  body: T & ProblemBody;
+}
+
+/** JSON over fetch; `as` names a dev user whose token is sent. `T` is the type of a successful answer. */
+export async function call<T = ProblemBody>(
   base: string,
   method: string,
   url: string,
-  o: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string; contentType?: string } = {},
+  o: {
+    as?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    raw?: string;
+    contentType?: string;
+  } = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...o.headers };
   if (o.as) headers.authorization = `Bearer ${await token(o.as)}`;
@@ -117,7 +141,7 @@ export async function call<T = any>(
   } catch {
     // not JSON
   }
-  return { status: res.status, headers: res.headers, body: parsed as T };
+  return { status: res.status, headers: res.headers, body: parsed as T & ProblemBody };
 }
 
 export const TENANT = 'hb';
@@ -134,8 +158,12 @@ export async function seedCatalog(
     body: { kind: 'LAND', name: 'Freie Hansestadt Bremen', ars: '04' },
   });
   if (tenant.status !== 200) throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
-  const schema = await call(base, 'POST', '/admin/fim-schemas', { as: 'hb-catalog-admin', raw: demoSchemaXml() });
-  if (schema.status !== 201 && schema.status !== 200) throw new Error(`schema: ${schema.status} ${JSON.stringify(schema.body)}`);
+  const schema = await call(base, 'POST', '/admin/fim-schemas', {
+    as: 'hb-catalog-admin',
+    raw: demoSchemaXml(),
+  });
+  if (schema.status !== 201 && schema.status !== 200)
+    throw new Error(`schema: ${schema.status} ${JSON.stringify(schema.body)}`);
   const l = await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${leika}`, {
     as: 'hb-catalog-admin',
     body: {
@@ -143,7 +171,12 @@ export async function seedCatalog(
       fimSchema: { id: DEMO_SCHEMA_ID, version: '1.0.0' },
       minTrustLevel: 3,
       regions: ['04011'],
-      attachments: { maxCount: 3, maxFileBytes: 64 * 1024, maxTotalBytes: 100 * 1024, mediaTypes: ['application/pdf', 'image/png'] },
+      attachments: {
+        maxCount: 3,
+        maxFileBytes: 64 * 1024,
+        maxTotalBytes: 100 * 1024,
+        mediaTypes: ['application/pdf', 'image/png'],
+      },
       ...leistung,
     },
   });
@@ -164,9 +197,13 @@ export async function upload(
   draftId: string,
   content: Buffer,
   o: { as?: string; filename?: string; type?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
+): Promise<Answer<AttachmentDto>> {
   const form = new FormData();
-  form.append('file', new Blob([content], { type: o.type ?? 'application/pdf' }), o.filename ?? 'nachweis.pdf');
+  form.append(
+    'file',
+    new Blob([content], { type: o.type ?? 'application/pdf' }),
+    o.filename ?? 'nachweis.pdf',
+  );
   const headers: Record<string, string> = { ...o.headers };
   if (o.as) headers.authorization = `Bearer ${await token(o.as)}`;
   const res = await fetch(`${base}/drafts/${draftId}/attachments`, { method: 'POST', headers, body: form });
@@ -177,5 +214,5 @@ export async function upload(
   } catch {
     // not JSON
   }
-  return { status: res.status, headers: res.headers, body };
+  return { status: res.status, headers: res.headers, body: body as AttachmentDto & ProblemBody };
 }

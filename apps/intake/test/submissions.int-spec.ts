@@ -11,6 +11,8 @@ import { compileValidator, parseSchema } from '@amtsbote/fim';
 import { EventRecorder, eventually, publishTestEvent } from '@amtsbote/testing';
 import { findAttachmentRefs } from '../src/submissions/attachment-refs';
 import { canonicalJson, sha512Hex } from '../src/common/canonical-json';
+import type { DraftDto } from '../src/drafts/drafts.dto';
+import type { SubmissionAcceptedDto, SubmissionDto } from '../src/submissions/submissions.dto';
 import { demoData } from './fixtures/demo-schema';
 import {
   accountKey,
@@ -29,11 +31,14 @@ const BK_LEIKA = '99010003001000';
 const ANON_LEIKA = '99050012104001';
 const TEXT_LEIKA = '99050012104003';
 
-interface Problem {
-  path: string;
-  code: string;
-  elementId?: string;
-  message: { de: string; en: string };
+/** Sets (or with `undefined` deletes) the value at a JSON Pointer. */
+function put(data: Record<string, unknown>, pointer: string, value: unknown): void {
+  const keys = pointer.split('/').slice(1);
+  const last = keys.pop()!;
+  let node = data;
+  for (const k of keys) node = node[k] as Record<string, unknown>;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
 }
 
 function submission(data: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -47,13 +52,16 @@ describe('intake submissions', () => {
   const accepted = new Set<string>();
   const blaueKarte = sharedFixture('fim-xdf2', 'BlaueKarte.xml');
 
-  async function submit(body: unknown, o: { as?: string; key?: string; headers?: Record<string, string> } = {}) {
-    const answer = await call(base, 'POST', '/submissions', {
+  async function submit(
+    body: unknown,
+    o: { as?: string; key?: string; headers?: Record<string, string> } = {},
+  ) {
+    const answer = await call<SubmissionAcceptedDto>(base, 'POST', '/submissions', {
       as: o.as,
       body,
       headers: { 'idempotency-key': o.key ?? randomUUID(), ...o.headers },
     });
-    if (answer.status === 201) accepted.add(answer.body.submissionId as string);
+    if (answer.status === 201) accepted.add(answer.body.submissionId);
     return answer;
   }
 
@@ -65,10 +73,20 @@ describe('intake submissions', () => {
     await seedCatalog(base, { anonymousAllowed: true, minTrustLevel: 0 }, ANON_LEIKA);
     await seedCatalog(
       base,
-      { attachments: { maxCount: 3, maxFileBytes: 64 * 1024, maxTotalBytes: 100 * 1024, mediaTypes: ['application/pdf', 'text/plain'] } },
+      {
+        attachments: {
+          maxCount: 3,
+          maxFileBytes: 64 * 1024,
+          maxTotalBytes: 100 * 1024,
+          mediaTypes: ['application/pdf', 'text/plain'],
+        },
+      },
       TEXT_LEIKA,
     );
-    assert.equal((await call(base, 'POST', '/admin/fim-schemas', { as: 'hb-catalog-admin', raw: blaueKarte })).status, 201);
+    assert.equal(
+      (await call(base, 'POST', '/admin/fim-schemas', { as: 'hb-catalog-admin', raw: blaueKarte })).status,
+      201,
+    );
     const bk = await call(base, 'PUT', `/admin/tenants/${TENANT}/leistungen/${BK_LEIKA}`, {
       as: 'hb-catalog-admin',
       body: {
@@ -76,7 +94,12 @@ describe('intake submissions', () => {
         fimSchema: { id: 'S00000121', version: '1.0' },
         minTrustLevel: 3,
         regions: ['04'],
-        attachments: { maxCount: 10, maxFileBytes: 64 * 1024, maxTotalBytes: 640 * 1024, mediaTypes: ['application/pdf'] },
+        attachments: {
+          maxCount: 10,
+          maxFileBytes: 64 * 1024,
+          maxTotalBytes: 640 * 1024,
+          mediaTypes: ['application/pdf'],
+        },
       },
     });
     assert.equal(bk.status, 200);
@@ -102,19 +125,24 @@ describe('intake submissions', () => {
     assert.deepEqual(receipt.fimSchema, { id: 'S60000000200', version: '1.0.0' });
     assert.equal(res.headers.get('location'), `/submissions/${res.body.submissionId}/status`);
 
-    const status = await call(base, 'GET', `/submissions/${res.body.submissionId}/status`, { as: 'anna' });
+    const status = await call<SubmissionDto>(base, 'GET', `/submissions/${res.body.submissionId}/status`, {
+      as: 'anna',
+    });
     assert.equal(status.status, 200);
     assert.equal(status.body.status, 'SUBMITTED');
-    assert.deepEqual(status.body.timeline.map((t: { status: string }) => t.status), ['SUBMITTED']);
+    assert.deepEqual(
+      status.body.timeline.map((t) => t.status),
+      ['SUBMITTED'],
+    );
     assert.deepEqual(status.body.receipt, receipt);
 
     const [event] = await eventually(async () => {
       const e = recorder.ofType(submissionSubmittedV1, res.body.submissionId);
       return e.length > 0 ? e : undefined;
     });
-    assert.equal(event!.tenant, TENANT);
+    assert.equal(event.tenant, TENANT);
     assert.deepEqual(
-      { ...event!.data, submittedAt: undefined },
+      { ...event.data, submittedAt: undefined },
       {
         submissionId: res.body.submissionId,
         vorgangsnummer: res.body.vorgangsnummer,
@@ -131,8 +159,8 @@ describe('intake submissions', () => {
       const e = recorder.ofType(submissionStatusChangedV1, res.body.submissionId);
       return e.length > 0 ? e : undefined;
     });
-    assert.equal(changed[0]!.data.status, 'SUBMITTED');
-    assert.equal(changed[0]!.data.previousStatus, null);
+    assert.equal(changed[0].data.status, 'SUBMITTED');
+    assert.equal(changed[0].data.previousStatus, null);
 
     const second = await submit(submission(demoData()), { as: 'clara' });
     const n1 = Number(res.body.vorgangsnummer.split('-')[2]);
@@ -169,10 +197,13 @@ describe('intake submissions', () => {
     const body = submission(demoData({ F60000000240: 3 }));
     const before = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.submissions`);
     const answers = await Promise.all(Array.from({ length: 6 }, () => submit(body, { as: 'anna', key })));
-    assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201, 201, 201]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [201, 201, 201, 201, 201, 201],
+    );
     const ids = new Set(answers.map((a) => a.body.submissionId));
     assert.equal(ids.size, 1);
-    assert.ok(answers.every((a) => JSON.stringify(a.body) === JSON.stringify(answers[0]!.body)));
+    assert.ok(answers.every((a) => JSON.stringify(a.body) === JSON.stringify(answers[0].body)));
     // One request did the work, the others waited for it and replayed its answer.
     assert.equal(answers.filter((a) => a.headers.get('idempotent-replayed') === null).length, 1);
     const afterCount = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.submissions`);
@@ -191,31 +222,39 @@ describe('intake submissions', () => {
       const res = await submit(submission(demoData(), { ars }), { as: 'anna' });
       assert.equal(res.status, 422, ars);
       assert.equal(res.body.code, 'region-not-offered');
-      assert.deepEqual(res.body.errors.map((e: Problem) => [e.path, e.code]), [['/ars', 'region-not-offered']]);
+      assert.deepEqual(
+        res.body.errors.map((e) => [e.path, e.code]),
+        [['/ars', 'region-not-offered']],
+      );
     }
-    assert.equal((await submit(submission(demoData(), { leikaKey: '99999999999999' }), { as: 'anna' })).status, 404);
+    assert.equal(
+      (await submit(submission(demoData(), { leikaKey: '99999999999999' }), { as: 'anna' })).status,
+      404,
+    );
   });
 
   it('reports every FIM error of BlaueKarte at once, with JSON Pointer paths, FIM ids and both languages', async () => {
     const validator = compileValidator(parseSchema(blaueKarte));
-    const data = validator.sample(true) as Record<string, any>;
-    const g630 = data.G00000630;
-    delete g630.F00000013; // required
-    g630.F00000067 = 'x'.repeat(81); // max_length
-    g630.F00000014 = ''; // min_length
-    g630.F00000065 = 'nicht-im-katalog'; // code
-    g630.F00001017 = 'zweiundvierzig'; // type
-    g630.F00001019 = { id: 'falsch' }; // attachment reference without attachmentId
-    data.G00000629.F00001016 = '31.12.2024'; // format
-    data.G00000642.F00000728 = 10.555; // currency
-    data.G00000633.G00000632.G00000587.G00000046.G00000245.F00000087 = ['nur eine Zeile']; // min_items
-    data.G00000642.G00000132.G00000046.G00000245.F00000087 = ['1', '2', '3', '4', '5', '6']; // max_items
-    data.Unbekannt = true; // unknown_property
-    const res = await submit({ tenant: TENANT, leikaKey: BK_LEIKA, ars: '040110000000', data }, { as: 'anna' });
+    const data = validator.sample(true);
+    put(data, '/G00000630/F00000013', undefined); // required
+    put(data, '/G00000630/F00000067', 'x'.repeat(81)); // max_length
+    put(data, '/G00000630/F00000014', ''); // min_length
+    put(data, '/G00000630/F00000065', 'nicht-im-katalog'); // code
+    put(data, '/G00000630/F00001017', 'zweiundvierzig'); // type
+    put(data, '/G00000630/F00001019', { id: 'falsch' }); // attachment reference without attachmentId
+    put(data, '/G00000629/F00001016', '31.12.2024'); // format
+    put(data, '/G00000642/F00000728', 10.555); // currency
+    put(data, '/G00000633/G00000632/G00000587/G00000046/G00000245/F00000087', ['nur eine Zeile']); // min_items
+    put(data, '/G00000642/G00000132/G00000046/G00000245/F00000087', ['1', '2', '3', '4', '5', '6']); // max_items
+    put(data, '/Unbekannt', true); // unknown_property
+    const res = await submit(
+      { tenant: TENANT, leikaKey: BK_LEIKA, ars: '040110000000', data },
+      { as: 'anna' },
+    );
     assert.equal(res.status, 422);
     assert.match(res.headers.get('content-type') ?? '', /application\/problem\+json/);
     assert.equal(res.body.code, 'fim-validation-failed');
-    const errors = res.body.errors as Problem[];
+    const errors = res.body.errors;
     const byPath = new Map(errors.map((e) => [`${e.path} ${e.code}`, e]));
     for (const [path, code, id] of [
       ['/data/G00000630/F00000013', 'required', 'F00000013'],
@@ -237,12 +276,24 @@ describe('intake submissions', () => {
       assert.ok(e.message.de.length > 0 && e.message.en.length > 0 && e.message.de !== e.message.en);
     }
     // The sample's attachment references name uploads that do not exist.
-    assert.ok(errors.some((e) => e.code === 'attachment-not-found' && e.path === '/data/G00000771/F00001252/attachmentId'));
+    assert.ok(
+      errors.some(
+        (e) => e.code === 'attachment-not-found' && e.path === '/data/G00000771/F00001252/attachmentId',
+      ),
+    );
   });
 
   it('reports pattern, range, label, fixed-value, character-set and attachment errors of the demo schema', async () => {
-    const draft = await call(base, 'POST', '/drafts', { as: 'anna', body: { tenant: TENANT, leikaKey: TEXT_LEIKA } });
-    const text = await upload(base, draft.body.draftId, Buffer.from('Meldebescheinigung als Text\n'.repeat(20)), { as: 'anna' });
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: TEXT_LEIKA },
+    });
+    const text = await upload(
+      base,
+      draft.body.draftId,
+      Buffer.from('Meldebescheinigung als Text\n'.repeat(20)),
+      { as: 'anna' },
+    );
     assert.equal(text.status, 201);
     assert.equal(text.body.mediaType, 'text/plain');
     const big = await upload(base, draft.body.draftId, pdfBytes(40 * 1024), { as: 'anna' });
@@ -260,7 +311,7 @@ describe('intake submissions', () => {
     });
     const res = await submit(submission(data, { leikaKey: TEXT_LEIKA }), { as: 'anna' });
     assert.equal(res.status, 422);
-    const got = (res.body.errors as Problem[]).map((e) => `${e.path} ${e.code}`).sort();
+    const got = res.body.errors.map((e) => `${e.path} ${e.code}`).sort();
     assert.deepEqual(got, [
       '/data/F60000000240 minimum',
       '/data/F60000000241/0/mediaType media_type',
@@ -275,42 +326,62 @@ describe('intake submissions', () => {
   it('accepts a complete BlaueKarte submission with its six attachments and consumes the draft', async () => {
     const validator = compileValidator(parseSchema(blaueKarte));
     const data = validator.sample(false);
-    const draft = await call(base, 'POST', '/drafts', { as: 'clara', body: { tenant: TENANT, leikaKey: BK_LEIKA } });
-    const draftId = draft.body.draftId as string;
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'clara',
+      body: { tenant: TENANT, leikaKey: BK_LEIKA },
+    });
+    const draftId = draft.body.draftId;
     const refs = findAttachmentRefs(validator.plan.children, data);
     assert.equal(refs.length, 6);
     for (const ref of refs) {
-      const up = await upload(base, draftId, pdfBytes(3000), { as: 'clara', filename: `${ref.pointer.split('/').pop()}.pdf` });
+      const up = await upload(base, draftId, pdfBytes(3000), {
+        as: 'clara',
+        filename: `${ref.pointer.split('/').pop()}.pdf`,
+      });
       assert.equal(up.status, 201);
       Object.assign(ref.value, { attachmentId: up.body.attachmentId, filename: 'egal.pdf', size: 1 });
     }
     const spare = await upload(base, draftId, pdfBytes(1000), { as: 'clara' });
-    const res = await submit({ tenant: TENANT, leikaKey: BK_LEIKA, ars: '040110000000', data, draftId }, { as: 'clara' });
+    const res = await submit(
+      { tenant: TENANT, leikaKey: BK_LEIKA, ars: '040110000000', data, draftId },
+      { as: 'clara' },
+    );
     assert.equal(res.status, 201, JSON.stringify(res.body));
-    const rows = await intake.sql.query(
+    const rows: Array<{ id: string; submission_id: string | null }> = await intake.sql.query(
       `SELECT id, submission_id, draft_id FROM intake.attachments WHERE submission_id = $1 OR id = $2`,
       [res.body.submissionId, spare.body.attachmentId],
     );
-    assert.equal(rows.filter((r: { submission_id: string }) => r.submission_id === res.body.submissionId).length, 6);
-    assert.ok(!rows.some((r: { id: string }) => r.id === spare.body.attachmentId), 'the unused attachment went with the draft');
+    assert.equal(rows.filter((r) => r.submission_id === res.body.submissionId).length, 6);
+    assert.ok(
+      !rows.some((r) => r.id === spare.body.attachmentId),
+      'the unused attachment went with the draft',
+    );
     assert.equal((await call(base, 'GET', `/drafts/${draftId}`, { as: 'clara' })).status, 404);
     // The stored data carries intake's metadata of each file, not the client's claim.
-    const stored = await intake.sql.query(`SELECT data FROM intake.submissions WHERE id = $1`, [res.body.submissionId]);
+    const stored = await intake.sql.query(`SELECT data FROM intake.submissions WHERE id = $1`, [
+      res.body.submissionId,
+    ]);
     assert.equal(stored[0].data.G00000630.F00001019.size, 3000);
     assert.equal(stored[0].data.G00000630.F00001019.filename, 'F00001019.pdf');
   });
 
   it("never lets a citizen use or read another citizen's attachment or submission", async () => {
-    const draft = await call(base, 'POST', '/drafts', { as: 'anna', body: { tenant: TENANT, leikaKey: LEIKA } });
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: LEIKA },
+    });
     const up = await upload(base, draft.body.draftId, pdfBytes(2000), { as: 'anna' });
     const ref = { attachmentId: up.body.attachmentId };
 
     const theft = await submit(submission(demoData({ F60000000241: [ref] })), { as: 'clara' });
     assert.equal(theft.status, 422);
-    assert.deepEqual((theft.body.errors as Problem[]).map((e) => [e.path, e.code]), [
-      ['/data/F60000000241/0/attachmentId', 'attachment-not-found'],
-    ]);
-    const foreignDraft = await submit(submission(demoData(), { draftId: draft.body.draftId }), { as: 'clara' });
+    assert.deepEqual(
+      theft.body.errors.map((e) => [e.path, e.code]),
+      [['/data/F60000000241/0/attachmentId', 'attachment-not-found']],
+    );
+    const foreignDraft = await submit(submission(demoData(), { draftId: draft.body.draftId }), {
+      as: 'clara',
+    });
     assert.equal(foreignDraft.status, 404);
 
     const own = await submit(submission(demoData({ F60000000241: [ref] })), { as: 'anna' });
@@ -319,13 +390,13 @@ describe('intake submissions', () => {
     const reuse = await submit(submission(demoData({ F60000000241: [ref] })), { as: 'anna' });
     assert.equal(reuse.status, 422);
 
-    const id = own.body.submissionId as string;
+    const id = own.body.submissionId;
     assert.equal((await call(base, 'GET', `/submissions/${id}/status`, { as: 'clara' })).status, 404);
     assert.equal((await call(base, 'GET', `/submissions/${id}`, { as: 'ben' })).status, 404);
     assert.equal((await call(base, 'GET', `/submissions/${id}`)).status, 404);
     assert.equal((await call(base, 'GET', `/submissions/${id}`, { as: 'anna' })).status, 200);
-    const claras = await call(base, 'GET', '/submissions', { as: 'clara' });
-    assert.ok(!claras.body.some((s: { submissionId: string }) => s.submissionId === id));
+    const claras = await call<SubmissionDto[]>(base, 'GET', '/submissions', { as: 'clara' });
+    assert.ok(!claras.body.some((s) => s.submissionId === id));
   });
 
   it('lets a representative submit for an organisation and both read it; nobody else', async () => {
@@ -353,7 +424,7 @@ describe('intake submissions', () => {
       },
       { what: 'the mandate to arrive' },
     );
-    const id = res.body.submissionId as string;
+    const id = res.body.submissionId;
     const event = await eventually(async () => recorder.ofType(submissionSubmittedV1, id)[0]);
     assert.deepEqual(event.data.applicant, {
       ownerKey: org,
@@ -364,41 +435,62 @@ describe('intake submissions', () => {
     assert.equal((await call(base, 'GET', `/submissions/${id}/status`, { as: 'musterbau' })).status, 200);
     assert.equal((await call(base, 'GET', `/submissions/${id}/status`, { as: 'dora' })).status, 200);
     assert.equal(
-      (await call(base, 'GET', `/submissions/${id}/status`, { as: 'dora', headers: { 'x-act-for': org } })).status,
+      (await call(base, 'GET', `/submissions/${id}/status`, { as: 'dora', headers: { 'x-act-for': org } }))
+        .status,
       200,
     );
     assert.equal((await call(base, 'GET', `/submissions/${id}/status`, { as: 'anna' })).status, 404);
     // The mandate covers only this Leistung.
-    const other = await submit(submission(demoData(), { leikaKey: TEXT_LEIKA }), { as: 'dora', headers: { 'x-act-for': org } });
+    const other = await submit(submission(demoData(), { leikaKey: TEXT_LEIKA }), {
+      as: 'dora',
+      headers: { 'x-act-for': org },
+    });
     assert.equal(other.status, 404);
   });
 
   it('gives an anonymous applicant a receipt token that alone opens the status', async () => {
     const res = await submit(submission(demoData(), { leikaKey: ANON_LEIKA }));
     assert.equal(res.status, 201, JSON.stringify(res.body));
-    const receiptToken = res.body.receiptToken as string;
+    const receiptToken = res.body.receiptToken!;
     assert.ok(receiptToken.length >= 40);
-    const id = res.body.submissionId as string;
-    const status = await call(base, 'GET', `/submissions/${id}/status`, { headers: { 'x-receipt-token': receiptToken } });
+    const id = res.body.submissionId;
+    const status = await call<SubmissionDto>(base, 'GET', `/submissions/${id}/status`, {
+      headers: { 'x-receipt-token': receiptToken },
+    });
     assert.equal(status.status, 200);
     assert.equal(status.body.vorgangsnummer, res.body.vorgangsnummer);
     assert.equal((await call(base, 'GET', `/submissions/${id}/status`)).status, 404);
-    assert.equal((await call(base, 'GET', `/submissions/${id}/status`, { headers: { 'x-receipt-token': 'x'.repeat(43) } })).status, 404);
+    assert.equal(
+      (
+        await call(base, 'GET', `/submissions/${id}/status`, {
+          headers: { 'x-receipt-token': 'x'.repeat(43) },
+        })
+      ).status,
+      404,
+    );
     assert.equal((await call(base, 'GET', `/submissions/${id}/status`, { as: 'anna' })).status, 404);
-    const stored = await intake.sql.query(`SELECT receipt_token_sha256 FROM intake.submissions WHERE id = $1`, [id]);
+    const stored = await intake.sql.query(
+      `SELECT receipt_token_sha256 FROM intake.submissions WHERE id = $1`,
+      [id],
+    );
     assert.notEqual(stored[0].receipt_token_sha256, receiptToken);
     const event = await eventually(async () => recorder.ofType(submissionSubmittedV1, id)[0]);
     assert.deepEqual(event.data.applicant, { ownerKey: null, kind: 'anonymous', trustLevel: 0 });
   });
 
   it('emitted exactly one submitted event per accepted submission and none for refused ones', async () => {
-    await eventually(async () => (recorder.ofType(submissionSubmittedV1).length >= accepted.size ? true : undefined));
+    await eventually(async () =>
+      recorder.ofType(submissionSubmittedV1).length >= accepted.size ? true : undefined,
+    );
     await new Promise((r) => setTimeout(r, 1000));
     const events = recorder.ofType(submissionSubmittedV1);
     const counts = new Map<string, number>();
     for (const e of events) counts.set(e.subject, (counts.get(e.subject) ?? 0) + 1);
     assert.deepEqual(new Set(counts.keys()), accepted);
-    assert.ok([...counts.values()].every((n) => n === 1), JSON.stringify([...counts]));
+    assert.ok(
+      [...counts.values()].every((n) => n === 1),
+      JSON.stringify([...counts]),
+    );
     const rows = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.submissions`);
     assert.equal(rows[0].n, accepted.size);
   });

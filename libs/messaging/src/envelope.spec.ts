@@ -23,6 +23,13 @@ describe('CloudEvents binary-mode envelope', () => {
     assert.deepEqual(JSON.parse(String(m.value)), { n: 1, text: 'Grüße' });
   });
 
+  it('gives every new event an id and a time unless given', () => {
+    const e = newEvent({ type: 't', source: 's', subject: 'x', data: 1, id: undefined });
+    assert.match(e.id, /^[0-9a-f-]{36}$/);
+    assert.ok(!Number.isNaN(Date.parse(e.time)));
+    assert.equal(newEvent({ type: 't', source: 's', subject: 'x', data: 1, id: 'fixed' }).id, 'fixed');
+  });
+
   it('reads back what it wrote (headers arrive as buffers)', () => {
     const m = toKafkaMessage(event);
     const headers = Object.fromEntries(

@@ -36,12 +36,13 @@ export function newEvent<T>(
     time?: string;
   },
 ): CloudEvent<T> {
+  const { id, time, ...rest } = init;
   return {
+    ...rest,
     specversion: '1.0',
     datacontenttype: 'application/json',
-    id: init.id ?? randomUUID(),
-    time: init.time ?? new Date().toISOString(),
-    ...init,
+    id: id ?? randomUUID(),
+    time: time ?? new Date().toISOString(),
   };
 }
 

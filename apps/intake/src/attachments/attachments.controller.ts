@@ -96,7 +96,10 @@ export class AttachmentsController {
   @ACT_FOR_HEADER_DOC
   @ApiOperation({ summary: 'Download an attachment of the draft (streamed)' })
   @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The bytes; `Repr-Digest` carries the SHA-512.', schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({
+    description: 'The bytes; `Repr-Digest` carries the SHA-512.',
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiProblems(401, 404)
   async content(
     @Param('draftId', UuidPipe) draftId: string,

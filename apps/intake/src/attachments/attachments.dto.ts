@@ -1,7 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class AttachmentDto {
-  @ApiProperty({ format: 'uuid', description: 'Put this as `attachmentId` into the file field of the form data.' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'Put this as `attachmentId` into the file field of the form data.',
+  })
   attachmentId!: string;
   @ApiProperty({ example: 'nachweis.pdf' })
   filename!: string;

@@ -15,7 +15,9 @@ export class AttachmentsRepository {
 
   /** An unsubmitted attachment of a draft. */
   findInDraft(draftId: string, id: string): Promise<AttachmentRecord | null> {
-    return this.dataSource.manager.findOne(AttachmentRecord, { where: { id, draftId, submissionId: IsNull() } });
+    return this.dataSource.manager.findOne(AttachmentRecord, {
+      where: { id, draftId, submissionId: IsNull() },
+    });
   }
 
   findInSubmission(submissionId: string, id: string): Promise<AttachmentRecord | null> {

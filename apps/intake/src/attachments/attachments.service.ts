@@ -121,7 +121,11 @@ export class AttachmentsService {
     const part = await request.file({ limits: { files: 1, fileSize: limit + 1, fields: 10, parts: 20 } });
     if (!part) {
       throw ProblemException.badRequest('file-missing', { de: 'Keine Datei', en: 'No file' }, [
-        { path: '/file', code: 'required', message: { de: 'Der Teil „file“ fehlt.', en: 'The part "file" is missing.' } },
+        {
+          path: '/file',
+          code: 'required',
+          message: { de: 'Der Teil „file“ fehlt.', en: 'The part "file" is missing.' },
+        },
       ]);
     }
 
@@ -140,7 +144,8 @@ export class AttachmentsService {
       cutAfterAnswer(request);
       if (err instanceof UploadRefused) {
         if (err.reason === 'too-large') throw tooLarge(limit);
-        if (err.reason === 'media-type') throw wrongType(err.detail.detected ?? 'unknown', leistung.attachmentMediaTypes);
+        if (err.reason === 'media-type')
+          throw wrongType(err.detail.detected ?? 'unknown', leistung.attachmentMediaTypes);
         throw ProblemException.unprocessable('attachment-empty', { de: 'Leere Datei', en: 'Empty file' }, [
           { path: '/file', code: 'empty', message: { de: 'Die Datei ist leer.', en: 'The file is empty.' } },
         ]);
@@ -178,7 +183,10 @@ export class AttachmentsService {
   /** Count and total limits; `adding` bytes are about to join `existing`. */
   private checkRoom(leistung: Leistung, existing: AttachmentRecord[], adding: number): void {
     const count = existing.length + (adding > 0 ? 1 : 0);
-    if ((adding > 0 && count > leistung.attachmentMaxCount) || (adding === 0 && count >= leistung.attachmentMaxCount)) {
+    if (
+      (adding > 0 && count > leistung.attachmentMaxCount) ||
+      (adding === 0 && count >= leistung.attachmentMaxCount)
+    ) {
       throw limitProblem(
         'attachment-limit-count',
         `Höchstens ${leistung.attachmentMaxCount} Anlagen sind erlaubt.`,
@@ -186,7 +194,10 @@ export class AttachmentsService {
       );
     }
     const total = existing.reduce((sum, a) => sum + a.size, 0) + adding;
-    if (total > leistung.attachmentMaxTotalBytes || (adding === 0 && total >= leistung.attachmentMaxTotalBytes)) {
+    if (
+      total > leistung.attachmentMaxTotalBytes ||
+      (adding === 0 && total >= leistung.attachmentMaxTotalBytes)
+    ) {
       throw limitProblem(
         'attachment-limit-total',
         `Alle Anlagen zusammen dürfen höchstens ${leistung.attachmentMaxTotalBytes} Bytes groß sein.`,

@@ -55,7 +55,11 @@ export class AccessService {
         trustLevel: p.trustLevel,
       };
     }
-    return { ownerKey: callerKey, kind: p.kind === 'organisation' ? 'organisation' : 'person', trustLevel: p.trustLevel };
+    return {
+      ownerKey: callerKey,
+      kind: p.kind === 'organisation' ? 'organisation' : 'person',
+      trustLevel: p.trustLevel,
+    };
   }
 
   /** May the caller read or change the resource? */
@@ -76,7 +80,12 @@ export class AccessService {
   }
 
   /** Throws the 404 every foreign or missing resource gets. */
-  async assertAccess(caller: Caller, resource: Owned | undefined, what: { de: string; en: string }): Promise<void> {
-    if (resource === undefined || !(await this.mayAccess(caller, resource))) throw ProblemException.notFound(what);
+  async assertAccess(
+    caller: Caller,
+    resource: Owned | undefined,
+    what: { de: string; en: string },
+  ): Promise<void> {
+    if (resource === undefined || !(await this.mayAccess(caller, resource)))
+      throw ProblemException.notFound(what);
   }
 }

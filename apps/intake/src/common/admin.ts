@@ -1,7 +1,10 @@
 import { type Principal, principalKey, ProblemException } from '@amtsbote/platform';
 
 /** A catalog admin acts for exactly one tenant (the `tenant` claim); another tenant's catalog is off limits. */
-export function assertTenantAdmin(principal: Principal, tenant: string): { actorKey: string; tenant: string } {
+export function assertTenantAdmin(
+  principal: Principal,
+  tenant: string,
+): { actorKey: string; tenant: string } {
   if (principal.tenant === undefined || principal.tenant !== tenant) {
     throw ProblemException.forbidden({
       de: `Sie verwalten nur den Katalog Ihres eigenen Mandanten${principal.tenant ? ` (${principal.tenant})` : ''}.`,

@@ -32,7 +32,10 @@ export class FieldProblemDto {
   @ApiProperty({ type: BilingualDto })
   message!: BilingualDto;
 
-  @ApiPropertyOptional({ description: 'FIM element id (field, group or schema) the problem belongs to.', example: 'F00000013' })
+  @ApiPropertyOptional({
+    description: 'FIM element id (field, group or schema) the problem belongs to.',
+    example: 'F00000013',
+  })
   elementId?: string;
 }
 

@@ -17,19 +17,31 @@ export class CreateDraftDto {
   @Matches(LEIKA_KEY)
   leikaKey!: string;
 
-  @ApiPropertyOptional({ description: 'ARS of the applicant’s Gemeinde (or a prefix), if already known.', example: '040110000000' })
+  @ApiPropertyOptional({
+    description: 'ARS of the applicant’s Gemeinde (or a prefix), if already known.',
+    example: '040110000000',
+  })
   @IsOptional()
   @Matches(ARS)
   ars?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: DATA_DOC, example: { G00000630: { F00000013: 'Schmidt' } } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: DATA_DOC,
+    example: { G00000630: { F00000013: 'Schmidt' } },
+  })
   @IsOptional()
   @IsObject()
   data?: Record<string, unknown>;
 }
 
 export class UpdateDraftDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: `${DATA_DOC} Replaces the stored data.` })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: `${DATA_DOC} Replaces the stored data.`,
+  })
   @IsObject()
   data!: Record<string, unknown>;
 
@@ -62,7 +74,11 @@ export class DraftDto {
   createdAt!: Date;
   @ApiProperty({ type: String, format: 'date-time' })
   updatedAt!: Date;
-  @ApiProperty({ type: String, format: 'date-time', description: 'Gone after this moment; every change extends it.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'Gone after this moment; every change extends it.',
+  })
   expiresAt!: Date;
   @ApiPropertyOptional({
     description:

@@ -10,7 +10,11 @@ export class DraftsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** A draft that has not expired (an expired draft is gone, whether or not the sweep removed it yet). */
-  findLive(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Draft | null> {
+  findLive(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<Draft | null> {
     return manager.findOne(Draft, {
       where: { id, expiresAt: MoreThan(new Date()) },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
@@ -47,14 +51,20 @@ export class DraftsRepository {
     return saved;
   }
 
-  async update(id: string, patch: { data: Record<string, unknown>; ars: string | null; expiresAt: Date }): Promise<void> {
+  async update(
+    id: string,
+    patch: { data: Record<string, unknown>; ars: string | null; expiresAt: Date },
+  ): Promise<void> {
     await this.dataSource.query(
       `UPDATE "intake".drafts SET data = $2::jsonb, ars = $3, expires_at = $4, updated_at = now() WHERE id = $1`,
       [id, JSON.stringify(patch.data), patch.ars, patch.expiresAt],
     );
   }
 
-  attachmentsOf(draftId: string, manager: EntityManager = this.dataSource.manager): Promise<AttachmentRecord[]> {
+  attachmentsOf(
+    draftId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AttachmentRecord[]> {
     return manager.find(AttachmentRecord, {
       where: { draftId, submissionId: IsNull() },
       order: { createdAt: 'ASC' },
@@ -76,16 +86,18 @@ export class DraftsRepository {
 
   /** Ends every draft of an account at once (the sweep removes them and their files). */
   async expireAllOf(manager: EntityManager, ownerKey: string): Promise<void> {
-    await manager.query(`UPDATE "intake".drafts SET expires_at = now() - interval '1 second' WHERE owner_key = $1`, [
-      ownerKey,
-    ]);
+    await manager.query(
+      `UPDATE "intake".drafts SET expires_at = now() - interval '1 second' WHERE owner_key = $1`,
+      [ownerKey],
+    );
   }
 
   expiredIds(limit: number): Promise<string[]> {
     return this.dataSource
-      .query<Array<{ id: string }>>(`SELECT id FROM "intake".drafts WHERE expires_at <= now() ORDER BY expires_at LIMIT $1`, [
-        limit,
-      ])
+      .query<Array<{ id: string }>>(
+        `SELECT id FROM "intake".drafts WHERE expires_at <= now() ORDER BY expires_at LIMIT $1`,
+        [limit],
+      )
       .then((rows) => rows.map((r) => r.id));
   }
 

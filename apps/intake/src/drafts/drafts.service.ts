@@ -117,8 +117,11 @@ export class DraftsService {
 
   private async view(draft: Draft, leistung: Leistung): Promise<DraftDto> {
     const validator = await this.fim.validator(leistung.schemaId, leistung.schemaVersion);
-    const fieldErrors: FieldProblem[] = validator.validate(draft.data, { lenient: true }).errors.map((e) => fimProblem(e));
-    if (draft.ars !== null && !regionOffered(leistung.regions, draft.ars)) fieldErrors.push(regionProblem(draft.ars));
+    const fieldErrors: FieldProblem[] = validator
+      .validate(draft.data, { lenient: true })
+      .errors.map((e) => fimProblem(e));
+    if (draft.ars !== null && !regionOffered(leistung.regions, draft.ars))
+      fieldErrors.push(regionProblem(draft.ars));
     const attachments: AttachmentDto[] = (await this.drafts.attachmentsOf(draft.id)).map(toAttachmentDto);
     return {
       draftId: draft.id,

@@ -30,7 +30,7 @@ export class FimSchemasController {
       'Send the Stammdatenschema (or Datenfeldgruppe) message as the raw request body with `Content-Type: application/xml`. ' +
       'It is parsed (no DTDs, no entities), checked to be enforceable (code lists), stored and announced to the other services. ' +
       'A version is immutable: the same id + version with the same XML answers 200, with different XML 409. Parser errors come back as 422 with every issue in `errors[]` (`path` is the XML path, `line`/`column` where known). ' +
-      'Schemas are shared by all tenants (FIM is national); the upload is audit-logged for the admin\'s tenant.',
+      "Schemas are shared by all tenants (FIM is national); the upload is audit-logged for the admin's tenant.",
   })
   @ApiConsumes('application/xml', 'text/xml')
   @ApiBody({ schema: { type: 'string', example: '<xdf:xdatenfelder.stammdatenschema.0102 …>' } })

@@ -14,7 +14,11 @@ export class PublicLeistungDto {
   minTrustLevel!: number;
   @ApiProperty({ description: 'Submissions without login are accepted.' })
   anonymousAllowed!: boolean;
-  @ApiProperty({ type: [String], description: 'ARS prefixes the Leistung is offered in.', example: ['04011'] })
+  @ApiProperty({
+    type: [String],
+    description: 'ARS prefixes the Leistung is offered in.',
+    example: ['04011'],
+  })
   regions!: string[];
   @ApiProperty({ description: 'Drafts expire this many seconds after their last change.' })
   draftLifetimeSeconds!: number;
@@ -45,21 +49,29 @@ export class FormOptionDto {
 export class FormConstraintsDto {
   @ApiPropertyOptional() minLength?: number;
   @ApiPropertyOptional() maxLength?: number;
-  @ApiPropertyOptional({ description: 'ECMAScript pattern (anchored; use with the `u` flag).' }) pattern?: string;
+  @ApiPropertyOptional({ description: 'ECMAScript pattern (anchored; use with the `u` flag).' })
+  pattern?: string;
   @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'string' }] }) minimum?: number | string;
   @ApiPropertyOptional({ oneOf: [{ type: 'number' }, { type: 'string' }] }) maximum?: number | string;
   @ApiPropertyOptional({ type: [String], description: 'File fields: allowed media types of this field.' })
   mediaTypes?: string[];
-  @ApiPropertyOptional({ description: 'File fields: largest file of this field in bytes.' }) maxBytes?: number;
+  @ApiPropertyOptional({ description: 'File fields: largest file of this field in bytes.' })
+  maxBytes?: number;
 }
 
 /** A group or a field, in schema order. */
 export class FormElementDto {
   @ApiProperty({ enum: ['group', 'field'] })
   kind!: 'group' | 'field';
-  @ApiProperty({ description: 'Property name in the data (the FIM id; `<id>_<n>` for repeated siblings).', example: 'F00000013' })
+  @ApiProperty({
+    description: 'Property name in the data (the FIM id; `<id>_<n>` for repeated siblings).',
+    example: 'F00000013',
+  })
   key!: string;
-  @ApiProperty({ description: 'JSON Pointer of the element in the data, without array indices.', example: '/G00000630/F00000013' })
+  @ApiProperty({
+    description: 'JSON Pointer of the element in the data, without array indices.',
+    example: '/G00000630/F00000013',
+  })
   path!: string;
   @ApiProperty({ example: 'F00000013' })
   id!: string;
@@ -84,12 +96,39 @@ export class FormElementDto {
   @ApiPropertyOptional({ enum: ['input', 'select', 'label', 'hidden', 'locked'] })
   feldart?: string;
   @ApiPropertyOptional({
-    enum: ['text', 'text_latin', 'date', 'time', 'datetime', 'bool', 'num', 'num_int', 'num_currency', 'file', 'obj'],
+    enum: [
+      'text',
+      'text_latin',
+      'date',
+      'time',
+      'datetime',
+      'bool',
+      'num',
+      'num_int',
+      'num_currency',
+      'file',
+      'obj',
+    ],
   })
   datentyp?: string;
   @ApiPropertyOptional({
-    enum: ['text', 'date', 'time', 'datetime', 'checkbox', 'number', 'integer', 'currency', 'file', 'select', 'static', 'hidden', 'object'],
-    description: 'Suggested input widget. `file`: upload to the draft, then put `{attachmentId, filename, mediaType, size}` here.',
+    enum: [
+      'text',
+      'date',
+      'time',
+      'datetime',
+      'checkbox',
+      'number',
+      'integer',
+      'currency',
+      'file',
+      'select',
+      'static',
+      'hidden',
+      'object',
+    ],
+    description:
+      'Suggested input widget. `file`: upload to the draft, then put `{attachmentId, filename, mediaType, size}` here.',
   })
   widget?: string;
   @ApiPropertyOptional() readOnly?: boolean;
@@ -101,7 +140,8 @@ export class FormElementDto {
   fixedValue?: string | number | boolean;
   @ApiPropertyOptional({ enum: ['keine', 'optional', 'verpflichtend'] }) vorbefuellung?: string;
   @ApiPropertyOptional({ type: [FormOptionDto] }) options?: FormOptionDto[];
-  @ApiPropertyOptional({ description: 'canonicalVersionUri of the code list the options come from.' }) codeList?: string;
+  @ApiPropertyOptional({ description: 'canonicalVersionUri of the code list the options come from.' })
+  codeList?: string;
   @ApiPropertyOptional({ type: FormConstraintsDto }) constraints?: FormConstraintsDto;
 }
 
@@ -156,7 +196,10 @@ export class FormDefinitionDto {
   })
   jsonSchema!: Record<string, unknown>;
 
-  @ApiProperty({ type: FormUiDto, description: 'UI hints: labels, help texts, order, options, multiplicity.' })
+  @ApiProperty({
+    type: FormUiDto,
+    description: 'UI hints: labels, help texts, order, options, multiplicity.',
+  })
   ui!: FormUiDto;
 
   @ApiProperty({ type: FormAttachmentRulesDto })

@@ -12,12 +12,21 @@ export interface RenderedForm {
   etag: string;
 }
 
-function attachmentFields(elements: readonly FormElement[], out: AttachmentFieldDto[] = []): AttachmentFieldDto[] {
+function attachmentFields(
+  elements: readonly FormElement[],
+  out: AttachmentFieldDto[] = [],
+): AttachmentFieldDto[] {
   for (const e of elements) {
     if (e.kind === 'group') {
       attachmentFields(e.children, out);
     } else if (e.datentyp === 'file') {
-      const f: AttachmentFieldDto = { path: e.path, id: e.id, label: e.label, required: e.required, repeatable: e.repeatable };
+      const f: AttachmentFieldDto = {
+        path: e.path,
+        id: e.id,
+        label: e.label,
+        required: e.required,
+        repeatable: e.repeatable,
+      };
       if (e.constraints.mediaTypes) f.mediaTypes = e.constraints.mediaTypes;
       if (e.constraints.maxBytes !== undefined) f.maxBytes = e.constraints.maxBytes;
       out.push(f);
@@ -64,7 +73,7 @@ export class FormsService {
     const def: FormDefinitionDto = {
       leistung: publicLeistung(l),
       jsonSchema: validator.jsonSchema(),
-      ui: ui as FormDefinitionDto['ui'],
+      ui: ui,
       attachments: {
         ...toLeistungDto(l).attachments,
         fields: attachmentFields(ui.children),

@@ -38,7 +38,10 @@ export class LeistungenController {
   @ApiOperation({ summary: 'All Leistungen of the tenant, active or not' })
   @ApiOkResponse({ type: [LeistungDto] })
   @ApiProblems(401, 403)
-  async list(@Param('tenant') tenant: string, @CurrentPrincipal() principal: Principal): Promise<LeistungDto[]> {
+  async list(
+    @Param('tenant') tenant: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<LeistungDto[]> {
     assertTenantAdmin(principal, tenant);
     return (await this.leistungen.list(tenant)).map(toLeistungDto);
   }

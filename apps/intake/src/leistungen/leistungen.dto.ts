@@ -45,7 +45,12 @@ export class SchemaRefDto {
 }
 
 export class AttachmentRulesDto {
-  @ApiProperty({ description: 'Most attachments per draft/submission', minimum: 0, maximum: 100, example: 10 })
+  @ApiProperty({
+    description: 'Most attachments per draft/submission',
+    minimum: 0,
+    maximum: 100,
+    example: 10,
+  })
   @IsInt()
   @Min(0)
   @Max(100)
@@ -57,7 +62,12 @@ export class AttachmentRulesDto {
   @Max(100 * MIB)
   maxFileBytes!: number;
 
-  @ApiProperty({ description: 'Largest sum of all files in bytes', minimum: 1, maximum: 500 * MIB, example: 50 * MIB })
+  @ApiProperty({
+    description: 'Largest sum of all files in bytes',
+    minimum: 1,
+    maximum: 500 * MIB,
+    example: 50 * MIB,
+  })
   @IsInt()
   @Min(1)
   @Max(500 * MIB)
@@ -90,7 +100,10 @@ export class UpsertLeistungDto {
   @Type(() => NamesDto)
   names!: NamesDto;
 
-  @ApiProperty({ type: SchemaRefDto, description: 'The stored FIM schema version submissions are validated against.' })
+  @ApiProperty({
+    type: SchemaRefDto,
+    description: 'The stored FIM schema version submissions are validated against.',
+  })
   @ValidateNested()
   @Type(() => SchemaRefDto)
   fimSchema!: SchemaRefDto;
@@ -116,7 +129,8 @@ export class UpsertLeistungDto {
   anonymousAllowed?: boolean;
 
   @ApiProperty({
-    description: 'ARS prefixes (2, 3, 5, 9 or 12 digits) the Leistung is offered in; each must lie within the tenant’s ARS.',
+    description:
+      'ARS prefixes (2, 3, 5, 9 or 12 digits) the Leistung is offered in; each must lie within the tenant’s ARS.',
     example: ['04011'],
     type: [String],
   })
@@ -126,7 +140,10 @@ export class UpsertLeistungDto {
   @Matches(/^(\d{2}|\d{3}|\d{5}|\d{9}|\d{12})$/, { each: true })
   regions!: string[];
 
-  @ApiPropertyOptional({ type: AttachmentRulesDto, description: 'Default: 10 files, 10 MiB each, 50 MiB in total, PDF/JPEG/PNG.' })
+  @ApiPropertyOptional({
+    type: AttachmentRulesDto,
+    description: 'Default: 10 files, 10 MiB each, 50 MiB in total, PDF/JPEG/PNG.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => AttachmentRulesDto)
@@ -144,7 +161,10 @@ export class UpsertLeistungDto {
   @Max(366 * 24 * 3600)
   draftLifetimeSeconds?: number;
 
-  @ApiPropertyOptional({ description: 'Offered at all (inactive Leistungen accept no drafts or submissions).', default: true })
+  @ApiPropertyOptional({
+    description: 'Offered at all (inactive Leistungen accept no drafts or submissions).',
+    default: true,
+  })
   @IsOptional()
   @IsBoolean()
   active?: boolean;

@@ -23,7 +23,12 @@ export class LeistungenService {
     private readonly audit: AuditRepository,
   ) {}
 
-  async upsert(tenantId: string, leikaKey: string, dto: UpsertLeistungDto, actorKey: string): Promise<Leistung> {
+  async upsert(
+    tenantId: string,
+    leikaKey: string,
+    dto: UpsertLeistungDto,
+    actorKey: string,
+  ): Promise<Leistung> {
     if (!LEIKA_KEY.test(leikaKey)) {
       throw ProblemException.badRequest(
         'invalid-leika-key',
@@ -90,7 +95,10 @@ export class LeistungenService {
       if (problems.length > 0) {
         throw ProblemException.unprocessable(
           'leistung-invalid',
-          { de: 'Die Leistung kann so nicht angelegt werden', en: 'The Leistung cannot be configured like this' },
+          {
+            de: 'Die Leistung kann so nicht angelegt werden',
+            en: 'The Leistung cannot be configured like this',
+          },
           problems,
         );
       }

@@ -65,7 +65,9 @@ export class MaintenanceRepository {
 
   async deleteIdempotencyKeysBefore(cutoff: Date): Promise<number> {
     const rows = returnedRows(
-      await this.dataSource.query(`DELETE FROM ${S}.idempotency_keys WHERE created_at < $1 RETURNING 1`, [cutoff]),
+      await this.dataSource.query(`DELETE FROM ${S}.idempotency_keys WHERE created_at < $1 RETURNING 1`, [
+        cutoff,
+      ]),
     );
     return rows.length;
   }

@@ -32,7 +32,8 @@ export class DownloadUrls {
   /** INTAKE_PUBLIC_URL, or (development) the address this process listens on. */
   baseUrl(): string {
     if (this.publicUrl !== undefined) return this.publicUrl;
-    const server = this.http.httpAdapter?.getHttpServer() as { address(): AddressInfo | string | null } | undefined;
+    const server = this.http.httpAdapter?.getHttpServer() as
+      { address(): AddressInfo | string | null } | undefined;
     const address = server?.address();
     if (address && typeof address === 'object') {
       const host = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;

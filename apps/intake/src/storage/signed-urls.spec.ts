@@ -7,7 +7,11 @@ const id = '6f1c2f0e-9a4b-4c1e-8d7a-2b3c4d5e6f70';
 
 function params(url: string): { expires: string; signature: string; path: string } {
   const u = new URL(url);
-  return { expires: u.searchParams.get('expires')!, signature: u.searchParams.get('signature')!, path: u.pathname };
+  return {
+    expires: u.searchParams.get('expires')!,
+    signature: u.searchParams.get('signature')!,
+    path: u.pathname,
+  };
 }
 
 describe('UrlSigner', () => {
@@ -25,7 +29,10 @@ describe('UrlSigner', () => {
 
   it('refuses another file id, a changed expiry, a forged signature or another secret', () => {
     const p = params(signer.sign('https://intake.example', id, 600, now).url);
-    assert.equal(signer.verify('00000000-0000-4000-8000-000000000000', p.expires, p.signature, now), 'invalid');
+    assert.equal(
+      signer.verify('00000000-0000-4000-8000-000000000000', p.expires, p.signature, now),
+      'invalid',
+    );
     assert.equal(signer.verify(id, String(Number(p.expires) + 3600), p.signature, now), 'invalid');
     assert.equal(signer.verify(id, p.expires, 'A'.repeat(43), now), 'invalid');
     assert.equal(signer.verify(id, p.expires, undefined, now), 'invalid');

@@ -28,7 +28,12 @@ export class UrlSigner {
     return { url, expiresAt: new Date(expires * 1000) };
   }
 
-  verify(fileId: string, expires: string | undefined, signature: string | undefined, now: Date = new Date()): Verdict {
+  verify(
+    fileId: string,
+    expires: string | undefined,
+    signature: string | undefined,
+    now: Date = new Date(),
+  ): Verdict {
     if (expires === undefined || signature === undefined || !/^\d{1,12}$/.test(expires)) return 'invalid';
     const expected = this.mac(fileId, Number(expires));
     let given: Buffer;

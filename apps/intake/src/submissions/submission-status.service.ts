@@ -37,11 +37,17 @@ export class SubmissionStatusService {
   async apply(manager: EntityManager, t: Transition): Promise<boolean> {
     const s = await this.submissions.find(t.submissionId, manager, true);
     if (!s) {
-      this.logger.warn({ submissionId: t.submissionId, cause: t.cause }, 'event for an unknown submission ignored');
+      this.logger.warn(
+        { submissionId: t.submissionId, cause: t.cause },
+        'event for an unknown submission ignored',
+      );
       return false;
     }
     if (!canTransition(s.status, t.to)) {
-      this.logger.log({ submissionId: s.id, from: s.status, to: t.to, cause: t.cause }, 'transition not allowed, ignored');
+      this.logger.log(
+        { submissionId: s.id, from: s.status, to: t.to, cause: t.cause },
+        'transition not allowed, ignored',
+      );
       return false;
     }
     await this.submissions.changeStatus(manager, {

@@ -25,7 +25,12 @@ export class SubmissionsConsumer {
 
   @EventHandler(paymentNotRequiredV1)
   async onPaymentNotRequired(e: Event<typeof paymentNotRequiredV1>, ctx: HandlerContext): Promise<void> {
-    await this.status.apply(ctx.manager, { submissionId: e.data.submissionId, to: 'READY', at: new Date(e.time), cause: e.type });
+    await this.status.apply(ctx.manager, {
+      submissionId: e.data.submissionId,
+      to: 'READY',
+      at: new Date(e.time),
+      cause: e.type,
+    });
   }
 
   @EventHandler(paymentRequestedV1)
@@ -85,7 +90,12 @@ export class SubmissionsConsumer {
 
   @EventHandler(routingRoutedV1)
   async onRouted(e: Event<typeof routingRoutedV1>, ctx: HandlerContext): Promise<void> {
-    await this.status.apply(ctx.manager, { submissionId: e.data.submissionId, to: 'ROUTED', at: new Date(e.time), cause: e.type });
+    await this.status.apply(ctx.manager, {
+      submissionId: e.data.submissionId,
+      to: 'ROUTED',
+      at: new Date(e.time),
+      cause: e.type,
+    });
   }
 
   @EventHandler(routingDeliveredV1)
@@ -109,7 +119,13 @@ export class SubmissionsConsumer {
         : d.status === 'REJECTED'
           ? { code: 'REJECTED', de: 'Der Antrag wurde abgelehnt.', en: 'The application was rejected.' }
           : undefined;
-    await this.status.apply(ctx.manager, { submissionId: d.submissionId, to, at: new Date(d.at), reason, cause: e.type });
+    await this.status.apply(ctx.manager, {
+      submissionId: d.submissionId,
+      to,
+      at: new Date(d.at),
+      reason,
+      cause: e.type,
+    });
   }
 
   @EventHandler(routingFailedV1)

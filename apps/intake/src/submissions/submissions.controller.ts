@@ -13,7 +13,12 @@ import type { Caller } from '../common/access.service';
 import { CurrentCaller } from '../common/caller.decorator';
 import { ACT_FOR_HEADER_DOC, ApiProblems } from '../common/openapi';
 import { UuidPipe } from '../common/uuid.pipe';
-import { CreateSubmissionDto, IDEMPOTENCY_KEY_DOC, SubmissionAcceptedDto, SubmissionDto } from './submissions.dto';
+import {
+  CreateSubmissionDto,
+  IDEMPOTENCY_KEY_DOC,
+  SubmissionAcceptedDto,
+  SubmissionDto,
+} from './submissions.dto';
 import { SubmissionsService } from './submissions.service';
 
 @ApiTags('submissions')
@@ -35,12 +40,19 @@ export class SubmissionsController {
       'Anonymous submissions also get a `receiptToken` — the only key to their status.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: IDEMPOTENCY_KEY_DOC })
-  @ApiHeader({ name: 'X-Draft-Token', required: false, description: 'Anonymous: the token of the draft named in `draftId`.' })
+  @ApiHeader({
+    name: 'X-Draft-Token',
+    required: false,
+    description: 'Anonymous: the token of the draft named in `draftId`.',
+  })
   @ApiCreatedResponse({
     type: SubmissionAcceptedDto,
     headers: {
       Location: { schema: { type: 'string' }, description: 'The submission’s status resource' },
-      'Idempotent-Replayed': { schema: { type: 'string', enum: ['true'] }, description: 'Set when this is a stored answer' },
+      'Idempotent-Replayed': {
+        schema: { type: 'string', enum: ['true'] },
+        description: 'Set when this is a stored answer',
+      },
     },
   })
   @ApiProblems(400, 401, 403, 404, 409, 422)
@@ -57,7 +69,9 @@ export class SubmissionsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's submissions, newest first (100; or the represented organisation's)" })
+  @ApiOperation({
+    summary: "The caller's submissions, newest first (100; or the represented organisation's)",
+  })
   @ApiOkResponse({ type: [SubmissionDto] })
   @ApiProblems(401, 404)
   list(@CurrentCaller() caller: Caller): Promise<SubmissionDto[]> {
@@ -69,7 +83,8 @@ export class SubmissionsController {
   @ApiHeader({
     name: 'X-Receipt-Token',
     required: false,
-    description: 'Anonymous submissions: the `receiptToken` from the submission answer (alone grants this read).',
+    description:
+      'Anonymous submissions: the `receiptToken` from the submission answer (alone grants this read).',
   })
   @ApiOperation({
     summary: 'Status and timeline of a submission',
@@ -78,7 +93,10 @@ export class SubmissionsController {
   })
   @ApiOkResponse({ type: SubmissionDto })
   @ApiProblems(401, 404)
-  get(@Param('submissionId', UuidPipe) submissionId: string, @CurrentCaller() caller: Caller): Promise<SubmissionDto> {
+  get(
+    @Param('submissionId', UuidPipe) submissionId: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<SubmissionDto> {
     return this.submissions.get(caller, submissionId);
   }
 }

@@ -30,7 +30,8 @@ export class CreateSubmissionDto {
   leikaKey!: string;
 
   @ApiProperty({
-    description: 'Amtlicher Regionalschlüssel of the applicant’s Gemeinde (or a prefix); must lie in a region the Leistung is offered in.',
+    description:
+      'Amtlicher Regionalschlüssel of the applicant’s Gemeinde (or a prefix); must lie in a region the Leistung is offered in.',
     example: '040110000000',
   })
   @Matches(ARS)
@@ -48,7 +49,8 @@ export class CreateSubmissionDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'The draft this submission completes: it is deleted on success. Required for attachments of anonymous drafts (with `X-Draft-Token`).',
+    description:
+      'The draft this submission completes: it is deleted on success. Required for attachments of anonymous drafts (with `X-Draft-Token`).',
   })
   @IsOptional()
   @IsUUID()
@@ -112,7 +114,10 @@ export class TimelineEntryDto {
   previousStatus!: SubmissionStatus | null;
   @ApiProperty({ type: String, format: 'date-time' })
   at!: Date;
-  @ApiPropertyOptional({ type: StatusReasonDto, description: 'Why (failures, cancellations, requests for action).' })
+  @ApiPropertyOptional({
+    type: StatusReasonDto,
+    description: 'Why (failures, cancellations, requests for action).',
+  })
   reason?: StatusReasonDto;
 }
 
@@ -137,7 +142,9 @@ export class SubmissionDto {
   submittedAt!: Date;
   @ApiProperty({ type: ReceiptDto })
   receipt!: ReceiptDto;
-  @ApiProperty({ description: 'Form data and attachments were deleted (data minimisation); the receipt stays.' })
+  @ApiProperty({
+    description: 'Form data and attachments were deleted (data minimisation); the receipt stays.',
+  })
   purged!: boolean;
   @ApiProperty({ type: [TimelineEntryDto], description: 'Every state, oldest first.' })
   timeline!: TimelineEntryDto[];

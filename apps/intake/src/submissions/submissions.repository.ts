@@ -80,7 +80,7 @@ export class SubmissionsRepository {
         [tenant, year],
       )) as Array<{ last: string }>;
       await qr.commitTransaction();
-      return Number(rows[0]!.last);
+      return Number(rows[0].last);
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
@@ -101,7 +101,8 @@ export class SubmissionsRepository {
       .andWhere('a.submission_id IS NULL AND a.purged_at IS NULL')
       .andWhere('a.tenant = :tenant AND a.leika_key = :leikaKey', { tenant: o.tenant, leikaKey: o.leikaKey });
     if (o.ownerKey !== null) q.andWhere('a.owner_key = :owner', { owner: o.ownerKey });
-    else if (o.draftId !== undefined) q.andWhere('a.owner_key IS NULL AND a.draft_id = :draftId', { draftId: o.draftId });
+    else if (o.draftId !== undefined)
+      q.andWhere('a.owner_key IS NULL AND a.draft_id = :draftId', { draftId: o.draftId });
     else return Promise.resolve([]);
     return q.getMany();
   }
@@ -156,7 +157,11 @@ export class SubmissionsRepository {
     );
   }
 
-  find(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<Submission | null> {
+  find(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+    lock = false,
+  ): Promise<Submission | null> {
     return manager.findOne(Submission, {
       where: { id },
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
@@ -173,10 +178,16 @@ export class SubmissionsRepository {
   }
 
   timeline(submissionId: string): Promise<SubmissionStatusEntry[]> {
-    return this.dataSource.manager.find(SubmissionStatusEntry, { where: { submissionId }, order: { id: 'ASC' } });
+    return this.dataSource.manager.find(SubmissionStatusEntry, {
+      where: { submissionId },
+      order: { id: 'ASC' },
+    });
   }
 
-  attachmentsOf(submissionId: string, manager: EntityManager = this.dataSource.manager): Promise<AttachmentRecord[]> {
+  attachmentsOf(
+    submissionId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AttachmentRecord[]> {
     return manager.find(AttachmentRecord, { where: { submissionId }, order: { createdAt: 'ASC' } });
   }
 
@@ -199,7 +210,14 @@ export class SubmissionsRepository {
          ended_at = CASE WHEN $5::boolean THEN $3 ELSE ended_at END,
          payment = COALESCE($6::jsonb, payment)
        WHERE id = $1`,
-      [c.id, c.to, c.at, c.confirmsReceipt, c.ends, c.payment === undefined ? null : JSON.stringify(c.payment)],
+      [
+        c.id,
+        c.to,
+        c.at,
+        c.confirmsReceipt,
+        c.ends,
+        c.payment === undefined ? null : JSON.stringify(c.payment),
+      ],
     );
     await manager.query(
       `INSERT INTO ${S}.submission_status_history (submission_id, status, previous_status, at, reason)

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { submissionStatusChangedV1, submissionSubmittedV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
-import { type FieldProblem, principalKey, ProblemException, TRUST_LEVEL_LABELS, type TrustLevel } from '@amtsbote/platform';
+import {
+  type FieldProblem,
+  principalKey,
+  ProblemException,
+  TRUST_LEVEL_LABELS,
+  type TrustLevel,
+} from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AttachmentRecord } from '../attachments/attachments.entity';
 import { AccessService, type Caller } from '../common/access.service';
@@ -68,7 +74,11 @@ export class SubmissionsService {
    * submission, its first timeline entry, the bound attachments, the stored idempotent answer and the
    * outbox events. The same Idempotency-Key with the same body gives the same answer, even concurrently.
    */
-  async submit(caller: Caller, idempotencyKey: string | undefined, dto: CreateSubmissionDto): Promise<SubmitResult> {
+  async submit(
+    caller: Caller,
+    idempotencyKey: string | undefined,
+    dto: CreateSubmissionDto,
+  ): Promise<SubmitResult> {
     if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw ProblemException.badRequest(
         'idempotency-key-required',
@@ -122,7 +132,11 @@ export class SubmissionsService {
     let draftId: string | undefined;
     if (dto.draftId !== undefined) {
       const draft = await this.drafts.accessible(caller, dto.draftId);
-      if (draft.tenant !== leistung.tenant || draft.leikaKey !== leistung.leikaKey || draft.ownerKey !== acting.ownerKey) {
+      if (
+        draft.tenant !== leistung.tenant ||
+        draft.leikaKey !== leistung.leikaKey ||
+        draft.ownerKey !== acting.ownerKey
+      ) {
         throw ProblemException.notFound({ de: 'Der Entwurf', en: 'The draft' });
       }
       draftId = draft.id;
@@ -133,7 +147,9 @@ export class SubmissionsService {
     const validator = await this.fim.validator(leistung.schemaId, leistung.schemaVersion);
     const data = structuredClone(dto.data);
     const refs = findAttachmentRefs(validator.plan.children, data);
-    const referencedIds = [...new Set(refs.map((r) => r.value.attachmentId).filter((id): id is string => typeof id === 'string'))];
+    const referencedIds = [
+      ...new Set(refs.map((r) => r.value.attachmentId).filter((id): id is string => typeof id === 'string')),
+    ];
     const usable = new Map<string, AttachmentRecord>(
       (
         await this.submissions.usableAttachments(
@@ -206,7 +222,11 @@ export class SubmissionsService {
 
     const submittedAt = new Date();
     const year = germanYear(submittedAt);
-    const vorgangsnummer = formatVorgangsnummer(leistung.tenant, year, await this.submissions.nextNumber(leistung.tenant, year));
+    const vorgangsnummer = formatVorgangsnummer(
+      leistung.tenant,
+      year,
+      await this.submissions.nextNumber(leistung.tenant, year),
+    );
     const id = randomUUID();
     const dataSha512 = sha512Hex(canonicalJson(data));
     const receipt: Receipt = {
@@ -271,7 +291,8 @@ export class SubmissionsService {
           submittedAt,
         });
         await this.submissions.bindAttachments(manager, id, ids);
-        const removed = draftId === undefined ? [] : await this.draftsRepository.deleteWithAttachments(manager, [draftId]);
+        const removed =
+          draftId === undefined ? [] : await this.draftsRepository.deleteWithAttachments(manager, [draftId]);
         const ref = { submissionId: id, vorgangsnummer, tenant: leistung.tenant };
         await this.outbox.addMany(manager, [
           {
@@ -318,7 +339,11 @@ export class SubmissionsService {
     const stored = await this.submissions.findIdempotent(scope, key);
     if (!stored) return undefined;
     if (stored.requestSha256 !== requestSha256) throw keyReused();
-    return { status: stored.responseStatus, body: stored.responseBody as SubmissionAcceptedDto, replayed: true };
+    return {
+      status: stored.responseStatus,
+      body: stored.responseBody as SubmissionAcceptedDto,
+      replayed: true,
+    };
   }
 
   /** A submission the caller may see: owner, representative (mandate) or the receipt token's holder. */

@@ -16,7 +16,8 @@ export class UpsertTenantDto {
   name!: string;
 
   @ApiProperty({
-    description: 'Amtlicher Regionalschlüssel: 2 digits (Land) … 12 digits (Gemeinde). Leistungen are offered only within it.',
+    description:
+      'Amtlicher Regionalschlüssel: 2 digits (Land) … 12 digits (Gemeinde). Leistungen are offered only within it.',
     example: '04',
   })
   @Matches(ARS)

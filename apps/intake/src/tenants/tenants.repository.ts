@@ -11,7 +11,10 @@ export class TenantsRepository {
     return manager.findOne(Tenant, { where: { id } });
   }
 
-  async upsert(manager: EntityManager, t: { id: string; kind: TenantKind; name: string; ars: string }): Promise<Tenant> {
+  async upsert(
+    manager: EntityManager,
+    t: { id: string; kind: TenantKind; name: string; ars: string },
+  ): Promise<Tenant> {
     await manager
       .createQueryBuilder()
       .insert()

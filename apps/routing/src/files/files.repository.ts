@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { returning } from '../common/sql';
 
 export interface StoredFile {
   id: string;
@@ -78,7 +79,8 @@ export class FilesRepository {
   }
 
   async purge(before: Date): Promise<number> {
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
+    const rows = await returning<{ id: string }>(
+      this.dataSource,
       `UPDATE routing.file SET content = NULL, purged_at = now() WHERE purged_at IS NULL AND created_at < $1 RETURNING id`,
       [before],
     );

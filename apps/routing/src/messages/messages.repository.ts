@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { returning } from '../common/sql';
 import type {
   AttachmentRecord,
   DeadLetterReport,
@@ -219,7 +220,8 @@ export class MessagesRepository {
    * into the future, so a worker that dies mid-delivery leaves it due again after the lease.
    */
   async claimDue(limit: number, leaseMs: number): Promise<Claimed[]> {
-    const rows = await this.dataSource.query<Array<{ id: string; state: MessageState; attempts: number }>>(
+    const rows = await returning<{ id: string; state: MessageState; attempts: number }>(
+      this.dataSource,
       `UPDATE routing.message m SET due_at = now() + ($2::text || ' milliseconds')::interval, attempts = m.attempts + 1
        FROM (SELECT id FROM routing.message WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
        WHERE m.id = due.id
@@ -282,8 +284,9 @@ export class MessagesRepository {
     format: string,
     channel: string,
   ): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      `UPDATE routing.message SET built_at = now(), payload = $3, payload_filename = $4, payload_media_type = $5,
+    const rows = await returning<unknown>(
+      manager,
+      `UPDATE routing.message SET built_at = now(), attempts = 0, payload = $3, payload_filename = $4, payload_media_type = $5,
          payload_size = $6, payload_sha512 = $7, metadata = $8, encrypted = $9, state = $10, last_error = NULL,
          due_at = CASE WHEN $10 = 'SENDING' THEN now() ELSE NULL END,
          available_at = CASE WHEN $10 = 'AVAILABLE' THEN now() ELSE NULL END, format = $11, channel = $12
@@ -342,7 +345,8 @@ export class MessagesRepository {
     reason: DeadReason,
     report: DeadLetterReport,
   ): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const rows = await returning<unknown>(
+      manager,
       `UPDATE routing.message SET state = 'DEAD', due_at = NULL, dead_reason = $4, dead_report = $5, dead_at = now(),
          last_error = $6
        WHERE id = $1 AND state = $2 AND attempts = $3 RETURNING id`,
@@ -352,7 +356,8 @@ export class MessagesRepository {
   }
 
   async markPushed(manager: EntityManager, id: string, attempts: number): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const rows = await returning<unknown>(
+      manager,
       `UPDATE routing.message SET state = 'DELIVERED', due_at = NULL, delivered_at = now(), last_error = NULL
        WHERE id = $1 AND state = 'SENDING' AND attempts = $2 RETURNING id`,
       [id, attempts],
@@ -394,7 +399,8 @@ export class MessagesRepository {
 
   /** AVAILABLE → DELIVERED (pull accepted); false when it was not available (already accepted or gone). */
   async markAccepted(manager: EntityManager, id: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const rows = await returning<unknown>(
+      manager,
       `UPDATE routing.message SET state = 'DELIVERED', delivered_at = now(), fetched_at = coalesce(fetched_at, now())
        WHERE id = $1 AND state = 'AVAILABLE' RETURNING id`,
       [id],
@@ -403,7 +409,8 @@ export class MessagesRepository {
   }
 
   async markRejected(manager: EntityManager, id: string, rejection: unknown): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const rows = await returning<unknown>(
+      manager,
       `UPDATE routing.message SET state = 'REJECTED', rejected_at = now(), rejection = $2,
          fetched_at = coalesce(fetched_at, now())
        WHERE id = $1 AND state = 'AVAILABLE' RETURNING id`,
@@ -416,7 +423,8 @@ export class MessagesRepository {
 
   /** Records the first receipt; false when there was one already. */
   async markReceipt(manager: EntityManager, id: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const rows = await returning<unknown>(
+      manager,
       `UPDATE routing.message SET receipt_at = now() WHERE id = $1 AND receipt_at IS NULL RETURNING id`,
       [id],
     );
@@ -474,7 +482,8 @@ export class MessagesRepository {
    * never was built is rebuilt. The attempt count and age start afresh; the message id stays.
    */
   async redeliver(manager: EntityManager, ids: string[]): Promise<string[]> {
-    const rows = await manager.query<Array<{ id: string }>>(
+    const rows = await returning<{ id: string }>(
+      manager,
       `UPDATE routing.message SET
          state = CASE WHEN payload IS NULL THEN 'BUILDING' WHEN channel = 'pull' THEN 'AVAILABLE' ELSE 'SENDING' END,
          due_at = CASE WHEN payload IS NOT NULL AND channel = 'pull' THEN NULL ELSE now() END,
@@ -495,7 +504,8 @@ export class MessagesRepository {
   }
 
   async markAbandoned(manager: EntityManager, id: string): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+    const rows = await returning<unknown>(
+      manager,
       `UPDATE routing.message SET state = 'ABANDONED', due_at = NULL WHERE id = $1 AND state = 'DEAD' RETURNING id`,
       [id],
     );
@@ -506,7 +516,8 @@ export class MessagesRepository {
 
   /** Pull messages waiting longer than `olderThan` without an alert: marks them alerted and returns them. */
   async takeUnfetchedForAlert(manager: EntityManager, olderThan: Date): Promise<MessageRecord[]> {
-    const rows = await manager.query<Row[]>(
+    const rows = await returning<Row>(
+      manager,
       `UPDATE routing.message SET not_fetched_alert_at = now()
        WHERE state = 'AVAILABLE' AND not_fetched_alert_at IS NULL AND available_at < $1
        RETURNING ${LIGHT}`,
@@ -517,7 +528,8 @@ export class MessagesRepository {
 
   /** Pull messages not accepted for too long: EXPIRED, returned. */
   async expireUnfetched(manager: EntityManager, olderThan: Date): Promise<MessageRecord[]> {
-    const rows = await manager.query<Row[]>(
+    const rows = await returning<Row>(
+      manager,
       `UPDATE routing.message SET state = 'EXPIRED' WHERE state = 'AVAILABLE' AND available_at < $1 RETURNING ${LIGHT}`,
       [olderThan],
     );
@@ -527,7 +539,8 @@ export class MessagesRepository {
   /** Drops form data and file contents of messages finished before `before`. */
   async purge(before: Date): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<Array<{ id: string }>>(
+      const rows = await returning<{ id: string }>(
+        manager,
         `UPDATE routing.message SET input = NULL, payload = NULL, metadata = NULL, purged_at = now()
          WHERE purged_at IS NULL AND state IN ('DELIVERED', 'REJECTED', 'EXPIRED', 'ABANDONED')
            AND coalesce(delivered_at, rejected_at, dead_at, available_at, created_at) < $1

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { returning } from '../common/sql';
 import {
   DESTINATION_COLUMNS,
   type DestinationRow,
@@ -95,7 +96,8 @@ export class RoutesRepository {
 
   /** Deletes the tenant's routes whose id is not kept; returns how many. */
   async deleteOthers(manager: EntityManager, tenant: string, keep: string[]): Promise<number> {
-    const rows = await manager.query<Array<{ id: string }>>(
+    const rows = await returning<{ id: string }>(
+      manager,
       `DELETE FROM routing.route WHERE tenant = $1 AND NOT (id = ANY($2::uuid[])) RETURNING id`,
       [tenant, keep],
     );

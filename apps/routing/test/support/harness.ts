@@ -76,7 +76,10 @@ export const FAST = {
   ROUTING_MAINTENANCE_INTERVAL_MS: '250',
 };
 
-export async function startRouting(label: string, extra: Record<string, string> = {}): Promise<RoutingUnderTest> {
+export async function startRouting(
+  label: string,
+  extra: Record<string, string> = {},
+): Promise<RoutingUnderTest> {
   const db = await freshDatabase(label);
   const topicPrefix = `${uniqueName(label).replace(/_/g, '-')}.`;
   const env = serviceTestEnv({ databaseUrl: db.url, topicPrefix, extra: { ...FAST, ...extra } });
@@ -107,15 +110,24 @@ export async function publishBlaueKarte(topicPrefix: string): Promise<void> {
     topicPrefix,
     contract: catalogSchemaPublishedV1,
     subject: 'S00000121',
-    data: { schemaId: 'S00000121', version: '1.0', xdf: BLAUE_KARTE_XDF, publishedAt: new Date().toISOString() },
+    // publishTestEvent spreads `id: undefined` over the generated id (newEvent); always pass one.
+    id: randomUUID(),
+    data: {
+      schemaId: 'S00000121',
+      version: '1.0',
+      xdf: BLAUE_KARTE_XDF,
+      publishedAt: new Date().toISOString(),
+    },
   });
 }
 
 export const tokens = {
   admin: (user: 'hb-routing-admin' | 'nw-routing-admin' | 'operator' | 'anna' = 'hb-routing-admin') =>
     mintToken(OIDC_ISSUER, user),
-  client: (id: 'fv-bremen-parken' | 'fv-other', scope = 'routing.pull routing.receipt routing.status routing.reply') =>
-    clientCredentialsToken(OIDC_ISSUER, id, DEV_CLIENTS[id].clientSecret, scope),
+  client: (
+    id: 'fv-bremen-parken' | 'fv-other',
+    scope = 'routing.pull routing.receipt routing.status routing.reply',
+  ) => clientCredentialsToken(OIDC_ISSUER, id, DEV_CLIENTS[id].clientSecret, scope),
 };
 
 export interface ApiResponse<T = unknown> {
@@ -170,7 +182,9 @@ export class AttachmentServer {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': content.length }).end(content);
+      res
+        .writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': content.length })
+        .end(content);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     self = new AttachmentServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -178,7 +192,11 @@ export class AttachmentServer {
   }
 
   /** A file reference as intake would put it into `submission.ready`. */
-  add(filename: string, mediaType: string, content: Buffer): EventPayload<typeof submissionReadyV1>['attachments'][number] {
+  add(
+    filename: string,
+    mediaType: string,
+    content: Buffer,
+  ): EventPayload<typeof submissionReadyV1>['attachments'][number] {
     const fileId = randomUUID();
     this.files.set(fileId, content);
     return {
@@ -222,7 +240,14 @@ export async function publishReady(
   overrides: Partial<EventPayload<typeof submissionReadyV1>> = {},
 ): Promise<EventPayload<typeof submissionReadyV1>> {
   const data = readyPayload(overrides);
-  await publishTestEvent({ topicPrefix, contract: submissionReadyV1, subject: data.submissionId, tenant: data.tenant, data });
+  await publishTestEvent({
+    topicPrefix,
+    contract: submissionReadyV1,
+    subject: data.submissionId,
+    tenant: data.tenant,
+    id: randomUUID(),
+    data,
+  });
   return data;
 }
 
@@ -259,7 +284,11 @@ export async function registerDestination(
 ): Promise<string> {
   const created = await api<{ secret: string }>(base, 'POST', '/destinations', adminToken, body);
   if (created.status !== 201) throw new Error(`destination: ${created.status} ${created.text}`);
-  const route = await api(base, 'POST', '/routes', adminToken, { leikaKey: LEIKA, ars, destinationId: body.id });
+  const route = await api(base, 'POST', '/routes', adminToken, {
+    leikaKey: LEIKA,
+    ars,
+    destinationId: body.id,
+  });
   if (route.status !== 201) throw new Error(`route: ${route.status} ${route.text}`);
   return created.body.secret;
 }
