@@ -33,6 +33,7 @@ export class PlatformModule {
         LoggerModule.forRoot(loggerParams(options.serviceName, config.LOG_LEVEL)),
         TerminusModule.forRoot({ logger: false }),
         AuthModule.forRoot({
+          clockToleranceSeconds: config.OIDC_CLOCK_TOLERANCE_SECONDS,
           issuers: config.OIDC_ISSUERS.map((issuer, i) => ({
             issuer,
             // Without an explicit JWKS URI the verifier discovers it from the issuer's metadata.

@@ -65,6 +65,8 @@ export const baseConfigShape = {
   OIDC_ISSUERS: env.csv().pipe(z.array(z.string().url()).min(1)),
   OIDC_JWKS_URIS: env.csv().pipe(z.array(z.string().url())).optional(),
   OIDC_AUDIENCE: z.string().optional(),
+  /** Accepted clock skew between the IdP and this service when checking exp/nbf. */
+  OIDC_CLOCK_TOLERANCE_SECONDS: env.int().min(0).max(300).default(30),
   METRICS_TOKEN: z.string().min(16).optional(),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt().default(10000),
 } as const;

@@ -49,6 +49,8 @@ export function serviceTestEnv(o: {
     KAFKA_RETRY_DELAYS_MS: '200,400',
     OIDC_ISSUERS: OIDC_ISSUER,
     OIDC_AUDIENCE: 'amtsbote',
+    // One machine, one clock: expired tokens should be expired in tests without a 30 s wait.
+    OIDC_CLOCK_TOLERANCE_SECONDS: '1',
     ...o.extra,
   };
 }
