@@ -70,7 +70,8 @@ export class MessagingRuntime
   }
 
   get groupId(): string {
-    return this.options.consumerGroupId ?? `amtsbote.${this.options.service}`;
+    // The topic prefix namespaces groups too, so installations sharing a cluster do not share groups.
+    return this.options.consumerGroupId ?? `${this.options.topicPrefix ?? ''}amtsbote.${this.options.service}`;
   }
 
   onApplicationBootstrap(): void {

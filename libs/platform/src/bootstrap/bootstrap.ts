@@ -73,6 +73,16 @@ export function setupOpenApi(app: INestApplication, service: ServiceDescription)
 /** Boots a service: config was loaded by the caller; listens, and shuts down gracefully on SIGTERM. */
 export async function runService(rootModule: unknown, service: ServiceDescription, config: BaseConfig) {
   const app = await createServiceApp(rootModule, service);
+  // Nest closes the app on SIGTERM (in-flight requests and handlers finish); if that hangs, leave anyway
+  // so the orchestrator's grace period is never exceeded.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`${service.name}: shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    });
+  }
   await app.listen({ port: config.PORT, host: config.HOST });
   app.get(Logger).log(`${service.name} listening on ${config.HOST}:${config.PORT}`);
   return app;
