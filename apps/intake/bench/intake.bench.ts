@@ -168,7 +168,8 @@ async function main(): Promise<void> {
       INTAKE_MAINTENANCE_INTERVAL_SECONDS: '0',
     };
     await runMigrations({ url: db.url, schema: DATABASE_SCHEMA, entities: [], migrations: MIGRATIONS });
-    child = spawn(process.execPath, [path.join(__dirname, '..', 'src', 'main.js')], {
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '..', 'src', 'main.js')], {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ tenant: 'hb', leikaKey: LEIKA, ars: '040110000000', data: demoData() });
 
     // Warm-up: JIT, connection pools, the compiled validator.
-    await autocannon({ url: `${url}/health/live`, connections: CONNECTIONS, duration: 2 });
+    if (!process.env.BENCH_SKIP_HTTP) await autocannon({ url: `${url}/health/live`, connections: CONNECTIONS, duration: 2 });
     await autocannon({
       url,
       connections: 4,

@@ -74,6 +74,13 @@ export const routingConfigSchema = z
     ROUTING_PUSH_TLS_CA_FILE: optionalFile(),
   })
   .superRefine((c, ctx) => {
+    if (c.ROUTING_PULL_EXPIRE_DAYS <= c.ROUTING_PULL_ALERT_DAYS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROUTING_PULL_EXPIRE_DAYS'],
+        message: 'must be larger than ROUTING_PULL_ALERT_DAYS (alert first, then fail back)',
+      });
+    }
     if (c.NODE_ENV !== 'production') return;
     for (const key of ['XOEV_SCHEMA_DIR', 'ROUTING_FILE_URL_SECRET', 'ROUTING_SECRETS_KEY'] as const) {
       if (c[key] === undefined)

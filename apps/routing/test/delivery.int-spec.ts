@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
+  postkorbReplySentV1,
   routingAlertV1,
   routingDeliveredV1,
   routingFailedV1,
   routingRoutedV1,
   TOPICS,
 } from '@amtsbote/contracts';
-import { eventually, EventRecorder } from '@amtsbote/testing';
+import { eventually, EventRecorder, publishTestEvent } from '@amtsbote/testing';
 import {
   api,
   destinationBody,
@@ -247,6 +249,49 @@ describe('push delivery: signatures, retries, dead letters, redelivery, restart'
     } finally {
       sim.setMode({ kind: 'ok' });
     }
+  });
+
+  it("pushes a citizen's Postkorb reply to the Fachverfahren the submission went to", async () => {
+    const publish = await destination('hb-push-reply');
+    const sent = await publish();
+    await eventually(async () => recorder.ofType(routingDeliveredV1, sent.submissionId)[0], {
+      what: 'delivered',
+    });
+    const replyId = randomUUID();
+    await publishTestEvent({
+      topicPrefix: r.topicPrefix,
+      contract: postkorbReplySentV1,
+      subject: sent.submissionId,
+      tenant: 'hb',
+      id: randomUUID(),
+      data: {
+        replyId,
+        submissionId: sent.submissionId,
+        tenant: 'hb',
+        fromKey: 'http://127.0.0.1:4400|anna',
+        text: 'Rückfrage beantwortet.',
+        attachments: [],
+        at: new Date().toISOString(),
+      },
+    });
+    const reply = await sim.waitFor(
+      () =>
+        [...sim.received.values()].find(
+          (m) => m.envelope.kind === 'citizen-reply' && m.envelope.submissionId === sent.submissionId,
+        ),
+      20000,
+      'the citizen reply',
+    );
+    assert.equal(reply.envelope.destinationId, 'hb-push-reply');
+    const payload = JSON.parse(reply.payload.toString('utf8')) as {
+      replyId: string;
+      text: string;
+      vorgangsnummer: string;
+    };
+    assert.deepEqual(
+      [payload.replyId, payload.text, payload.vorgangsnummer],
+      [replyId, 'Rückfrage beantwortet.', sent.vorgangsnummer],
+    );
   });
 
   it('no duplicate delivery after a restart mid-delivery: the re-send keeps its id and the receiver drops it', async () => {

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AttachmentRecord } from '../attachments/attachments.entity';
+import { Leistung } from '../leistungen/leistungen.entity';
 import type { SubmissionStatus } from './state-machine';
 import {
-  IdempotencyRecord,
   type PaymentInformation,
   type Receipt,
   type StatusReason,
@@ -34,7 +35,60 @@ export interface NewSubmission {
   submittedAt: Date;
 }
 
-/** The only place with the SQL of submissions, their timeline, idempotency keys and the counters. */
+/** A stored idempotent answer. */
+export interface StoredAnswer {
+  requestSha256: string;
+  status: number;
+  body: unknown;
+}
+
+/** `row_to_json` of a leistungen row. */
+interface LeistungRow {
+  tenant: string;
+  leika_key: string;
+  name_de: string;
+  name_en: string | null;
+  schema_id: string;
+  schema_version: string;
+  min_trust_level: number;
+  anonymous_allowed: boolean;
+  regions: string[];
+  attachment_max_count: number;
+  attachment_max_file_bytes: number;
+  attachment_max_total_bytes: number;
+  attachment_media_types: string[];
+  draft_lifetime_seconds: number;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+function leistungFromRow(r: LeistungRow): Leistung {
+  return Object.assign(new Leistung(), {
+    tenant: r.tenant,
+    leikaKey: r.leika_key,
+    nameDe: r.name_de,
+    nameEn: r.name_en,
+    schemaId: r.schema_id,
+    schemaVersion: r.schema_version,
+    minTrustLevel: Number(r.min_trust_level),
+    anonymousAllowed: r.anonymous_allowed,
+    regions: r.regions,
+    attachmentMaxCount: Number(r.attachment_max_count),
+    attachmentMaxFileBytes: Number(r.attachment_max_file_bytes),
+    attachmentMaxTotalBytes: Number(r.attachment_max_total_bytes),
+    attachmentMediaTypes: r.attachment_media_types,
+    draftLifetimeSeconds: Number(r.draft_lifetime_seconds),
+    active: r.active,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  });
+}
+
+/**
+ * The only place with the SQL of submissions, their timeline, idempotency keys and the counters. The
+ * submission path is written for few round trips: on a loaded machine each one costs more than the SQL.
+ */
 @Injectable()
 export class SubmissionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -43,49 +97,66 @@ export class SubmissionsRepository {
     return this.dataSource.transaction(work);
   }
 
-  findIdempotent(scope: string, key: string): Promise<IdempotencyRecord | null> {
-    return this.dataSource.manager.findOne(IdempotencyRecord, { where: { scope, key } });
-  }
-
   /**
-   * Claims the key for this request inside the submission's transaction. A concurrent transaction holding
-   * the same key makes this wait until it ends; returns false if it committed (the caller then replays).
+   * What a submission starts from, in one round trip: the stored answer to this Idempotency-Key (if any)
+   * and the Leistung (if it exists).
    */
-  async claimIdempotencyKey(
-    manager: EntityManager,
-    r: { scope: string; key: string; requestSha256: string; status: number; body: unknown },
-  ): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
-      `INSERT INTO ${S}.idempotency_keys (scope, key, request_sha256, response_status, response_body)
-       VALUES ($1, $2, $3, $4, $5::json) ON CONFLICT (scope, key) DO NOTHING RETURNING 1`,
-      [r.scope, r.key, r.requestSha256, r.status, JSON.stringify(r.body)],
+  async context(
+    scope: string,
+    key: string,
+    tenant: string,
+    leikaKey: string,
+  ): Promise<{ replay?: StoredAnswer; leistung?: Leistung }> {
+    const rows = await this.dataSource.query<
+      Array<{ replay: StoredAnswer | null; leistung: LeistungRow | null }>
+    >(
+      `SELECT
+         (SELECT json_build_object('requestSha256', request_sha256, 'status', response_status, 'body', response_body)
+            FROM ${S}.idempotency_keys WHERE scope = $1 AND key = $2) AS replay,
+         (SELECT row_to_json(l) FROM ${S}.leistungen l WHERE tenant = $3 AND leika_key = $4) AS leistung`,
+      [scope, key, tenant, leikaKey],
     );
-    return rows.length === 1;
+    const row = rows[0];
+    return {
+      replay: row?.replay ?? undefined,
+      leistung: row?.leistung ? leistungFromRow(row.leistung) : undefined,
+    };
+  }
+
+  /** The stored answer to an Idempotency-Key. */
+  async storedAnswer(scope: string, key: string): Promise<StoredAnswer | undefined> {
+    const rows = await this.dataSource.query<StoredAnswer[]>(
+      `SELECT request_sha256 AS "requestSha256", response_status AS status, response_body AS body
+       FROM ${S}.idempotency_keys WHERE scope = $1 AND key = $2`,
+      [scope, key],
+    );
+    return rows[0];
   }
 
   /**
-   * The next number of the tenant's year. Its own tiny transaction, committed asynchronously: the row lock
-   * lasts microseconds, and the submission's own (synchronous) commit later flushes this increment with it,
-   * so a number used by a durable submission is never handed out twice. A failed submission leaves a gap.
+   * The next number of the tenant's year. Its own tiny transaction, committed asynchronously and sent as
+   * one message: the row lock lasts microseconds, and the submission's own (synchronous) commit later
+   * flushes this increment with it, so a number used by a durable submission is never handed out twice. A
+   * failed submission leaves a gap.
    */
   async nextNumber(tenant: string, year: number): Promise<number> {
-    const qr = this.dataSource.createQueryRunner();
-    await qr.connect();
+    if (!/^[a-z0-9-]{1,63}$/.test(tenant) || !Number.isInteger(year)) throw new Error('invalid counter key');
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
     try {
-      await qr.startTransaction();
-      await qr.query('SET LOCAL synchronous_commit TO off');
-      const rows = (await qr.query(
-        `INSERT INTO ${S}.vorgangsnummer_counters (tenant, year, last) VALUES ($1, $2, 1)
-         ON CONFLICT (tenant, year) DO UPDATE SET last = vorgangsnummer_counters.last + 1 RETURNING last`,
-        [tenant, year],
-      )) as Array<{ last: string }>;
-      await qr.commitTransaction();
-      return Number(rows[0].last);
+      // Simple-query protocol (no parameters), so the statements travel together; the values are checked above.
+      const results = (await client.query(
+        `BEGIN; SET LOCAL synchronous_commit TO off;
+         INSERT INTO ${S}.vorgangsnummer_counters (tenant, year, last) VALUES ('${tenant}', ${year}, 1)
+         ON CONFLICT (tenant, year) DO UPDATE SET last = vorgangsnummer_counters.last + 1 RETURNING last;
+         COMMIT`,
+      )) as unknown as Array<QueryResult<{ last: string }>>;
+      client.release();
+      return Number(results[2].rows[0].last);
     } catch (err) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      // The connection may be left in an aborted transaction: it is closed, not reused.
+      client.release(err as Error);
       throw err;
-    } finally {
-      await qr.release();
     }
   }
 
@@ -107,23 +178,45 @@ export class SubmissionsRepository {
     return q.getMany();
   }
 
-  /** Locks the attachments for binding; returns how many are still unbound. */
-  async lockUnbound(manager: EntityManager, ids: string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    const rows = await manager.query<unknown[]>(
-      `SELECT id FROM ${S}.attachments WHERE id = ANY($1::uuid[]) AND submission_id IS NULL AND purged_at IS NULL FOR UPDATE`,
-      [ids],
-    );
-    return rows.length;
-  }
-
-  async insert(manager: EntityManager, s: NewSubmission): Promise<void> {
-    await manager.query(
-      `INSERT INTO ${S}.submissions (id, tenant, leika_key, leistung_name, vorgangsnummer, ars, owner_key, acted_by_key,
-         applicant_kind, trust_level, schema_id, schema_version, data, data_sha512, receipt, receipt_token_sha256,
-         status, status_changed_at, submitted_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16, 'SUBMITTED', $17, $17)`,
+  /**
+   * Claims the Idempotency-Key and, only if that succeeds, stores the submission with its first timeline
+   * entry and binds its attachments — one statement. A concurrent transaction holding the same key makes
+   * this wait for it; `claimed` is false if that one committed (the caller then replays its answer).
+   * `bound` counts the attachments that were still free to bind.
+   */
+  async claimAndInsert(
+    manager: EntityManager,
+    idem: { scope: string; key: string; requestSha256: string; status: number; body: unknown },
+    s: NewSubmission,
+    attachmentIds: string[],
+  ): Promise<{ claimed: boolean; bound: number }> {
+    const rows = await manager.query<Array<{ claimed: number; bound: number }>>(
+      `WITH claim AS (
+         INSERT INTO ${S}.idempotency_keys (scope, key, request_sha256, response_status, response_body)
+         VALUES ($1, $2, $3, $4, $5::json) ON CONFLICT (scope, key) DO NOTHING RETURNING 1
+       ), sub AS (
+         INSERT INTO ${S}.submissions (id, tenant, leika_key, leistung_name, vorgangsnummer, ars, owner_key,
+           acted_by_key, applicant_kind, trust_level, schema_id, schema_version, data, data_sha512, receipt,
+           receipt_token_sha256, status, status_changed_at, submitted_at)
+         SELECT $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20::jsonb, $21,
+           'SUBMITTED', $22, $22 FROM claim
+         RETURNING id
+       ), hist AS (
+         INSERT INTO ${S}.submission_status_history (submission_id, status, previous_status, at)
+         SELECT id, 'SUBMITTED', NULL, $22 FROM sub
+       ), bound AS (
+         UPDATE ${S}.attachments SET submission_id = $6, draft_id = NULL
+         WHERE id = ANY($23::uuid[]) AND submission_id IS NULL AND purged_at IS NULL
+           AND EXISTS (SELECT 1 FROM claim)
+         RETURNING id
+       )
+       SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM bound)::int AS bound`,
       [
+        idem.scope,
+        idem.key,
+        idem.requestSha256,
+        idem.status,
+        JSON.stringify(idem.body),
         s.id,
         s.tenant,
         s.leikaKey,
@@ -141,20 +234,10 @@ export class SubmissionsRepository {
         JSON.stringify(s.receipt),
         s.receiptTokenSha256,
         s.submittedAt,
+        attachmentIds,
       ],
     );
-    await manager.query(
-      `INSERT INTO ${S}.submission_status_history (submission_id, status, previous_status, at) VALUES ($1, 'SUBMITTED', NULL, $2)`,
-      [s.id, s.submittedAt],
-    );
-  }
-
-  async bindAttachments(manager: EntityManager, submissionId: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await manager.query(
-      `UPDATE ${S}.attachments SET submission_id = $1, draft_id = NULL WHERE id = ANY($2::uuid[])`,
-      [submissionId, ids],
-    );
+    return { claimed: rows[0]?.claimed === 1, bound: rows[0]?.bound ?? 0 };
   }
 
   find(

@@ -18,11 +18,10 @@ import { DraftsService, regionProblem } from '../drafts/drafts.service';
 import { FimRuntime } from '../fim-schemas/fim-runtime.service';
 import { fimProblem } from '../fim-schemas/fim-problems';
 import { regionOffered } from '../leistungen/leistungen.entity';
-import { LeistungenService } from '../leistungen/leistungen.service';
 import { findAttachmentRefs } from './attachment-refs';
 import type { CreateSubmissionDto, SubmissionAcceptedDto, SubmissionDto } from './submissions.dto';
 import type { Receipt, Submission } from './submissions.entity';
-import { SubmissionsRepository } from './submissions.repository';
+import { type StoredAnswer, SubmissionsRepository } from './submissions.repository';
 import { formatVorgangsnummer, germanYear } from './vorgangsnummer';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,255}$/;
@@ -32,6 +31,12 @@ export interface SubmitResult {
   status: number;
   body: SubmissionAcceptedDto;
   replayed: boolean;
+}
+
+/** The stored answer again, if the request is the same; the key was used for another request otherwise. */
+function replayOf(stored: StoredAnswer, requestSha256: string): SubmitResult {
+  if (stored.requestSha256 !== requestSha256) throw keyReused();
+  return { status: stored.status, body: stored.body as SubmissionAcceptedDto, replayed: true };
 }
 
 /** Thrown inside the transaction when a concurrent identical request won the key: roll back and replay. */
@@ -60,7 +65,6 @@ export class SubmissionsService {
 
   constructor(
     private readonly submissions: SubmissionsRepository,
-    private readonly leistungen: LeistungenService,
     private readonly fim: FimRuntime,
     private readonly access: AccessService,
     private readonly drafts: DraftsService,
@@ -97,10 +101,11 @@ export class SubmissionsService {
     }
     const scope = caller.principal ? principalKey(caller.principal) : 'anonymous';
     const requestSha256 = sha256Hex(canonicalJson({ body: dto, actFor: caller.actFor ?? null }));
-    const replay = await this.replay(scope, idempotencyKey, requestSha256);
-    if (replay) return replay;
-
-    const leistung = await this.leistungen.offered(dto.tenant, dto.leikaKey);
+    const context = await this.submissions.context(scope, idempotencyKey, dto.tenant, dto.leikaKey);
+    if (context.replay) return replayOf(context.replay, requestSha256);
+    const leistung = context.leistung;
+    if (!leistung || !leistung.active)
+      throw ProblemException.notFound({ de: 'Die Leistung', en: 'The Leistung' });
     const acting = await this.access.actingAs(caller, leistung.leikaKey);
     if (acting.ownerKey === null && !leistung.anonymousAllowed) {
       throw ProblemException.unauthorized({
@@ -252,16 +257,33 @@ export class SubmissionsService {
     let leftovers: string[] = [];
     try {
       leftovers = await this.submissions.transaction(async (manager) => {
-        const claimed = await this.submissions.claimIdempotencyKey(manager, {
-          scope,
-          key: idempotencyKey,
-          requestSha256,
-          status: 201,
-          body,
-        });
-        if (!claimed) throw new KeyTaken();
         const ids = bound.map((a) => a.id);
-        if ((await this.submissions.lockUnbound(manager, ids)) !== ids.length) {
+        const stored = await this.submissions.claimAndInsert(
+          manager,
+          { scope, key: idempotencyKey, requestSha256, status: 201, body },
+          {
+            id,
+            tenant: leistung.tenant,
+            leikaKey: leistung.leikaKey,
+            leistungName: leistung.nameDe,
+            vorgangsnummer,
+            ars: dto.ars,
+            ownerKey: acting.ownerKey,
+            actedByKey: acting.actedByKey ?? null,
+            applicantKind: acting.kind,
+            trustLevel: acting.trustLevel,
+            schemaId: leistung.schemaId,
+            schemaVersion: leistung.schemaVersion,
+            data,
+            dataSha512,
+            receipt,
+            receiptTokenSha256: receiptToken === undefined ? null : tokenSha256(receiptToken),
+            submittedAt,
+          },
+          ids,
+        );
+        if (!stored.claimed) throw new KeyTaken();
+        if (stored.bound !== ids.length) {
           throw ProblemException.conflict(
             'attachments-changed',
             { de: 'Anlagen haben sich geändert', en: 'Attachments changed' },
@@ -271,26 +293,6 @@ export class SubmissionsService {
             },
           );
         }
-        await this.submissions.insert(manager, {
-          id,
-          tenant: leistung.tenant,
-          leikaKey: leistung.leikaKey,
-          leistungName: leistung.nameDe,
-          vorgangsnummer,
-          ars: dto.ars,
-          ownerKey: acting.ownerKey,
-          actedByKey: acting.actedByKey ?? null,
-          applicantKind: acting.kind,
-          trustLevel: acting.trustLevel,
-          schemaId: leistung.schemaId,
-          schemaVersion: leistung.schemaVersion,
-          data,
-          dataSha512,
-          receipt,
-          receiptTokenSha256: receiptToken === undefined ? null : tokenSha256(receiptToken),
-          submittedAt,
-        });
-        await this.submissions.bindAttachments(manager, id, ids);
         const removed =
           draftId === undefined ? [] : await this.draftsRepository.deleteWithAttachments(manager, [draftId]);
         const ref = { submissionId: id, vorgangsnummer, tenant: leistung.tenant };
@@ -327,23 +329,12 @@ export class SubmissionsService {
       });
     } catch (err) {
       if (!(err instanceof KeyTaken)) throw err;
-      const again = await this.replay(scope, idempotencyKey, requestSha256);
-      if (!again) throw err;
-      return again;
+      const stored = await this.submissions.storedAnswer(scope, idempotencyKey);
+      if (!stored) throw err;
+      return replayOf(stored, requestSha256);
     }
     await this.drafts.removeFiles(leftovers);
     return { status: 201, body, replayed: false };
-  }
-
-  private async replay(scope: string, key: string, requestSha256: string): Promise<SubmitResult | undefined> {
-    const stored = await this.submissions.findIdempotent(scope, key);
-    if (!stored) return undefined;
-    if (stored.requestSha256 !== requestSha256) throw keyReused();
-    return {
-      status: stored.responseStatus,
-      body: stored.responseBody as SubmissionAcceptedDto,
-      replayed: true,
-    };
   }
 
   /** A submission the caller may see: owner, representative (mandate) or the receipt token's holder. */

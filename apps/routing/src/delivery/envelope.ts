@@ -63,13 +63,13 @@ export function buildEnvelope(
       encrypted: m.encrypted,
       ...(inline && m.payload !== null ? { content: content(m.payload, m.encrypted) } : {}),
     },
-    ...(m.metadata === null
+    ...(!m.hasMetadata
       ? {}
       : {
           metadata: {
             mediaType: 'application/json' as const,
             encrypted: m.encrypted,
-            ...(inline ? { content: content(m.metadata, m.encrypted) } : {}),
+            ...(inline && m.metadata !== null ? { content: content(m.metadata, m.encrypted) } : {}),
           },
         }),
     attachments: attachments

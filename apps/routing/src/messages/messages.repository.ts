@@ -16,7 +16,7 @@ import type {
 const LIGHT = `id, kind, submission_id, reply_id, tenant, vorgangsnummer, destination_id, format, channel, state, attempts,
   cycle_started_at, due_at, last_error, dead_reason, dead_report, dead_at, built_at, payload_filename, payload_media_type,
   payload_size, payload_sha512, encrypted, created_at, available_at, delivered_at, fetched_at, rejected_at, receipt_at,
-  purged_at`;
+  purged_at, metadata IS NOT NULL AS has_metadata`;
 const FULL = `${LIGHT}, input, payload, metadata`;
 
 type Row = Record<string, unknown>;
@@ -48,6 +48,7 @@ function toMessage(r: Row): MessageRecord {
     payloadSize: (r.payload_size as number | null) ?? null,
     payloadSha512: (r.payload_sha512 as string | null) ?? null,
     metadata: (r.metadata as Buffer | null | undefined) ?? null,
+    hasMetadata: r.has_metadata as boolean,
     encrypted: r.encrypted as boolean,
     createdAt: r.created_at as Date,
     availableAt: (r.available_at as Date | null) ?? null,

@@ -74,6 +74,8 @@ export interface MessageRecord {
   payloadSize: number | null;
   payloadSha512: string | null;
   metadata: Buffer | null;
+  /** Whether there is metadata (loaded or not). */
+  hasMetadata: boolean;
   encrypted: boolean;
   createdAt: Date;
   availableAt: Date | null;

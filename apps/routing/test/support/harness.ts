@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { catalogSchemaPublishedV1, type EventPayload, submissionReadyV1 } from '@amtsbote/contracts';
 import { compileValidator, type FimValidator, parseSchema } from '@amtsbote/fim';
@@ -35,7 +36,7 @@ import type * as SimulatorModule from '../../../../libs/testing/src/simulators/f
  * The Fachverfahren simulator lives in @amtsbote/testing (libs/testing/src/simulators/fachverfahren). Until
  * the package exports it, it is loaded from its compiled file.
  */
-export const simulatorModule = require(
+export const simulatorModule = createRequire(__filename)(
   join(repoRoot(), 'libs/testing/dist/src/simulators/fachverfahren/index.js'),
 ) as typeof SimulatorModule;
 export type FachverfahrenSimulator = SimulatorModule.FachverfahrenSimulator;
@@ -173,11 +174,12 @@ export class AttachmentServer {
   ) {}
 
   static async start(): Promise<AttachmentServer> {
-    let self: AttachmentServer | undefined;
+    const holder: { self?: AttachmentServer } = {};
     const server = createServer((req, res) => {
+      const self = holder.self!;
       const id = (req.url ?? '').split('/').pop()?.split('?')[0] ?? '';
-      const content = self?.files.get(id);
-      self?.fetches.set(id, (self.fetches.get(id) ?? 0) + 1);
+      const content = self.files.get(id);
+      self.fetches.set(id, (self.fetches.get(id) ?? 0) + 1);
       if (content === undefined) {
         res.writeHead(404).end();
         return;
@@ -187,8 +189,8 @@ export class AttachmentServer {
         .end(content);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    self = new AttachmentServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return self;
+    holder.self = new AttachmentServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return holder.self;
   }
 
   /** A file reference as intake would put it into `submission.ready`. */
