@@ -5,7 +5,8 @@
  * `/health/live`), raw PostgreSQL insert transactions, and raw kafkajs produce. Not a test.
  *
  * The service runs as its own process (as in production), autocannon in this one; sized for 2 cores.
- * BENCH_SECONDS (default 12) per phase, BENCH_CONNECTIONS (default 16).
+ * BENCH_SECONDS (default 12) per phase, BENCH_CONNECTIONS (default 16); BENCH_NODE_ARGS are passed to the
+ * service's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
  */
 import { randomUUID } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -177,7 +178,11 @@ async function main(): Promise<void> {
     await waitReady(url, child);
 
     const admin = await mintToken(OIDC_ISSUER, 'hb-catalog-admin');
-    await post(`${url}/admin/tenants/hb`, admin, { kind: 'LAND', name: 'Freie Hansestadt Bremen', ars: '04' });
+    await post(`${url}/admin/tenants/hb`, admin, {
+      kind: 'LAND',
+      name: 'Freie Hansestadt Bremen',
+      ars: '04',
+    });
     await post(`${url}/admin/fim-schemas`, admin, demoSchemaXml(), 'application/xml');
     await post(`${url}/admin/tenants/hb/leistungen/${LEIKA}`, admin, {
       names: { de: 'Bewohnerparkausweis beantragen' },
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
     const body = JSON.stringify({ tenant: 'hb', leikaKey: LEIKA, ars: '040110000000', data: demoData() });
 
     // Warm-up: JIT, connection pools, the compiled validator.
-    if (!process.env.BENCH_SKIP_HTTP) await autocannon({ url: `${url}/health/live`, connections: CONNECTIONS, duration: 2 });
+    await autocannon({ url: `${url}/health/live`, connections: CONNECTIONS, duration: 2 });
     await autocannon({
       url,
       connections: 4,
@@ -211,14 +216,12 @@ async function main(): Promise<void> {
     const sql = new Pool({ connectionString: db.url, max: 2 });
     const unpublished = async () =>
       Number(
-        (
-          await sql.query<{ n: string }>(
-            `SELECT count(*) AS n FROM "${DATABASE_SCHEMA}".outbox`,
-          )
-        ).rows[0]!.n,
+        (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM "${DATABASE_SCHEMA}".outbox`)).rows[0]!.n,
       );
     while ((await unpublished()) > 0) await sleep(100);
-    const before = Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0]!.n);
+    const before = Number(
+      (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0]!.n,
+    );
     const start = performance.now();
     const submissions = await autocannon({
       url,
@@ -236,7 +239,9 @@ async function main(): Promise<void> {
     });
     while ((await unpublished()) > 0) await sleep(20);
     const elapsed = (performance.now() - start) / 1000;
-    const after = Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0]!.n);
+    const after = Number(
+      (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0]!.n,
+    );
     await sql.end();
     // Requests still in flight when autocannon stops are answered and stored but not counted by it.
     const answered = submissions.statusCodeStats['201']?.count ?? 0;
@@ -251,7 +256,11 @@ async function main(): Promise<void> {
     const pgRate = await rawPostgres(db.url, eventSized);
     const kafkaRate = await rawKafka(prefix, eventSized);
 
-    const baselines = { 'HTTP trivial route (Nest + Fastify)': httpRate, 'raw PostgreSQL insert tx': pgRate, 'raw kafkajs produce (acks=all)': kafkaRate };
+    const baselines = {
+      'HTTP trivial route (Nest + Fastify)': httpRate,
+      'raw PostgreSQL insert tx': pgRate,
+      'raw kafkajs produce (acks=all)': kafkaRate,
+    };
     const [slowestName, slowest] = Object.entries(baselines).sort((a, b) => a[1] - b[1])[0]!;
     const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(52)} ${v}\n`);
     process.stdout.write(
@@ -262,8 +271,12 @@ async function main(): Promise<void> {
       'intake: accepted submissions end to end',
       `${intakeRate.toFixed(0)} /s  (${accepted} in ${elapsed.toFixed(1)} s incl. relay to Kafka; p50 ${submissions.latency.p50} ms, p99 ${submissions.latency.p99} ms${other.length ? `; other answers ${JSON.stringify(Object.fromEntries(other))}` : ''}${submissions.errors ? `; errors ${submissions.errors}` : ''})`,
     );
-    for (const [name, rate] of Object.entries(baselines)) line(`ratio to ${name}`, `${((intakeRate / rate) * 100).toFixed(1)} %`);
-    line(`ratio to the slowest baseline (target ≥ 50 %)`, `${((intakeRate / slowest) * 100).toFixed(1)} % (${slowestName})`);
+    for (const [name, rate] of Object.entries(baselines))
+      line(`ratio to ${name}`, `${((intakeRate / rate) * 100).toFixed(1)} %`);
+    line(
+      `ratio to the slowest baseline (target ≥ 50 %)`,
+      `${((intakeRate / slowest) * 100).toFixed(1)} % (${slowestName})`,
+    );
     process.stdout.write(
       JSON.stringify({
         bench: 'intake',

@@ -94,20 +94,21 @@ describe('push delivery: signatures, retries, dead letters, redelivery, restart'
     const now = Math.floor(Date.now() / 1000);
     const refusedBefore = sim.refusedSignatures.length;
     assert.equal(
-      (await post(simulatorModule.signForTest(SECRET, body, now))).status,
+      (await post(simulatorModule.signPushForTest(SECRET, body, now))).status,
       200,
       'a correct signature passes',
     );
     assert.equal(
-      (await post(simulatorModule.signForTest(SECRET, body, now - 301))).status,
+      (await post(simulatorModule.signPushForTest(SECRET, body, now - 301))).status,
       401,
       'older than 5 minutes',
     );
     assert.equal(
-      (await post(simulatorModule.signForTest('another-secret-another-secret-another', body, now))).status,
+      (await post(simulatorModule.signPushForTest('another-secret-another-secret-another', body, now)))
+        .status,
       401,
     );
-    const tampered = simulatorModule.signForTest(SECRET, body, now);
+    const tampered = simulatorModule.signPushForTest(SECRET, body, now);
     assert.equal(
       (await post({ ...tampered, 'x-amtsbote-timestamp': String(now - 1) })).status,
       401,

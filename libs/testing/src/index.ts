@@ -1,3 +1,4 @@
 export * from './oidc';
 export * from './stack';
 export * from './harness';
+export * from './simulators';

@@ -18,7 +18,6 @@ import {
   xdomeaSchemaSet,
 } from '@amtsbote/xoev';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import JSZip from 'jszip';
 import { performance } from 'node:perf_hooks';
 import { routingMetrics } from '../common/metrics';
 import { RoutingSettings } from '../common/settings';
@@ -33,6 +32,7 @@ import type {
 } from '../messages/messages.types';
 import { SchemasService, SchemaUnusableError } from '../schemas/schemas.service';
 import { encryptTo } from './jwe';
+import { createZip } from './zip';
 
 export type BuildOutcome =
   | { ok: true; built: BuiltMessage; reports: ValidationReport[] }
@@ -159,15 +159,14 @@ export class MessageBuilder implements OnModuleDestroy {
         );
         const antrag = fimDataXml(prepared, s.data);
         check(await this.validateXml(d.format, fimDataSchemaSet(prepared), antrag), reports);
-        const zip = new JSZip();
-        zip.file(message.messageFile, message.xml);
-        zip.file(message.antragFile.name, antrag);
-        attachments.forEach((a, i) => zip.file(message.attachmentFiles[i].name, a.content!));
-        const payload = await zip.generateAsync({
-          type: 'nodebuffer',
-          compression: 'DEFLATE',
-          compressionOptions: { level: 6 },
-        });
+        const payload = createZip(
+          [
+            { name: message.messageFile, data: Buffer.from(message.xml, 'utf8') },
+            { name: message.antragFile.name, data: Buffer.from(antrag, 'utf8') },
+            ...attachments.map((a, i) => ({ name: message.attachmentFiles[i].name, data: a.content! })),
+          ],
+          new Date(input.createdAt),
+        );
         return {
           payload,
           payloadFilename: message.zipName,

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { catalogSchemaPublishedV1, type EventPayload, submissionReadyV1 } from '@amtsbote/contracts';
 import { compileValidator, type FimValidator, parseSchema } from '@amtsbote/fim';
@@ -30,18 +29,13 @@ import {
   XmllintWasmEngine,
   xdomeaSchemaSet,
 } from '@amtsbote/xoev';
-import type * as SimulatorModule from '../../../../libs/testing/src/simulators/fachverfahren';
+import * as testing from '@amtsbote/testing';
 
-/**
- * The Fachverfahren simulator lives in @amtsbote/testing (libs/testing/src/simulators/fachverfahren). Until
- * the package exports it, it is loaded from its compiled file.
- */
-export const simulatorModule = createRequire(__filename)(
-  join(repoRoot(), 'libs/testing/dist/src/simulators/fachverfahren/index.js'),
-) as typeof SimulatorModule;
-export type FachverfahrenSimulator = SimulatorModule.FachverfahrenSimulator;
-export type ReceivedMessage = SimulatorModule.ReceivedMessage;
-export type ValidationOutcome = SimulatorModule.ValidationOutcome;
+/** The Fachverfahren simulator of @amtsbote/testing. */
+export const simulatorModule = testing;
+export type FachverfahrenSimulator = testing.FachverfahrenSimulator;
+export type ReceivedMessage = testing.FachverfahrenReceivedMessage;
+export type ValidationOutcome = testing.FachverfahrenValidationOutcome;
 
 /** The shared fixtures next to the repository, read at run time. */
 export const SCHEMA_DIR = join(repoRoot(), '..', 'shared', 'fixtures');
@@ -334,7 +328,7 @@ export async function referenceValidation(m: ReceivedMessage): Promise<Validatio
 }
 
 export async function startSimulator(
-  o: Partial<SimulatorModule.FachverfahrenSimulatorOptions> = {},
+  o: Partial<testing.FachverfahrenSimulatorOptions> = {},
 ): Promise<FachverfahrenSimulator> {
   return simulatorModule.FachverfahrenSimulator.start({ validate: referenceValidation, ...o });
 }
