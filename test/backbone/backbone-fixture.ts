@@ -7,6 +7,7 @@ import {
   ensureTopics,
   MESSAGING_ENTITIES,
   OutboxRelay,
+  OutboxSignal,
   OutboxWriter,
   type RegisteredHandler,
   type RelayOptions,
@@ -34,6 +35,7 @@ export class BackboneFixture {
   kafka!: Kafka;
   producer!: Producer;
   writer!: OutboxWriter;
+  readonly signal = new OutboxSignal();
   prefix!: string;
   private readonly stoppables: Array<{ stop(): Promise<void> }> = [];
 
@@ -64,7 +66,7 @@ export class BackboneFixture {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.producer.connect();
-    this.writer = new OutboxWriter(SCHEMA, 'urn:amtsbote:test');
+    this.writer = new OutboxWriter(SCHEMA, 'urn:amtsbote:test', this.signal);
   }
 
   relay(options: Partial<RelayOptions> = {}): OutboxRelay {

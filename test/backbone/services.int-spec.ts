@@ -177,7 +177,7 @@ describe('the four services on the real backbone', () => {
   });
 
   it('readiness turns false while PostgreSQL is down and true again after it returns', async () => {
-    const intake = services.intake!.url;
+    const intake = services.intake.url;
     const ready = async () => (await fetch(`${intake}/health/ready`)).status;
     assert.equal(await ready(), 200);
     await stopPostgres();

@@ -78,7 +78,7 @@ async function backbone(f: BackboneFixture): Promise<number> {
   const relay = new OutboxRelay(f.dataSource, f.producer, {
     schema: 'bb',
     topicPrefix: f.prefix,
-    listenUrl: f.db.url,
+    signal: f.signal,
     lingerMs: Number(process.env.BENCH_LINGER_MS ?? 5),
   });
   relay.start();

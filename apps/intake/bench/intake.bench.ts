@@ -16,7 +16,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createKafka, ensureTopics } from '@amtsbote/messaging';
-import { runMigrations } from '@amtsbote/platform';
+import { loadConfig, runMigrations } from '@amtsbote/platform';
 import {
   freshDatabase,
   KAFKA_BROKERS,
@@ -27,11 +27,20 @@ import {
   uniqueName,
 } from '@amtsbote/testing';
 import { Pool } from 'pg';
+import { z } from 'zod';
 import { DATABASE_SCHEMA, MIGRATIONS } from '../src/service';
 import { DEMO_SCHEMA_ID, demoData, demoSchemaXml } from '../test/fixtures/demo-schema';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const settings = loadConfig(
+  z.object({
+    BENCH_SECONDS: z.coerce.number().positive().default(12),
+    BENCH_CONNECTIONS: z.coerce.number().int().positive().default(16),
+    BENCH_NODE_ARGS: z.string().default(''),
+    PATH: z.string().default('/usr/bin:/bin'),
+  }),
+);
+const SECONDS = settings.BENCH_SECONDS;
+const CONNECTIONS = settings.BENCH_CONNECTIONS;
 const POOL = 10;
 const LEIKA = '99050012104000';
 
@@ -169,9 +178,9 @@ async function main(): Promise<void> {
       INTAKE_MAINTENANCE_INTERVAL_SECONDS: '0',
     };
     await runMigrations({ url: db.url, schema: DATABASE_SCHEMA, entities: [], migrations: MIGRATIONS });
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+    const nodeArgs = settings.BENCH_NODE_ARGS.split(' ').filter((a) => a !== '');
     child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '..', 'src', 'main.js')], {
-      env: { PATH: process.env.PATH, ...env },
+      env: { PATH: settings.PATH, ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const url = `http://127.0.0.1:${port}`;
@@ -216,11 +225,11 @@ async function main(): Promise<void> {
     const sql = new Pool({ connectionString: db.url, max: 2 });
     const unpublished = async () =>
       Number(
-        (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM "${DATABASE_SCHEMA}".outbox`)).rows[0]!.n,
+        (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM "${DATABASE_SCHEMA}".outbox`)).rows[0].n,
       );
     while ((await unpublished()) > 0) await sleep(100);
     const before = Number(
-      (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0]!.n,
+      (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0].n,
     );
     const start = performance.now();
     const submissions = await autocannon({
@@ -240,7 +249,7 @@ async function main(): Promise<void> {
     while ((await unpublished()) > 0) await sleep(20);
     const elapsed = (performance.now() - start) / 1000;
     const after = Number(
-      (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0]!.n,
+      (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0].n,
     );
     await sql.end();
     // Requests still in flight when autocannon stops are answered and stored but not counted by it.
@@ -261,7 +270,7 @@ async function main(): Promise<void> {
       'raw PostgreSQL insert tx': pgRate,
       'raw kafkajs produce (acks=all)': kafkaRate,
     };
-    const [slowestName, slowest] = Object.entries(baselines).sort((a, b) => a[1] - b[1])[0]!;
+    const [slowestName, slowest] = Object.entries(baselines).sort((a, b) => a[1] - b[1])[0];
     const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(52)} ${v}\n`);
     process.stdout.write(
       `\nbench:intake — ${SECONDS} s per phase, ${CONNECTIONS} connections, pool ${POOL}, loopback, ${process.arch} ×${(await import('node:os')).cpus().length}\n`,

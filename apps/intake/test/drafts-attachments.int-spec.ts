@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { accountDeletedV1 } from '@amtsbote/contracts';
+import { eventually, publishTestEvent } from '@amtsbote/testing';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import { UrlSigner } from '../src/storage/signed-urls';
 import { demoData } from './fixtures/demo-schema';
 import type { DraftDto } from '../src/drafts/drafts.dto';
 import {
+  accountKey,
   call,
   DOWNLOAD_SECRET,
   type ProblemBody,
@@ -361,6 +364,31 @@ describe('intake drafts and attachments', () => {
       draftId,
     ]);
     assert.equal(rows[0].n, 0);
+    assert.ok(!filesIn(intake.storageDir).includes(up.body.attachmentId));
+  });
+
+  it('ends the drafts of an account that was deleted', async () => {
+    const draft = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'clara',
+      body: { tenant: TENANT, leikaKey: LEIKA },
+    });
+    const up = await upload(base, draft.body.draftId, pdfBytes(), { as: 'clara' });
+    assert.equal(up.status, 201);
+    await publishTestEvent({
+      id: randomUUID(),
+      topicPrefix: intake.prefix,
+      contract: accountDeletedV1,
+      subject: accountKey('clara'),
+      data: { accountKey: accountKey('clara'), deletedAt: new Date().toISOString() },
+    });
+    await eventually(
+      async () =>
+        (await call(base, 'GET', `/drafts/${draft.body.draftId}`, { as: 'clara' })).status === 404
+          ? true
+          : undefined,
+      { what: 'the draft to end' },
+    );
+    await intake.svc.app.get(MaintenanceService).runOnce();
     assert.ok(!filesIn(intake.storageDir).includes(up.body.attachmentId));
   });
 

@@ -328,6 +328,10 @@ describe('intake status: payment and routing events, submission.ready, purge', (
 
     const report = await maintenance.runOnce(new Date(Date.now() + 2 * 24 * 3600_000));
     assert.ok(report.purgedSubmissions >= 1);
+    // Idempotency-Keys are kept 48 hours: two days later they are gone too.
+    assert.ok(report.deletedIdempotencyKeys >= 2);
+    const keys = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.idempotency_keys`);
+    assert.equal(keys[0].n, 0);
     rows = await intake.sql.query(
       `SELECT data, purged_at, data_sha512, receipt FROM intake.submissions WHERE id = $1`,
       [received.id],

@@ -16,7 +16,7 @@ import type { DataSource } from 'typeorm';
 import { EventConsumer, type EventHandlerFn, type RegisteredHandler } from './consumer';
 import { EVENT_HANDLER_METADATA } from './decorators';
 import { createKafka, type KafkaConnectionOptions } from './kafka';
-import { OutboxWriter } from './outbox';
+import { OutboxSignal, OutboxWriter } from './outbox';
 import { OutboxRelay, type RelayOptions } from './relay';
 import { ensureTopics } from './topics';
 
@@ -60,6 +60,7 @@ export class MessagingRuntime
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly signal: OutboxSignal,
     @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
@@ -124,6 +125,7 @@ export class MessagingRuntime
       ...o.relay,
       schema: o.schema,
       topicPrefix: o.topicPrefix,
+      signal: this.signal,
     });
     this.relay.start();
     const handlers = this.discoverHandlers();

@@ -13,8 +13,22 @@ export interface EventDraft<C extends EventContract> {
   id?: string;
 }
 
-export function outboxChannel(schema: string): string {
-  return `amtsbote_outbox_${schema.replace(/[^a-z0-9_]/gi, '_')}`;
+/**
+ * Tells the relay of this process that events were written. In-process on purpose: NOTIFY would take
+ * PostgreSQL's global notification lock at every commit and serialise all writing transactions; relays
+ * of other replicas find the rows by polling.
+ */
+export class OutboxSignal {
+  private readonly listeners = new Set<() => void>();
+
+  written(): void {
+    for (const l of this.listeners) l();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 }
 
 /**
@@ -26,6 +40,7 @@ export class OutboxWriter {
   constructor(
     private readonly schema: string,
     private readonly source: string,
+    private readonly signal?: OutboxSignal,
   ) {}
 
   async add<C extends EventContract>(manager: EntityManager, draft: EventDraft<C>): Promise<string> {
@@ -62,8 +77,7 @@ export class OutboxWriter {
             tenant text, traceparent text, data text)`,
       [JSON.stringify(rows), this.source],
     );
-    // Delivered on commit only; wakes the relay without polling.
-    await manager.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.schema)]);
+    this.signal?.written();
     return rows.map((r) => r.id);
   }
 }

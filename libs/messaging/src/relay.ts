@@ -1,20 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Producer, TopicMessages } from 'kafkajs';
-import { Client } from 'pg';
 import { Counter } from 'prom-client';
 import type { DataSource, QueryResult } from 'typeorm';
 import { type CloudEvent, toKafkaMessage } from './envelope';
-import { outboxChannel } from './outbox';
+import type { OutboxSignal } from './outbox';
 import { metric } from './metrics';
 
 export interface RelayOptions {
   schema: string;
   batchSize?: number;
-  /** Fallback poll when no notification arrives (notifications are the normal wake-up). */
+  /** Poll interval for events written by other replicas (this process's writes wake the relay at once). */
   pollIntervalMs?: number;
-  /** Connection URL for the LISTEN connection (the pool cannot hold one open). */
-  listenUrl?: string;
+  /** Wakes the relay when this process wrote events (others are found by polling). */
+  signal?: OutboxSignal;
   topicPrefix?: string;
   /** After a wake-up, wait this long so commits arriving together are published in one batch. */
   lingerMs?: number;
@@ -71,7 +70,8 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
-  private listener?: Client;
+  private unsubscribe?: () => void;
+  private wokenRecently = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -79,7 +79,7 @@ export class OutboxRelay {
     private readonly options: RelayOptions,
   ) {
     this.batchSize = options.batchSize ?? 1000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
     // pg advisory locks take a bigint; derive a stable one per schema.
     this.lockKey = BigInt.asIntN(
       64,
@@ -90,7 +90,7 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.listen();
+    this.unsubscribe = this.options.signal?.subscribe(() => this.wake?.());
     this.loop = this.run();
   }
 
@@ -98,31 +98,7 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
-    const l = this.listener;
-    this.listener = undefined;
-    await l?.end().catch(() => undefined);
-  }
-
-  private async listen(): Promise<void> {
-    if (!this.options.listenUrl || !this.running) return;
-    const client = new Client({ connectionString: this.options.listenUrl, connectionTimeoutMillis: 3000 });
-    client.on('error', () => undefined);
-    client.on('end', () => {
-      if (this.running && this.listener === client) {
-        this.listener = undefined;
-        setTimeout(() => void this.listen(), 2000).unref();
-      }
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${outboxChannel(this.options.schema)}`);
-      client.on('notification', () => this.wake?.());
-      this.listener = client;
-      if (!this.running) await client.end();
-    } catch {
-      await client.end().catch(() => undefined);
-      if (this.running) setTimeout(() => void this.listen(), 2000).unref();
-    }
+    this.unsubscribe?.();
   }
 
   private async run(): Promise<void> {
@@ -139,6 +115,12 @@ export class OutboxRelay {
       }
       if (!this.running) break;
       if (count >= this.batchSize && backoff === 0) continue;
+      if (count === 0 && this.wokenRecently) {
+        // Woken before the writer's commit was visible: look again shortly instead of at the next poll.
+        this.wokenRecently = false;
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
       const woken = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), backoff || this.pollIntervalMs);
         this.wake = () => {
@@ -147,6 +129,7 @@ export class OutboxRelay {
         };
       });
       this.wake = undefined;
+      this.wokenRecently = woken;
       const linger = this.options.lingerMs ?? 5;
       if (woken && this.running && linger > 0) await new Promise((r) => setTimeout(r, linger));
     }

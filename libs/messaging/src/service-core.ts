@@ -49,7 +49,7 @@ export function messagingOptionsFrom(o: ServiceCoreOptions): MessagingOptions {
             }
           : undefined,
     },
-    relay: { listenUrl: databaseUrl(c), ...o.messaging?.relay },
+    relay: { ...o.messaging?.relay },
     afterCommit: o.messaging?.afterCommit,
     consumerGroupId: o.messaging?.consumerGroupId,
   };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, IsNull, MoreThan } from 'typeorm';
 import { AttachmentRecord } from '../attachments/attachments.entity';
+import { withoutParameters } from '../common/query-errors';
 import { returnedRows } from '../common/query-result';
 import { Draft } from './drafts.entity';
 
@@ -31,20 +32,22 @@ export class DraftsRepository {
   }
 
   async insert(draft: Omit<Draft, 'createdAt' | 'updatedAt'>): Promise<Draft> {
-    await this.dataSource.query(
-      `INSERT INTO "intake".drafts (id, tenant, leika_key, owner_key, acted_by_key, access_token_sha256, ars, data, expires_at)
+    await withoutParameters(
+      this.dataSource.query(
+        `INSERT INTO "intake".drafts (id, tenant, leika_key, owner_key, acted_by_key, access_token_sha256, ars, data, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
-      [
-        draft.id,
-        draft.tenant,
-        draft.leikaKey,
-        draft.ownerKey,
-        draft.actedByKey,
-        draft.accessTokenSha256,
-        draft.ars,
-        JSON.stringify(draft.data),
-        draft.expiresAt,
-      ],
+        [
+          draft.id,
+          draft.tenant,
+          draft.leikaKey,
+          draft.ownerKey,
+          draft.actedByKey,
+          draft.accessTokenSha256,
+          draft.ars,
+          JSON.stringify(draft.data),
+          draft.expiresAt,
+        ],
+      ),
     );
     const saved = await this.findLive(draft.id);
     if (!saved) throw new Error('draft vanished after insert');
@@ -55,9 +58,11 @@ export class DraftsRepository {
     id: string,
     patch: { data: Record<string, unknown>; ars: string | null; expiresAt: Date },
   ): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE "intake".drafts SET data = $2::jsonb, ars = $3, expires_at = $4, updated_at = now() WHERE id = $1`,
-      [id, JSON.stringify(patch.data), patch.ars, patch.expiresAt],
+    await withoutParameters(
+      this.dataSource.query(
+        `UPDATE "intake".drafts SET data = $2::jsonb, ars = $3, expires_at = $4, updated_at = now() WHERE id = $1`,
+        [id, JSON.stringify(patch.data), patch.ars, patch.expiresAt],
+      ),
     );
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AttachmentRecord } from '../attachments/attachments.entity';
+import { withoutParameters } from '../common/query-errors';
 import { Leistung } from '../leistungen/leistungen.entity';
 import type { SubmissionStatus } from './state-machine';
 import {
@@ -190,8 +191,9 @@ export class SubmissionsRepository {
     s: NewSubmission,
     attachmentIds: string[],
   ): Promise<{ claimed: boolean; bound: number }> {
-    const rows = await manager.query<Array<{ claimed: number; bound: number }>>(
-      `WITH claim AS (
+    const rows = await withoutParameters(
+      manager.query<Array<{ claimed: number; bound: number }>>(
+        `WITH claim AS (
          INSERT INTO ${S}.idempotency_keys (scope, key, request_sha256, response_status, response_body)
          VALUES ($1, $2, $3, $4, $5::json) ON CONFLICT (scope, key) DO NOTHING RETURNING 1
        ), sub AS (
@@ -211,31 +213,32 @@ export class SubmissionsRepository {
          RETURNING id
        )
        SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM bound)::int AS bound`,
-      [
-        idem.scope,
-        idem.key,
-        idem.requestSha256,
-        idem.status,
-        JSON.stringify(idem.body),
-        s.id,
-        s.tenant,
-        s.leikaKey,
-        s.leistungName,
-        s.vorgangsnummer,
-        s.ars,
-        s.ownerKey,
-        s.actedByKey,
-        s.applicantKind,
-        s.trustLevel,
-        s.schemaId,
-        s.schemaVersion,
-        JSON.stringify(s.data),
-        s.dataSha512,
-        JSON.stringify(s.receipt),
-        s.receiptTokenSha256,
-        s.submittedAt,
-        attachmentIds,
-      ],
+        [
+          idem.scope,
+          idem.key,
+          idem.requestSha256,
+          idem.status,
+          JSON.stringify(idem.body),
+          s.id,
+          s.tenant,
+          s.leikaKey,
+          s.leistungName,
+          s.vorgangsnummer,
+          s.ars,
+          s.ownerKey,
+          s.actedByKey,
+          s.applicantKind,
+          s.trustLevel,
+          s.schemaId,
+          s.schemaVersion,
+          JSON.stringify(s.data),
+          s.dataSha512,
+          JSON.stringify(s.receipt),
+          s.receiptTokenSha256,
+          s.submittedAt,
+          attachmentIds,
+        ],
+      ),
     );
     return { claimed: rows[0]?.claimed === 1, bound: rows[0]?.bound ?? 0 };
   }

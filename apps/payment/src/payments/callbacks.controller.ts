@@ -63,7 +63,8 @@ export class CallbacksController {
   ): Promise<void> {
     const tx = await this.confirmation.callback(transactionId, token, 'return');
     if (!tx) throw ProblemException.notFound(NOT_FOUND);
-    await reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    // A FastifyReply is thenable: awaiting it waits for the response itself, so headers are set with void.
+    void reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
     if (tx.portalReturnUrl) {
       const url = new URL(tx.portalReturnUrl);
       url.searchParams.set('payment', tx.state);

@@ -16,6 +16,10 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 
+/** Verified tokens are remembered briefly: portals send the same token with every request of a session. */
+const CACHE_MAX_ENTRIES = 10_000;
+const CACHE_MAX_AGE_MS = 60_000;
+
 interface TrustedIssuer {
   issuer: string;
   audience?: string | string[];
@@ -45,6 +49,7 @@ export class TokenVerifier {
   private readonly logger = new Logger(TokenVerifier.name);
   private readonly issuers = new Map<string, TrustedIssuer>();
   private readonly clockTolerance: number;
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(@Inject(AUTH_OPTIONS) options: AuthOptions) {
     if (options.issuers.length === 0) throw new Error('AuthModule: at least one issuer must be configured');
@@ -61,6 +66,21 @@ export class TokenVerifier {
 
   /** Verifies `token` and returns its principal, or throws a 401 (or 503 when the IdP's keys are unreachable). */
   async verify(token: string): Promise<Principal> {
+    const cached = this.verified.get(token);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    if (cached) this.verified.delete(token);
+    const principal = await this.verifyUncached(token);
+    // Never beyond the token's own expiry (clock tolerance is not extended by the cache).
+    const exp = typeof principal.claims.exp === 'number' ? principal.claims.exp * 1000 : 0;
+    const until = Math.min(Date.now() + CACHE_MAX_AGE_MS, exp);
+    if (until > Date.now()) {
+      if (this.verified.size >= CACHE_MAX_ENTRIES) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { principal, until });
+    }
+    return principal;
+  }
+
+  private async verifyUncached(token: string): Promise<Principal> {
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);
