@@ -53,7 +53,9 @@ describe('outbox → Kafka → inbox (real broker, real PostgreSQL)', () => {
       [1, 3],
     );
     assert.deepEqual(new Set(effects.map((e) => e.event_id)), new Set([committed, after1]));
-    const left = await f.dataSource.query<Array<{ c: number }>>(`SELECT count(*)::int AS c FROM ${SCHEMA}.outbox`);
+    const left = await f.dataSource.query<Array<{ c: number }>>(
+      `SELECT count(*)::int AS c FROM ${SCHEMA}.outbox`,
+    );
     assert.equal(left[0].c, 0, 'published rows leave the outbox');
     await relay.stop();
   });

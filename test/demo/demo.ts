@@ -1,48 +1,101 @@
 /**
- * `npm run demo`: starts the local stack (Kafka, PostgreSQL, OIDC provider) and the four services as real
- * processes, shows each ready, sends one event from intake through the outbox and shows the others
- * consuming it, then stops everything (or, with --keep, leaves it running and prints the URLs).
+ * `npm run demo`: the whole citizen journey on the local machine. Starts the local stack (Kafka,
+ * PostgreSQL, OIDC provider), the payment provider simulator, the Fachverfahren simulator and the four
+ * services as real processes, seeds tenant, FIM schema, Leistung, fee, destination and route through the
+ * admin APIs, then walks anna from the form to the Bescheid in her Postkorb (test/journeys/journey.ts) and
+ * prints the trail. Afterwards it stops what it started (or, with --keep, leaves everything running and
+ * prints the URLs). Exit code 0 on success, 1 with the failing step on failure.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  devSchemaDir,
   devServiceEnv,
-  eventually,
-  mintToken,
+  devServiceUrl,
   OIDC_ISSUER,
   repoRoot,
   SERVICE_PORTS,
   type ServiceName,
-  stackPaths,
+  SIMULATOR_PORTS,
   startProcess,
   startStack,
+  type StackComponent,
   stopProcess,
   stopStack,
 } from '@amtsbote/testing';
+import { DEMO, type JourneyTargets, seedDemo, walkCitizen } from '../journeys/journey';
 
 const keep = process.argv.includes('--keep');
 const t0 = Date.now();
 const SERVICES = Object.keys(SERVICE_PORTS) as ServiceName[];
+const SIMULATORS = ['payment-simulator', 'fachverfahren-simulator'] as const;
+const simUrl = (port: number) => `http://127.0.0.1:${port}`;
+const started: string[] = [];
+let stackStarted: StackComponent[] = [];
 
 function say(line: string): void {
   const secs = ((Date.now() - t0) / 1000).toFixed(1).padStart(5);
   process.stdout.write(`[${secs}s] ${line}\n`);
 }
 
-function url(service: ServiceName): string {
-  return `http://127.0.0.1:${SERVICE_PORTS[service]}`;
-}
-
-async function ready(service: ServiceName): Promise<boolean> {
-  const res = await fetch(`${url(service)}/health/ready`);
+async function answers(url: string): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
   return res.status === 200;
 }
 
+async function stopStarted(): Promise<void> {
+  for (const name of started.reverse()) await stopProcess(name).catch(() => undefined);
+  if (stackStarted.length > 0) await stopStack({ only: stackStarted }).catch(() => undefined);
+}
+
 async function main(): Promise<void> {
-  say('Amtsbote demo: the event backbone across four services');
+  say('Amtsbote demo: a residents’ parking permit (Bewohnerparkausweis) from the form to the Bescheid');
   const stack = await startStack();
+  stackStarted = stack.filter((c) => !c.alreadyRunning).map((c) => c.component);
   for (const c of stack)
     say(`stack: ${c.component} ${c.alreadyRunning ? 'already running' : 'started'} — ${c.url ?? ''}`);
+
+  // The destination's HMAC secret: given to routing when registering, and to the simulator.
+  const destinationSecret = `demo-${randomBytes(24).toString('base64url')}`;
+  const targets: JourneyTargets = {
+    issuer: OIDC_ISSUER,
+    intake: devServiceUrl('intake'),
+    accounts: devServiceUrl('accounts'),
+    payment: devServiceUrl('payment'),
+    routing: devServiceUrl('routing'),
+    paymentSimulator: simUrl(SIMULATOR_PORTS.payment),
+    fachverfahren: simUrl(SIMULATOR_PORTS.fachverfahren),
+    destinationSecret,
+    waitMs: 90_000,
+  };
+
+  // A simulator left over from an earlier `--keep` run would hold another secret: start them afresh.
+  for (const name of SIMULATORS) await stopProcess(name).catch(() => undefined);
+  const lib = join(repoRoot(), 'libs', 'testing', 'dist', 'src', 'simulators');
+  const pay = await startProcess({
+    name: 'payment-simulator',
+    command: process.execPath,
+    args: [join(lib, 'payment', 'main.js'), '--port', String(SIMULATOR_PORTS.payment)],
+    cwd: repoRoot(),
+    ready: () => answers(`${targets.paymentSimulator}/health`),
+  });
+  started.push('payment-simulator');
+  say(`simulator: payment provider ready at ${targets.paymentSimulator} (${pay.ms.toFixed(0)} ms)`);
+  const fv = await startProcess({
+    name: 'fachverfahren-simulator',
+    command: process.execPath,
+    args: [
+      join(lib, 'fachverfahren', 'main.js'),
+      ...['--port', String(SIMULATOR_PORTS.fachverfahren), '--secret', destinationSecret],
+      ...['--schema-dir', devSchemaDir(), '--routing-url', targets.routing, '--issuer', OIDC_ISSUER],
+      ...['--client-id', 'fv-bremen-parken', '--client-secret', 'fv-bremen-parken-secret', '--auto-respond'],
+    ],
+    cwd: repoRoot(),
+    ready: () => answers(`${targets.fachverfahren}/_sim/stats`),
+  });
+  started.push('fachverfahren-simulator');
+  say(`simulator: Fachverfahren ready at ${targets.fachverfahren} (${fv.ms.toFixed(0)} ms)`);
 
   for (const service of SERVICES) {
     const r = spawnSync(process.execPath, [join(repoRoot(), 'apps', service, 'dist/src/migrate.js')], {
@@ -50,69 +103,72 @@ async function main(): Promise<void> {
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`migrations of ${service} failed:\n${r.stderr}`);
-    say(`migrate: ${r.stdout.trim()}`);
+    say(`migrate: ${r.stdout.trim().split('\n').pop() ?? service}`);
   }
 
-  for (const service of SERVICES) {
-    await startProcess({
-      name: service,
-      command: process.execPath,
-      args: [join(repoRoot(), 'apps', service, 'dist/src/main.js')],
-      env: devServiceEnv(service),
-      cwd: repoRoot(),
-      logFile: join(stackPaths().root, 'logs', `${service}.log`),
-      ready: () => ready(service),
-      timeoutMs: 90000,
-    });
-    say(`service: ${service} ready at ${url(service)} (GET /health/ready → 200)`);
-  }
+  await Promise.all(
+    SERVICES.map(async (service) => {
+      const p = await startProcess({
+        name: service,
+        command: process.execPath,
+        args: [join(repoRoot(), 'apps', service, 'dist/src/main.js')],
+        env: devServiceEnv(service),
+        cwd: repoRoot(),
+        ready: () => answers(`${devServiceUrl(service)}/health/ready`),
+        timeoutMs: 120_000,
+      });
+      if (!p.alreadyRunning) started.push(service);
+      say(
+        `service: ${service} ${p.alreadyRunning ? 'already running' : 'ready'} at ${devServiceUrl(service)} (${p.ms.toFixed(0)} ms)`,
+      );
+    }),
+  );
 
-  const operator = await mintToken(OIDC_ISSUER, 'operator');
-  say(`sign-in: operator got an access token from ${OIDC_ISSUER}`);
-  const sent = await fetch(`${url('intake')}/diagnostics/echo`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ message: 'Hallo aus dem Amtsboten' }),
-  });
-  if (sent.status !== 202) throw new Error(`intake refused the probe: ${sent.status} ${await sent.text()}`);
-  const { echoId } = (await sent.json()) as { echoId: string };
-  const sentAt = Date.now();
-  say(`event: intake wrote de.amtsbote.diagnostics.echo.v1 ${echoId} through its outbox`);
+  say('— the administrators set up the Leistung (real admin APIs) —');
+  await seedDemo(targets, (line) => say(line));
 
-  for (const service of ['accounts', 'payment', 'routing'] as const) {
-    await eventually(
-      async () => {
-        const r = await fetch(`${url(service)}/diagnostics/echo/${echoId}`, {
-          headers: { authorization: `Bearer ${operator}` },
-        });
-        return r.status === 200 ? true : undefined;
-      },
-      { what: `${service} to consume the event`, timeoutMs: 30000 },
-    );
-    say(`event: ${service} consumed it (inbox recorded) after ${Date.now() - sentAt} ms`);
-  }
+  say('— anna applies for a Bewohnerparkausweis —');
+  const r = await walkCitizen(targets, (line) => say(line));
+
+  say('— what happened —');
+  say(`Vorgangsnummer ${r.vorgangsnummer} (submission ${r.submissionId})`);
+  say(`intake status: ${r.intakeTimeline.map((e) => `${e.status} +${e.atMs} ms`).join(' → ')}`);
+  // Several services report the same step; the trail shows each citizen-facing step once.
+  const postkorb = r.postkorbTimeline
+    .map((e) => `${e.status ?? '·'} (${e.title})`)
+    .filter((line, i, all) => line !== all[i - 1]);
+  say(`Postkorb timeline: ${postkorb.join(' → ')}`);
+  say(
+    `Fachverfahren: xdomea message ${r.messageId}, ${r.fachverfahren.valid ? 'valid' : 'invalid'} (${r.fachverfahren.checked.join(', ')})`,
+  );
+  say(`Bescheid: „${r.bescheid.subject}“, ${r.bescheid.filename} ${r.bescheid.bytes} bytes downloaded`);
+  say(
+    `submit → delivered ${r.submitToDeliveredMs} ms · submit → COMPLETED in the Postkorb ${r.submitToCompletedMs} ms`,
+  );
 
   if (keep) {
     say('everything keeps running (--keep):');
     for (const s of SERVICES)
-      say(`  ${s.padEnd(8)} ${url(s)}/docs (OpenAPI), ${url(s)}/health/ready, ${url(s)}/metrics`);
+      say(`  ${s.padEnd(8)} ${devServiceUrl(s)}/docs (OpenAPI), /health/ready, /metrics`);
+    say(`  pay page ${r.payPage} (each payment's redirectUrl from POST /submissions/{id}/payment)`);
+    say(`  Fachverfahren simulator ${targets.fachverfahren}/_sim/messages, /_sim/stats`);
     say(`  oidc     ${OIDC_ISSUER}/.well-known/openid-configuration`);
-    say('  stop it all with: npm run stack -- stop  (services: kill the pids in .stack/pids)');
+    say(`  Leistung ${targets.intake}/tenants/${DEMO.tenant}/leistungen/${DEMO.leikaKey}/form`);
+    say('  stop it all with: npm run stack -- stop  (services and simulators: kill the pids in .stack/pids)');
     return;
   }
-  for (const s of SERVICES) await stopProcess(s);
-  say('services stopped');
-  await stopStack();
-  say(`stack stopped — demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await stopStarted();
+  say(
+    `stopped what the demo started${stackStarted.length > 0 ? ` (incl. ${stackStarted.join(', ')})` : ' (the stack was already running and stays)'} — demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 main().then(
   () => process.exit(0),
   async (err: unknown) => {
-    process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (!keep) {
-      for (const s of SERVICES) await stopProcess(s).catch(() => undefined);
-    }
+    process.stderr.write(`\ndemo FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write('logs of the services and simulators: .stack/logs/\n');
+    if (!keep) await stopStarted();
     process.exit(1);
   },
 );

@@ -28,7 +28,7 @@ describe('payment admin: fee schedules, provider configs, audit log', () => {
   });
 
   after(async () => {
-    await stack.close();
+    await stack?.close();
   });
 
   it('a tenant admin manages only their own tenant, and only with the payment-admin role', async () => {
@@ -141,6 +141,12 @@ describe('payment admin: fee schedules, provider configs, audit log', () => {
         what: `payment.requested for ${submissionId}`,
       });
     assert.equal((await requested(bremen.submissionId)).data.amountCents, 3000);
+    // A fee but no provider yet: the citizen is told payment is not set up.
+    expectProblem(
+      await call(`${stack.svc.url}/submissions/${bremen.submissionId}/payment`, { token: citizen, body: {} }),
+      503,
+      'payment-provider-not-configured',
+    );
     assert.equal((await requested(bremerhaven.submissionId)).data.amountCents, 2000);
     const e = await requested(elsewhere.submissionId);
     assert.equal(e.data.amountCents, 1000);
@@ -272,6 +278,23 @@ describe('payment admin: fee schedules, provider configs, audit log', () => {
       403,
       'forbidden',
     );
+
+    // The test provider points at a closed port: the portal gets a clear 503, nothing is stored.
+    const s = await submit(stack, { ars: '040110000000' });
+    await eventually(async () => stack.recorder.ofType(paymentRequestedV1, s.submissionId)[0], {
+      what: 'payment.requested',
+    });
+    const down = await call(`${stack.svc.url}/submissions/${s.submissionId}/payment`, {
+      token: citizen,
+      body: {},
+    });
+    expectProblem(down, 503, 'payment-provider-unavailable');
+    const state = await call<{ state: string; redirectUrl?: string }>(
+      `${stack.svc.url}/submissions/${s.submissionId}/payment`,
+      { token: citizen },
+    );
+    assert.equal(state.body.state, 'INITIAL');
+    assert.equal(state.body.redirectUrl, undefined);
 
     const list = await call<Array<{ environment: string; active: boolean }>>(
       `${stack.svc.url}/admin/tenants/hb/providers`,

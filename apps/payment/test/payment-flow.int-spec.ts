@@ -84,7 +84,7 @@ describe('payment flow against the provider simulator over real HTTP', () => {
   };
 
   const simTx = (p: Payment, provider = sim) => {
-    const t = provider.transaction(p.redirectUrl!.split('/pay/')[1]!);
+    const t = provider.transaction(p.redirectUrl!.split('/pay/')[1]);
     assert.ok(t, 'the simulator knows the transaction');
     return t;
   };
@@ -97,7 +97,7 @@ describe('payment flow against the provider simulator over real HTTP', () => {
     await sleep(1500);
     const events = stack.recorder.ofType(contract, subject);
     assert.equal(events.length, 1, `${contract.type} exactly once`);
-    return events[0]!;
+    return events[0];
   };
 
   const view = async (submissionId: string, token = tokens.anna) =>
@@ -139,15 +139,15 @@ describe('payment flow against the provider simulator over real HTTP', () => {
   });
 
   after(async () => {
-    await stack.close();
-    await sim.close();
-    await oauthSim.close();
-    await rm(secretsDir, { recursive: true, force: true });
+    await stack?.close();
+    await sim?.close();
+    await oauthSim?.close();
+    if (secretsDir) await rm(secretsDir, { recursive: true, force: true });
   });
 
   it('settles end to end: pay page, return, provider-confirmed, `payment.settled` exactly once', async () => {
     const s = await dueSubmission();
-    const requested = stack.recorder.ofType(paymentRequestedV1, s.submissionId)[0]!;
+    const requested = stack.recorder.ofType(paymentRequestedV1, s.submissionId)[0];
     const p = await open(s.submissionId);
     assert.equal(p.transactionId, requested.data.transactionId);
     assert.equal(p.amountCents, 2850);
@@ -158,7 +158,7 @@ describe('payment flow against the provider simulator over real HTTP', () => {
     assert.equal(t.requestId, p.transactionId);
     assert.equal(t.request.grosAmount, 28.5);
     assert.equal(t.request.purpose, 'Bewohnerparkausweis');
-    assert.deepEqual((t.request.items as Array<{ bookingData: unknown }>)[0]!.bookingData, {
+    assert.deepEqual((t.request.items as Array<{ bookingData: unknown }>)[0].bookingData, {
       haushaltsstelle: '1.1100.1000',
     });
 
@@ -231,7 +231,7 @@ describe('payment flow against the provider simulator over real HTTP', () => {
     const p = await open(s.submissionId);
     const t = simTx(p);
     const notifyUrl = t.notifyUrl!;
-    const bare = notifyUrl.split('?')[0]!;
+    const bare = notifyUrl.split('?')[0];
     const claim = {
       transactionId: t.transactionId,
       status: 'PAYED',
@@ -282,7 +282,7 @@ describe('payment flow against the provider simulator over real HTTP', () => {
         .transactions()
         .filter(
           (t) =>
-            t.requestId === stack.recorder.ofType(paymentRequestedV1, s.submissionId)[0]!.data.transactionId,
+            t.requestId === stack.recorder.ofType(paymentRequestedV1, s.submissionId)[0].data.transactionId,
         ).length,
       0,
     );
@@ -359,8 +359,16 @@ describe('payment flow against the provider simulator over real HTTP', () => {
     assert.equal(sim.transactions().length, before + 1);
     const again = await call<Payment>(paymentUrl(s.submissionId), { token: tokens.anna, body: {} });
     assert.equal(again.status, 200);
-    assert.equal(again.body.redirectUrl, answers[0]!.body.redirectUrl);
+    assert.equal(again.body.redirectUrl, answers[0].body.redirectUrl);
     assert.equal(sim.transactions().length, before + 1);
+
+    // Without a portal return URL the citizen lands on our short status page.
+    const page = await fetch(simTx(again.body).redirectUrl);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('cache-control'), 'no-store');
+    const html = await page.text();
+    assert.match(html, /28,50 EUR/);
+    assert.match(html, /noch nicht bestätigt/);
   });
 
   it('provider down or refusing: a clear problem for the portal and nothing half-created', async () => {

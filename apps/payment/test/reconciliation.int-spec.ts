@@ -40,7 +40,7 @@ describe('reconciliation and expiry (reconcile every second, deadline 8 s)', () 
   const open = async (submissionId: string) => {
     const r = await call<{ redirectUrl: string }>(paymentUrl(submissionId), { token: anna, body: {} });
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    return sim.transaction(r.body.redirectUrl.split('/pay/')[1]!)!;
+    return sim.transaction(r.body.redirectUrl.split('/pay/')[1])!;
   };
 
   before(async () => {
@@ -65,8 +65,8 @@ describe('reconciliation and expiry (reconcile every second, deadline 8 s)', () 
   });
 
   after(async () => {
-    await stack.close();
-    await sim.close();
+    await stack?.close();
+    await sim?.close();
   });
 
   it('settles a payment whose notification was lost, and expires the unpaid ones at the deadline', async () => {
@@ -77,7 +77,7 @@ describe('reconciliation and expiry (reconcile every second, deadline 8 s)', () 
     assert.ok(Math.abs(expiresAt - Date.now() - DEADLINE_SECONDS * 1000) < DEADLINE_SECONDS * 1000);
 
     const paidTx = await open(paid.submissionId);
-    await open(abandoned.submissionId);
+    const abandonedTx = await open(abandoned.submissionId);
     // Paid at the provider, but the notification never arrives and the citizen never comes back.
     await sim.complete(paidTx.transactionId, 'PAYED', { notify: false });
     const settled = await eventually(
@@ -113,11 +113,30 @@ describe('reconciliation and expiry (reconcile every second, deadline 8 s)', () 
       'payment-closed',
     );
 
+    // The provider's page still takes the money after our deadline: the state stays EXPIRED (no second
+    // outcome for the submission), and operators see it for a refund.
+    await sim.complete(abandonedTx.transactionId, 'PAYED');
+    const metrics = await eventually(
+      async () => {
+        const text = await (await fetch(`${stack.svc.url}/metrics`)).text();
+        return /amtsbote_payment_anomalies_total\{reason="paid-after-expiry"\} [1-9]/.test(text)
+          ? text
+          : undefined;
+      },
+      { what: 'the paid-after-expiry anomaly' },
+    );
+    assert.ok(metrics);
+    assert.equal(
+      (await call<{ state: string }>(paymentUrl(abandoned.submissionId), { token: anna })).body.state,
+      'EXPIRED',
+    );
+
     // Later rounds change nothing: one event each, the paid one stays paid.
     await sleep(2500);
     assert.equal(stack.recorder.ofType(paymentSettledV1, paid.submissionId).length, 1);
     assert.equal(stack.recorder.ofType(paymentExpiredV1, paid.submissionId).length, 0);
     assert.equal(stack.recorder.ofType(paymentExpiredV1, abandoned.submissionId).length, 1);
+    assert.equal(stack.recorder.ofType(paymentSettledV1, abandoned.submissionId).length, 0);
     assert.equal(stack.recorder.ofType(paymentExpiredV1, neverStarted.submissionId).length, 1);
   });
 });

@@ -72,7 +72,9 @@ export class MessagingRuntime
 
   get groupId(): string {
     // The topic prefix namespaces groups too, so installations sharing a cluster do not share groups.
-    return this.options.consumerGroupId ?? `${this.options.topicPrefix ?? ''}amtsbote.${this.options.service}`;
+    return (
+      this.options.consumerGroupId ?? `${this.options.topicPrefix ?? ''}amtsbote.${this.options.service}`
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -207,9 +209,12 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: KAFKA, useFactory: () => createKafka(options.kafka) },
+        OutboxSignal,
         {
           provide: OutboxWriter,
-          useFactory: () => new OutboxWriter(options.schema, `urn:amtsbote:${options.service}`),
+          useFactory: (signal: OutboxSignal) =>
+            new OutboxWriter(options.schema, `urn:amtsbote:${options.service}`, signal),
+          inject: [OutboxSignal],
         },
         MessagingRuntime,
       ],

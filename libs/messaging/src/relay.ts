@@ -199,5 +199,4 @@ export class OutboxRelay {
       await qr.release();
     }
   }
-
 }

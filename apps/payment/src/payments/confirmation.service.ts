@@ -85,7 +85,12 @@ export class ConfirmationService {
 
   private async doCheck(id: string, trigger: CheckTrigger): Promise<TransactionEntity | undefined> {
     const tx = await this.repo.find(id);
-    if (!tx || tx.state !== 'INITIAL') return tx ?? undefined;
+    if (!tx) return undefined;
+    if (tx.state === 'EXPIRED' && trigger !== 'reconcile') {
+      await this.detectPaidAfterExpiry(tx);
+      return tx;
+    }
+    if (tx.state !== 'INITIAL') return tx;
     const now = new Date();
     const expired = tx.expiresAt.getTime() <= now.getTime();
     if (!tx.providerTransactionId || !tx.providerStatusUrl || !tx.providerKind || !tx.providerEnvironment) {
@@ -140,6 +145,41 @@ export class ConfirmationService {
       case 'FAILED':
       case 'CANCELED':
         return (await this.fail(tx, report, trigger)) ?? (await this.repo.find(id)) ?? tx;
+    }
+  }
+
+  /**
+   * The provider's pay page may still take money after our deadline passed. The state stays EXPIRED (the
+   * submission is gone), but an operator must refund: an error log and a metric make it visible.
+   */
+  private async detectPaidAfterExpiry(tx: TransactionEntity): Promise<void> {
+    if (!tx.providerTransactionId || !tx.providerStatusUrl || !tx.providerKind || !tx.providerEnvironment)
+      return;
+    try {
+      const { provider } = await this.providers.forTransaction(
+        tx.tenant,
+        tx.providerEnvironment,
+        tx.providerKind,
+      );
+      const report = await provider.status({
+        providerTransactionId: tx.providerTransactionId,
+        statusUrl: tx.providerStatusUrl,
+      });
+      if (report.status === 'PAYED') {
+        anomalies().inc({ reason: 'paid-after-expiry' });
+        this.logger.error(
+          {
+            tenant: tx.tenant,
+            submissionId: tx.submissionId,
+            transactionId: tx.id,
+            amountCents: tx.amountCents,
+            providerTransactionId: tx.providerTransactionId,
+          },
+          'paid at the provider after the payment expired: refund needed',
+        );
+      }
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
     }
   }
 

@@ -123,6 +123,8 @@ export class PaymentsService {
       finishedAt: null,
     });
     tx.requestId = tx.id;
+    // The Vorgangsnummer is the reference the Kasse matches the booking with; the transaction id if it has no usable characters.
+    tx.itemReference = tx.itemReference === '' ? tx.id : tx.itemReference;
     await this.repo.insertTransaction(manager, tx);
     await this.outbox.add(manager, {
       contract: paymentRequestedV1,

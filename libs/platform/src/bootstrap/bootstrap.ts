@@ -78,7 +78,9 @@ export async function runService(rootModule: unknown, service: ServiceDescriptio
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {
-        process.stderr.write(`${service.name}: shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
+        process.stderr.write(
+          `${service.name}: shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`,
+        );
         process.exit(1);
       }, config.SHUTDOWN_TIMEOUT_MS).unref();
     });

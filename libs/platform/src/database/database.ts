@@ -31,7 +31,9 @@ export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions {
     migrationsTransactionMode: 'each',
     synchronize: o.synchronize ?? false,
     migrationsRun: false,
-    logging: ['error', 'warn', 'migration'],
+    // Failed queries surface as exceptions; TypeORM's own query logging would print their parameters,
+    // which can be personal data.
+    logging: ['migration'],
     ssl: o.ssl ? { rejectUnauthorized: true } : false,
     applicationName: o.applicationName,
     extra: {

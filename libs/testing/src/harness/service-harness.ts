@@ -40,7 +40,8 @@ export function serviceTestEnv(o: {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: 'warn',
+    // Quiet by default: tests stop brokers and databases on purpose. AMTSBOTE_TEST_LOG_LEVEL=info to debug.
+    LOG_LEVEL: process.env.AMTSBOTE_TEST_LOG_LEVEL ?? 'fatal',
     DATABASE_URL: o.databaseUrl,
     DATABASE_POOL_SIZE: '5',
     KAFKA_BROKERS: KAFKA_BROKERS.join(','),
@@ -81,7 +82,7 @@ export async function startService<S extends z.ZodObject<z.ZodRawShape>>(
   const config = loadConfig(def.configSchema, env);
   const c = config as { DATABASE_URL: string };
   await runMigrations({ url: c.DATABASE_URL, schema: def.schema, entities: [], migrations: def.migrations });
-  const app = await createServiceApp(def.module(config), def.service, { bufferLogs: false });
+  const app = await createServiceApp(def.module(config), def.service, { bufferLogs: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

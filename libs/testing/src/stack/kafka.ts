@@ -14,8 +14,10 @@ import { envPort, stderrLogger, type Logger } from './util';
 export const KAFKA_HOST = '127.0.0.1';
 export const KAFKA_DEFAULT_PORT = 9092;
 export const KAFKA_DEFAULT_CONTROLLER_PORT = 9093;
-/** Default bootstrap servers of the local stack. */
-export const KAFKA_BROKERS: readonly string[] = Object.freeze([`${KAFKA_HOST}:${KAFKA_DEFAULT_PORT}`]);
+/** Bootstrap servers of the local stack (AMTSBOTE_KAFKA_PORT moves it, e.g. for an isolated second stack). */
+export const KAFKA_BROKERS: readonly string[] = Object.freeze([
+  `${KAFKA_HOST}:${envPort('AMTSBOTE_KAFKA_PORT', KAFKA_DEFAULT_PORT)}`,
+]);
 
 export interface KafkaOptions extends StartOptions {
   /** Broker port; default AMTSBOTE_KAFKA_PORT or 9092. */

@@ -8,7 +8,7 @@ import type { ComponentStart, ComponentStop, StartOptions, StopOptions } from '.
 import { envPort } from './util';
 
 export const OIDC_DEFAULT_PORT = 4400;
-export const OIDC_ISSUER = `http://127.0.0.1:${OIDC_DEFAULT_PORT}`;
+export const OIDC_ISSUER = `http://127.0.0.1:${envPort('AMTSBOTE_OIDC_PORT', OIDC_DEFAULT_PORT)}`;
 
 export interface OidcOptions extends StartOptions {
   /** Default AMTSBOTE_OIDC_PORT or 4400. */

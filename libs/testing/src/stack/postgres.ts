@@ -27,7 +27,7 @@ export const POSTGRES_USER = 'postgres';
 /** Dev-only superuser password of the local stack. */
 export const POSTGRES_PASSWORD = 'postgres';
 export const POSTGRES_DEV_DATABASE = 'amtsbote';
-export const POSTGRES_URL = `postgres://postgres:postgres@127.0.0.1:${POSTGRES_DEFAULT_PORT}/${POSTGRES_DEV_DATABASE}`;
+export const POSTGRES_URL = `postgres://postgres:postgres@127.0.0.1:${envPort('AMTSBOTE_POSTGRES_PORT', POSTGRES_DEFAULT_PORT)}/${POSTGRES_DEV_DATABASE}`;
 /** PostgreSQL refuses to run as root; as root we run it as this system user. */
 export const POSTGRES_SYSTEM_USER = 'amtsbote-pg';
 

@@ -134,7 +134,7 @@ describe('payment provider simulator', () => {
     assert.equal(status.paymentInformation.status, 'PAYED');
     assert.equal(status.paymentInformation.paymentMethod, 'CREDITCARD');
     assert.equal(notifications.length, 1);
-    assert.deepEqual(JSON.parse(notifications[0]!.body), {
+    assert.deepEqual(JSON.parse(notifications[0].body), {
       transactionId: tx.paymentInformation.transactionId,
       status: 'PAYED',
     });

@@ -1,0 +1,673 @@
+/**
+ * The citizen journey of issue 9 as reusable steps, shared by `npm run demo` (test/demo/demo.ts) and the
+ * journey test (demo-journey.e2e-spec.ts): admins seed the catalog, fee, destination and route through the
+ * real APIs, then anna applies for a Bewohnerparkausweis, pays, and reads the Bescheid in her Postkorb.
+ * Everything goes over HTTP to the four services and the two simulators; every call that answers
+ * unexpectedly throws an Error naming the call, its status and the start of its answer.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { eventually, mintToken, repoRoot } from '@amtsbote/testing';
+
+export const DEMO = {
+  tenant: 'hb',
+  leikaKey: '99058012261000',
+  /** The applicant's municipality: Stadt Bremen. */
+  ars: '040110000000',
+  /** Where the Leistung, the fee and the route apply. */
+  region: '04011',
+  destinationId: 'hb-bewohnerparken',
+  feeCents: 3000,
+  schemaFile: join(repoRoot(), 'test', 'demo', 'data', 'bewohnerparkausweis.xdf2.xml'),
+} as const;
+
+/** Where the journey finds everything (base URLs without trailing slash). */
+export interface JourneyTargets {
+  issuer: string;
+  intake: string;
+  accounts: string;
+  payment: string;
+  routing: string;
+  /** The payment provider simulator. */
+  paymentSimulator: string;
+  /** The Fachverfahren simulator (push endpoint `/inbox`, control `/_sim/*`). */
+  fachverfahren: string;
+  /** HMAC secret of the destination; the Fachverfahren simulator must have the same. */
+  destinationSecret: string;
+  /** Upper bound for each asynchronous wait (ms). */
+  waitMs?: number;
+}
+
+export interface StepRecord {
+  name: string;
+  ms: number;
+  detail: string;
+}
+
+export type Trail = (line: string) => void;
+
+export interface JourneyResult {
+  submissionId: string;
+  vorgangsnummer: string;
+  transactionId: string;
+  /** The provider's pay page of this transaction. */
+  payPage: string;
+  messageId: string;
+  /** intake's status timeline (oldest first) with ms since the submission. */
+  intakeTimeline: Array<{ status: string; atMs: number }>;
+  /** The Postkorb timeline (oldest first): citizen status and title. */
+  postkorbTimeline: Array<{ kind: string; status: string | null; title: string }>;
+  postkorbStatus: string | null;
+  postkorbOutcome: string | null;
+  bescheid: { messageId: string; subject: string; filename: string; mediaType: string; bytes: number };
+  fachverfahren: { format: string; valid: boolean; checked: string[] };
+  submitToDeliveredMs: number;
+  submitToCompletedMs: number;
+  steps: StepRecord[];
+}
+
+// ---- HTTP ---------------------------------------------------------------------------------------------
+
+interface Call {
+  token?: string;
+  json?: unknown;
+  body?: Buffer | FormData | string;
+  headers?: Record<string, string>;
+  /** Accepted statuses; default any 2xx. */
+  expect?: number[];
+}
+
+export interface Answer<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+  raw: Buffer;
+}
+
+export async function http<T = Record<string, unknown>>(
+  method: string,
+  url: string,
+  c: Call = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...c.headers };
+  if (c.token) headers.authorization = `Bearer ${c.token}`;
+  if (c.json !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: c.json !== undefined ? JSON.stringify(c.json) : c.body,
+    redirect: 'manual',
+  });
+  const raw = Buffer.from(await res.arrayBuffer());
+  const ok = c.expect ? c.expect.includes(res.status) : res.status >= 200 && res.status < 300;
+  if (!ok) {
+    const path = new URL(url).pathname;
+    throw new Error(
+      `${method} ${path} answered ${res.status} (expected ${c.expect?.join('/') ?? '2xx'}): ${raw.toString('utf8').slice(0, 600)}`,
+    );
+  }
+  let body: unknown = undefined;
+  if ((res.headers.get('content-type') ?? '').includes('json') && raw.length > 0) {
+    body = JSON.parse(raw.toString('utf8'));
+  }
+  return { status: res.status, headers: res.headers, body: body as T, raw };
+}
+
+/** A small but valid PDF (one page, one line of text), built in code. */
+export function minimalPdf(text: string): Buffer {
+  const safe = text.replace(/[()\\]/g, '');
+  const stream = `BT /F1 14 Tf 72 760 Td (${safe}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+// ---- steps --------------------------------------------------------------------------------------------
+
+class Steps {
+  readonly records: StepRecord[] = [];
+  /** What the step last saw, added to its error. */
+  context?: () => string;
+  constructor(private readonly trail: Trail) {}
+
+  async run<T>(name: string, fn: () => Promise<T>, describe: (v: T) => string): Promise<T> {
+    const t0 = performance.now();
+    let value: T;
+    try {
+      value = await fn();
+    } catch (err) {
+      const more = this.context?.() ?? '';
+      throw new Error(
+        `step "${name}" failed: ${err instanceof Error ? err.message : String(err)}${more ? ` (${more})` : ''}`,
+      );
+    }
+    const ms = Math.round(performance.now() - t0);
+    const detail = describe(value);
+    this.records.push({ name, ms, detail });
+    this.trail(`${name.padEnd(26)} ${String(ms).padStart(6)} ms  ${detail}`);
+    return value;
+  }
+}
+
+/**
+ * The admins' part, through the real APIs and safe to repeat (the demo runs it against the dev database
+ * again and again): tenant, FIM schema, Leistung (intake); provider and fee (payment); destination and
+ * route (routing).
+ */
+export async function seedDemo(t: JourneyTargets, trail: Trail): Promise<StepRecord[]> {
+  const steps = new Steps(trail);
+  const catalogAdmin = await mintToken(t.issuer, 'hb-catalog-admin');
+  const paymentAdmin = await mintToken(t.issuer, 'hb-payment-admin');
+  const routingAdmin = await mintToken(t.issuer, 'hb-routing-admin');
+
+  await steps.run(
+    'seed: tenant',
+    () =>
+      http<{ id: string; ars: string }>('PUT', `${t.intake}/admin/tenants/${DEMO.tenant}`, {
+        token: catalogAdmin,
+        // Intake offers Leistungen only in regions inside the tenant's ARS: Stadt Bremen at Kreis level.
+        json: { kind: 'KOMMUNE', name: 'Stadtgemeinde Bremen', ars: DEMO.region },
+      }),
+    (r) => `intake: tenant ${r.body.id} (Stadtgemeinde Bremen, ARS ${r.body.ars})`,
+  );
+  const schema = await steps.run(
+    'seed: FIM schema',
+    () =>
+      http<{ schemaId: string; version: string; name: string }>('POST', `${t.intake}/admin/fim-schemas`, {
+        token: catalogAdmin,
+        headers: { 'content-type': 'application/xml' },
+        body: readFileSync(DEMO.schemaFile),
+        expect: [200, 201],
+      }),
+    (r) =>
+      `intake: ${r.body.schemaId} v${r.body.version} „${r.body.name}“ ${r.status === 201 ? 'uploaded' : 'already there'}`,
+  );
+  await steps.run(
+    'seed: Leistung',
+    () =>
+      http('PUT', `${t.intake}/admin/tenants/${DEMO.tenant}/leistungen/${DEMO.leikaKey}`, {
+        token: catalogAdmin,
+        json: {
+          names: {
+            de: 'Bewohnerparkausweis beantragen',
+            en: 'Apply for a residents’ parking permit',
+          },
+          fimSchema: { id: schema.body.schemaId, version: schema.body.version },
+          minTrustLevel: 3,
+          anonymousAllowed: false,
+          regions: [DEMO.region],
+          attachments: {
+            maxCount: 3,
+            maxFileBytes: 5 * 1024 * 1024,
+            maxTotalBytes: 10 * 1024 * 1024,
+            mediaTypes: ['application/pdf'],
+          },
+          active: true,
+        },
+      }),
+    () => `intake: LeiKa ${DEMO.leikaKey} in ${DEMO.region}, trust level ≥ 3, PDF attachments`,
+  );
+  await steps.run(
+    'seed: payment provider',
+    () =>
+      http('PUT', `${t.payment}/admin/tenants/${DEMO.tenant}/providers/test`, {
+        token: paymentAdmin,
+        json: {
+          kind: 'simulator',
+          baseUrl: t.paymentSimulator,
+          settings: { originatorId: 'hb', endPointId: 'bewohnerparken' },
+        },
+      }),
+    () => `payment: provider "simulator" at ${t.paymentSimulator}`,
+  );
+  await steps.run(
+    'seed: fee',
+    async () => {
+      const fees = await http<Array<{ id: string; leikaKey: string; arsPrefix: string | null }>>(
+        'GET',
+        `${t.payment}/admin/tenants/${DEMO.tenant}/fees`,
+        { token: paymentAdmin },
+      );
+      const existing = fees.body.find((f) => f.leikaKey === DEMO.leikaKey && f.arsPrefix === DEMO.region);
+      const fee = {
+        leikaKey: DEMO.leikaKey,
+        arsPrefix: DEMO.region,
+        amountCents: DEMO.feeCents,
+        purpose: 'Bewohnerparkausweis',
+        description: 'Gebühr für den Bewohnerparkausweis (12 Monate)',
+      };
+      return existing
+        ? http<{ id: string }>('PUT', `${t.payment}/admin/tenants/${DEMO.tenant}/fees/${existing.id}`, {
+            token: paymentAdmin,
+            json: fee,
+          })
+        : http<{ id: string }>('POST', `${t.payment}/admin/tenants/${DEMO.tenant}/fees`, {
+            token: paymentAdmin,
+            json: fee,
+          });
+    },
+    (r) =>
+      `payment: ${(DEMO.feeCents / 100).toFixed(2).replace('.', ',')} € for ${DEMO.leikaKey} (${r.body.id})`,
+  );
+  await steps.run(
+    'seed: destination',
+    async () => {
+      const settings = {
+        name: 'Stadtamt Bremen - Bewohnerparken',
+        identity: 'psw:04011000',
+        channel: 'http-push',
+        format: 'xdomea-3.0',
+        endpointUrl: `${t.fachverfahren}/inbox`,
+        alertContact: 'fv-betrieb@bremen.example',
+        active: true,
+      };
+      const created = await http('POST', `${t.routing}/destinations`, {
+        token: routingAdmin,
+        json: { id: DEMO.destinationId, ...settings, secret: t.destinationSecret },
+        expect: [201, 409],
+      });
+      if (created.status === 201) return 'registered';
+      await http('PATCH', `${t.routing}/destinations/${DEMO.destinationId}`, {
+        token: routingAdmin,
+        json: settings,
+      });
+      await http('POST', `${t.routing}/destinations/${DEMO.destinationId}/secret`, {
+        token: routingAdmin,
+        json: { secret: t.destinationSecret },
+      });
+      return 'updated';
+    },
+    (how) => `routing: ${DEMO.destinationId} ${how} (http-push, xdomea-3.0 → ${t.fachverfahren}/inbox)`,
+  );
+  await steps.run(
+    'seed: route',
+    () =>
+      http('POST', `${t.routing}/routes/import?mode=merge`, {
+        token: routingAdmin,
+        json: [{ leikaKey: DEMO.leikaKey, ars: DEMO.region, destinationId: DEMO.destinationId }],
+      }),
+    () => `routing: ${DEMO.leikaKey} in ${DEMO.region} → ${DEMO.destinationId}`,
+  );
+  return steps.records;
+}
+
+/** The form data a portal would collect, with the uploaded proof of residence in its file field. */
+function formData(attachment: {
+  attachmentId: string;
+  filename: string;
+  mediaType: string;
+  size: number;
+}): Record<string, unknown> {
+  return {
+    G99000001: {
+      F99000001: 'Anna',
+      F99000002: 'Beispiel',
+      F99000003: '1985-04-12',
+      F99000004: 'anna.beispiel@example.org',
+    },
+    G99000002: { F99000010: 'Am Wall', F99000011: '120', F99000012: '28195', F99000013: 'Bremen' },
+    G99000003: { F99000020: 'HB-AB 123', F99000021: true, F99000022: 'VW Golf' },
+    F99000030: 12,
+    F99000040: {
+      attachmentId: attachment.attachmentId,
+      filename: attachment.filename,
+      mediaType: attachment.mediaType,
+      size: attachment.size,
+    },
+  };
+}
+
+interface IntakeStatus {
+  status: string;
+  submittedAt: string;
+  timeline: Array<{ status: string; at: string }>;
+}
+
+interface PostkorbTimeline {
+  status: string | null;
+  outcome: string | null;
+  entries: Array<{ kind: string; status: string | null; title: { de: string }; messageId: string | null }>;
+}
+
+interface PostkorbMessage {
+  id: string;
+  subject: string;
+  category: string;
+  attachments: Array<{ id: string; filename: string; mediaType: string; state: string }>;
+}
+
+const DELIVERED_OR_LATER = ['DELIVERED', 'RECEIVED', 'PROCESSING', 'ACTION_REQUIRED', 'COMPLETED'];
+
+/** anna's part: sign in → form → draft → attachment → submit → pay → delivered → Bescheid in the Postkorb. */
+export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<JourneyResult> {
+  const steps = new Steps(trail);
+  const waitMs = t.waitMs ?? 60_000;
+  const anna = await steps.run(
+    'sign in',
+    () => mintToken(t.issuer, 'anna'),
+    () => `anna got an access token from ${t.issuer} (trust level 3)`,
+  );
+
+  const form = await steps.run(
+    'form definition',
+    () =>
+      http<{ jsonSchema: { properties: Record<string, unknown> }; leistung: { minTrustLevel: number } }>(
+        'GET',
+        `${t.intake}/tenants/${DEMO.tenant}/leistungen/${DEMO.leikaKey}/form`,
+      ),
+    (r) =>
+      `intake: ${Object.keys(r.body.jsonSchema.properties).length} top-level fields, ETag ${r.headers.get('etag') ?? '-'}`,
+  );
+  if (form.body.leistung.minTrustLevel !== 3) throw new Error('the Leistung should demand trust level 3');
+
+  const draft = await steps.run(
+    'draft',
+    () =>
+      http<{ draftId: string; expiresAt: string }>('POST', `${t.intake}/drafts`, {
+        token: anna,
+        json: { tenant: DEMO.tenant, leikaKey: DEMO.leikaKey, ars: DEMO.ars },
+        expect: [201],
+      }),
+    (r) => `intake: draft ${r.body.draftId}`,
+  );
+  const draftId = draft.body.draftId;
+
+  const pdf = minimalPdf('Meldebescheinigung Anna Beispiel, Am Wall 120, 28195 Bremen');
+  const attachment = await steps.run(
+    'attachment',
+    () => {
+      const body = new FormData();
+      body.append('file', new Blob([pdf], { type: 'application/pdf' }), 'meldebescheinigung.pdf');
+      return http<{ attachmentId: string; filename: string; mediaType: string; size: number }>(
+        'POST',
+        `${t.intake}/drafts/${draftId}/attachments`,
+        { token: anna, body, expect: [201] },
+      );
+    },
+    (r) => `intake: ${r.body.filename} (${r.body.mediaType}, ${r.body.size} bytes) → ${r.body.attachmentId}`,
+  );
+  if (attachment.body.mediaType !== 'application/pdf') throw new Error('the upload was not taken as a PDF');
+  const data = formData(attachment.body);
+
+  await steps.run(
+    'draft saved',
+    async () => {
+      const r = await http<{ fieldErrors: unknown[] }>('PUT', `${t.intake}/drafts/${draftId}`, {
+        token: anna,
+        json: { data, ars: DEMO.ars },
+      });
+      if (r.body.fieldErrors.length > 0) {
+        throw new Error(`the draft has field errors: ${JSON.stringify(r.body.fieldErrors)}`);
+      }
+      return r;
+    },
+    () => 'intake: complete form data, no field errors',
+  );
+
+  const idempotencyKey = randomUUID();
+  const submitted = await steps.run(
+    'submit',
+    () =>
+      http<{ submissionId: string; vorgangsnummer: string; status: string; receipt: { dataSha512: string } }>(
+        'POST',
+        `${t.intake}/submissions`,
+        {
+          token: anna,
+          headers: { 'idempotency-key': idempotencyKey },
+          json: { tenant: DEMO.tenant, leikaKey: DEMO.leikaKey, ars: DEMO.ars, data, draftId },
+          expect: [201],
+        },
+      ),
+    (r) =>
+      `intake: Vorgangsnummer ${r.body.vorgangsnummer}, submission ${r.body.submissionId}, receipt SHA-512 ${r.body.receipt.dataSha512.slice(0, 16)}…`,
+  );
+  const submittedAt = performance.now();
+  const { submissionId, vorgangsnummer } = submitted.body;
+
+  await steps.run(
+    'submit again (same key)',
+    () =>
+      http<{ submissionId: string }>('POST', `${t.intake}/submissions`, {
+        token: anna,
+        headers: { 'idempotency-key': idempotencyKey },
+        json: { tenant: DEMO.tenant, leikaKey: DEMO.leikaKey, ars: DEMO.ars, data, draftId },
+        expect: [201],
+      }),
+    (r) => {
+      if (r.body.submissionId !== submissionId || r.headers.get('idempotent-replayed') !== 'true') {
+        throw new Error('a repeated submission with the same Idempotency-Key must replay the first answer');
+      }
+      return 'intake: same answer replayed (Idempotent-Replayed: true), nothing submitted twice';
+    },
+  );
+
+  interface Payment {
+    state: string;
+    required: boolean;
+    transactionId?: string;
+    amountCents?: number;
+    redirectUrl?: string;
+  }
+  const payment = await steps.run(
+    'payment requested',
+    () =>
+      eventually(
+        async () => {
+          const r = await http<Payment>('POST', `${t.payment}/submissions/${submissionId}/payment`, {
+            token: anna,
+            json: {},
+            expect: [200, 201, 404],
+          });
+          return r.status === 404 ? undefined : r.body;
+        },
+        { timeoutMs: waitMs, what: 'payment to know the submission' },
+      ),
+    (p) =>
+      `payment: ${((p.amountCents ?? 0) / 100).toFixed(2).replace('.', ',')} € due, transaction ${p.transactionId}, pay page ${p.redirectUrl}`,
+  );
+  if (payment.state !== 'INITIAL' || !payment.redirectUrl || payment.amountCents !== DEMO.feeCents) {
+    throw new Error(`unexpected payment: ${JSON.stringify(payment)}`);
+  }
+  const payPage = payment.redirectUrl;
+
+  const returnUrl = await steps.run(
+    'pay (simulator)',
+    async () => {
+      const page = await http('GET', payPage, { expect: [200] });
+      if (!page.raw.toString('utf8').includes('Bezahlen')) throw new Error('the pay page has no pay button');
+      const settled = await http('POST', `${payPage}/settle`, { expect: [303] });
+      const location = settled.headers.get('location');
+      if (!location) throw new Error('the pay page did not send the browser back');
+      return location;
+    },
+    () => 'simulator: "Bezahlen" pressed, browser sent back to the payment service',
+  );
+
+  await steps.run(
+    'return URL',
+    () => http('GET', returnUrl, { expect: [200, 303] }),
+    (r) => `payment: ${new URL(returnUrl).pathname} answered ${r.status} (status checked at the provider)`,
+  );
+
+  await steps.run(
+    'payment settled',
+    () =>
+      eventually(
+        async () => {
+          const r = await http<Payment & { paymentMethod?: string }>(
+            'GET',
+            `${t.payment}/submissions/${submissionId}/payment`,
+            { token: anna },
+          );
+          return r.body.state === 'PAYED' ? r.body : undefined;
+        },
+        { timeoutMs: waitMs, what: 'the payment to be PAYED' },
+      ),
+    (p) => `payment: PAYED by ${p.paymentMethod ?? '?'}`,
+  );
+
+  await steps.run(
+    'routed and delivered',
+    () =>
+      eventually(
+        async () => {
+          const r = await http<IntakeStatus>('GET', `${t.intake}/submissions/${submissionId}/status`, {
+            token: anna,
+          });
+          return DELIVERED_OR_LATER.includes(r.body.status) ? r.body : undefined;
+        },
+        { timeoutMs: waitMs, what: 'intake to see the submission delivered' },
+      ),
+    (s) => `intake: ${s.timeline.map((e) => e.status).join(' → ')}`,
+  );
+  const submitToDeliveredMs = Math.round(performance.now() - submittedAt);
+
+  const routingAdmin = await mintToken(t.issuer, 'hb-routing-admin');
+  const atFachverfahren = await steps.run(
+    'received by Fachverfahren',
+    () =>
+      eventually(
+        async () => {
+          const msgs = await http<Array<{ messageId: string; kind: string; state: string }>>(
+            'GET',
+            `${t.routing}/messages?submissionId=${submissionId}`,
+            { token: routingAdmin },
+          );
+          const m = msgs.body.find((x) => x.kind === 'submission');
+          if (!m) return undefined;
+          const sim = await http<
+            Array<{
+              messageId: string;
+              format: string;
+              valid: boolean;
+              checked: string[];
+              problems: string[];
+            }>
+          >('GET', `${t.fachverfahren}/_sim/messages`);
+          const got = sim.body.find((x) => x.messageId === m.messageId);
+          return got ? { ...got, state: m.state } : undefined;
+        },
+        { timeoutMs: waitMs, what: 'the Fachverfahren simulator to receive the message' },
+      ),
+    (m) =>
+      `simulator: message ${m.messageId} (${m.format}) ${m.valid ? 'valid' : 'INVALID'} — ${m.checked.join(', ') || 'nothing checked'}`,
+  );
+  if (
+    !atFachverfahren.valid ||
+    atFachverfahren.format !== 'xdomea-3.0' ||
+    atFachverfahren.checked.length === 0
+  ) {
+    throw new Error(
+      `the Fachverfahren did not get a validated xdomea message: ${JSON.stringify(atFachverfahren)}`,
+    );
+  }
+
+  let lastPostkorb = 'nothing yet';
+  steps.context = () => `Postkorb last showed: ${lastPostkorb}`;
+  const timeline = await steps.run(
+    'Postkorb: COMPLETED',
+    () =>
+      eventually(
+        async () => {
+          const r = await http<PostkorbTimeline>(
+            'GET',
+            `${t.accounts}/postkorb/submissions/${submissionId}/timeline`,
+            { token: anna, expect: [200, 404] },
+          );
+          lastPostkorb =
+            r.status === 200
+              ? `${r.body.status} after ${r.body.entries.map((e) => e.kind).join(', ')}`
+              : '404';
+          return r.status === 200 && r.body.status === 'COMPLETED' ? r.body : undefined;
+        },
+        { timeoutMs: waitMs, what: 'the Postkorb timeline to reach COMPLETED' },
+      ),
+    (tl) =>
+      `accounts: ${tl.entries.length} timeline entries, status COMPLETED${tl.outcome ? ` (${tl.outcome})` : ''}`,
+  );
+  const submitToCompletedMs = Math.round(performance.now() - submittedAt);
+  steps.context = undefined;
+
+  const bescheid = await steps.run(
+    'Postkorb: Bescheid',
+    () =>
+      eventually(
+        async () => {
+          const list = await http<{ items: Array<{ id: string; subject: string; attachmentCount: number }> }>(
+            'GET',
+            `${t.accounts}/postkorb/messages?submissionId=${submissionId}&category=notice`,
+            { token: anna },
+          );
+          const notice = list.body.items.find(
+            (m) => m.subject.startsWith('Bescheid') && m.attachmentCount > 0,
+          );
+          if (!notice) return undefined;
+          const m = await http<PostkorbMessage>('GET', `${t.accounts}/postkorb/messages/${notice.id}`, {
+            token: anna,
+          });
+          return m.body.attachments.every((a) => a.state === 'stored') ? m.body : undefined;
+        },
+        { timeoutMs: waitMs, what: 'the Bescheid with its attachment in the Postkorb' },
+      ),
+    (m) => `accounts: „${m.subject}“ with ${m.attachments.map((a) => a.filename).join(', ')}`,
+  );
+  const file = bescheid.attachments[0];
+  if (!file) throw new Error('the Bescheid has no attachment');
+  const download = await steps.run(
+    'download Bescheid',
+    () =>
+      http('GET', `${t.accounts}/postkorb/messages/${bescheid.id}/attachments/${file.id}`, {
+        token: anna,
+        expect: [200],
+      }),
+    (r) => `accounts: ${r.raw.length} bytes, ${r.headers.get('content-type') ?? '?'}`,
+  );
+  if (!download.raw.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw new Error('the Bescheid is not a PDF');
+
+  const finalStatus = await http<IntakeStatus>('GET', `${t.intake}/submissions/${submissionId}/status`, {
+    token: anna,
+  });
+  const t0 = Date.parse(finalStatus.body.submittedAt);
+  return {
+    submissionId,
+    vorgangsnummer,
+    transactionId: payment.transactionId ?? '',
+    payPage,
+    messageId: atFachverfahren.messageId,
+    intakeTimeline: finalStatus.body.timeline.map((e) => ({ status: e.status, atMs: Date.parse(e.at) - t0 })),
+    postkorbTimeline: timeline.entries.map((e) => ({ kind: e.kind, status: e.status, title: e.title.de })),
+    postkorbStatus: timeline.status,
+    postkorbOutcome: timeline.outcome,
+    bescheid: {
+      messageId: bescheid.id,
+      subject: bescheid.subject,
+      filename: file.filename,
+      mediaType: download.headers.get('content-type') ?? '',
+      bytes: download.raw.length,
+    },
+    fachverfahren: {
+      format: atFachverfahren.format,
+      valid: atFachverfahren.valid,
+      checked: atFachverfahren.checked,
+    },
+    submitToDeliveredMs,
+    submitToCompletedMs,
+    steps: steps.records,
+  };
+}
