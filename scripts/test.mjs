@@ -62,6 +62,8 @@ function runTests(name, files, concurrency) {
     process.execPath,
     [
       '--test',
+      // A file whose tests are done ends even if a library left a socket or timer behind.
+      '--test-force-exit',
       `--test-concurrency=${concurrency}`,
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',

@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { type BaseConfig, loadConfigOrExitFor } from '../config';
+import { buildProblem } from '../errors';
 import { requestIdFor } from '../logging';
 import { ensureDefaultMetrics, registerHttpMetrics } from '../metrics';
 
@@ -49,6 +50,14 @@ export async function createServiceApp(
     done(null, payload);
   });
   registerHttpMetrics(fastify);
+  // Errors Fastify raises before Nest sees the request (body parsing, limits) get problem+json too.
+  fastify.setErrorHandler((error, request, reply) => {
+    const { doc, headers } = buildProblem(error, request, request.id);
+    void reply
+      .status(doc.status)
+      .headers({ ...headers, 'content-type': 'application/problem+json; charset=utf-8' })
+      .send(JSON.stringify(doc));
+  });
   setupOpenApi(app, service);
   await app.init();
   await fastify.ready();
