@@ -49,7 +49,7 @@ function distDirs() {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const countDir = join(root, '.stack', 'test-counts');
 
-function runTests(name, files, concurrency) {
+function runTests(name, files, concurrency, { isolateFromStack = false } = {}) {
   if (files.length === 0) {
     console.log(`\n▶ ${name}: no test files`);
     return true;
@@ -71,7 +71,7 @@ function runTests(name, files, concurrency) {
       '--test-reporter-destination=/dev/null',
       ...files.map((f) => relative(root, f)),
     ],
-    { env: { ...process.env, AMTSBOTE_COUNT_FILE: countFile, NODE_ENV: 'test' } },
+    { env: { ...testEnv(isolateFromStack), AMTSBOTE_COUNT_FILE: countFile, NODE_ENV: 'test' } },
   );
   if (existsSync(countFile)) {
     const c = JSON.parse(readFileSync(countFile, 'utf8'));
@@ -82,6 +82,12 @@ function runTests(name, files, concurrency) {
     totals.failed += 1;
   }
   return ok;
+}
+
+/** Unit tests must not depend on where a local stack runs (AMTSBOTE_*_PORT, AMTSBOTE_STACK_DIR). */
+function testEnv(isolateFromStack) {
+  if (!isolateFromStack) return { ...process.env };
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^AMTSBOTE_(STACK_DIR|\w+_PORT)$/.test(k)));
 }
 
 function stack(...cmd) {
@@ -131,7 +137,7 @@ if (!only || only === 'unit') {
   const unit = dists
     .flatMap((d) => find(d, '.spec.js'))
     .filter((f) => !f.endsWith('.int-spec.js') && !f.endsWith('.e2e-spec.js'));
-  ok = runTests('unit tests', unit, 2) && ok;
+  ok = runTests('unit tests', unit, 2, { isolateFromStack: true }) && ok;
 }
 if (!only || only === 'int' || only === 'e2e') {
   const hadStack = stackWasRunning();
