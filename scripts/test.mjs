@@ -87,7 +87,9 @@ function runTests(name, files, concurrency, { isolateFromStack = false } = {}) {
 /** Unit tests must not depend on where a local stack runs (AMTSBOTE_*_PORT, AMTSBOTE_STACK_DIR). */
 function testEnv(isolateFromStack) {
   if (!isolateFromStack) return { ...process.env };
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^AMTSBOTE_(STACK_DIR|\w+_PORT)$/.test(k)));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^AMTSBOTE_(STACK_DIR|\w+_PORT)$/.test(k)),
+  );
 }
 
 function stack(...cmd) {
