@@ -3,7 +3,8 @@
 // tests against a real Kafka broker and PostgreSQL that this script starts (and stops again if it
 // started them). Prints one closing line "N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './setup.mjs';
@@ -47,7 +48,8 @@ function distDirs() {
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
-const countDir = join(root, '.stack', 'test-counts');
+// Outside the repo: tests may clean up .stack/ while they run.
+const countDir = mkdtempSync(join(tmpdir(), 'amtsbote-test-counts-'));
 
 function runTests(name, files, concurrency, { isolateFromStack = false } = {}) {
   if (files.length === 0) {
