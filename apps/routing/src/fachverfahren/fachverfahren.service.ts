@@ -200,6 +200,18 @@ export class FachverfahrenService {
         'Status and replies refer to the submission message.',
       );
     }
+    if (found.m.state === 'SENDING' && found.d.channel === 'http-push') {
+      // The Fachverfahren answers before routing has read the push's 200: it can only know this message
+      // id from that push, so the push arrived. Record the delivery now (the worker's own mark then
+      // finds the message delivered and emits nothing twice).
+      await this.messages.transaction(async (manager) => {
+        if (await this.messages.markPushed(manager, found.m.id, found.m.attempts)) {
+          await this.events.delivered(manager, found.m, found.d);
+        }
+      });
+      const again = await this.own(p, id);
+      if (again.m.state === 'DELIVERED') return again;
+    }
     if (found.m.state !== 'DELIVERED') {
       throw conflict(
         'not-delivered',
