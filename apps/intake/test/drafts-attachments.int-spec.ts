@@ -5,9 +5,9 @@ import { request } from 'node:http';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { accountDeletedV1 } from '@amtsbote/contracts';
+import { UrlSigner } from '@amtsbote/platform';
 import { eventually, publishTestEvent } from '@amtsbote/testing';
 import { MaintenanceService } from '../src/maintenance/maintenance.service';
-import { UrlSigner } from '../src/storage/signed-urls';
 import { demoData } from './fixtures/demo-schema';
 import type { DraftDto } from '../src/drafts/drafts.dto';
 import {

@@ -3,6 +3,7 @@ export * from './bootstrap';
 export * from './config';
 export * from './database';
 export * from './errors';
+export * from './files';
 export * from './health';
 export * from './logging';
 export * from './metrics';

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { APP_CONFIG } from '@amtsbote/platform';
+import { APP_CONFIG, type SignedUrl, UrlSigner, type Verdict } from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IntakeConfig } from '../config';
-import { type SignedUrl, UrlSigner, type Verdict } from './signed-urls';
 
 /** Signed download URLs of attachments under intake's public address. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { UrlSigner } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { RoutingSettings } from '../common/settings';
 import { FilesRepository, type StoredFile } from './files.repository';
@@ -9,29 +9,27 @@ import { FilesRepository, type StoredFile } from './files.repository';
  */
 @Injectable()
 export class FilesService {
+  private readonly signer: UrlSigner;
+
   constructor(
     private readonly repository: FilesRepository,
     private readonly settings: RoutingSettings,
-  ) {}
-
-  private signature(id: string, expires: number): string {
-    return createHmac('sha256', this.settings.fileUrlSecret).update(`${id}.${expires}`).digest('base64url');
+  ) {
+    this.signer = new UrlSigner(settings.fileUrlSecret);
   }
 
   signedUrl(id: string, now = Date.now()): { url: string; expiresAt: string } {
-    const expires = Math.floor(now / 1000) + this.settings.config.ROUTING_FILE_URL_TTL_SECONDS;
-    return {
-      url: `${this.settings.publicUrl()}/files/${id}?expires=${expires}&signature=${this.signature(id, expires)}`,
-      expiresAt: new Date(expires * 1000).toISOString(),
-    };
+    const signed = this.signer.sign(
+      this.settings.publicUrl(),
+      id,
+      this.settings.config.ROUTING_FILE_URL_TTL_SECONDS,
+      new Date(now),
+    );
+    return { url: signed.url, expiresAt: signed.expiresAt.toISOString() };
   }
 
   verify(id: string, expires: string | undefined, signature: string | undefined, now = Date.now()): boolean {
-    const exp = Number(expires);
-    if (!Number.isInteger(exp) || exp < now / 1000 || signature === undefined) return false;
-    const expected = Buffer.from(this.signature(id, exp));
-    const given = Buffer.from(signature);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return this.signer.verify(id, expires, signature, new Date(now)) === 'valid';
   }
 
   find(id: string): Promise<StoredFile | undefined> {

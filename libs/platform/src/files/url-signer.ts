@@ -8,9 +8,9 @@ export interface SignedUrl {
 export type Verdict = 'valid' | 'expired' | 'invalid';
 
 /**
- * Short-lived download URLs other services fetch attachments through, without a token: HMAC-SHA256 over
- * `<fileId>.<expires>` with intake's secret. Only intake can make them; changing the id or the expiry breaks
- * the signature.
+ * Short-lived download URLs through which another service fetches a file once, without a token
+ * (`fileReference.url` in events): HMAC-SHA256 over `<fileId>.<expires>` with the owning service's
+ * secret. Only the owner can make them; changing the id or the expiry breaks the signature.
  */
 export class UrlSigner {
   constructor(private readonly secret: string) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UrlSigner } from './signed-urls';
+import { UrlSigner } from './url-signer';
 
 const secret = 's'.repeat(40);
 const id = '6f1c2f0e-9a4b-4c1e-8d7a-2b3c4d5e6f70';
