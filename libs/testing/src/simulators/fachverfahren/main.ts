@@ -10,27 +10,27 @@
  * POST /_sim/pull, GET /_sim/messages, GET /_sim/stats.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
 import { FachverfahrenSimulator } from './simulator';
 
-function args(argv: string[]): Map<string, string | true> {
-  const out = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) continue;
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) out.set(a.slice(2), true);
-    else {
-      out.set(a.slice(2), next);
-      i++;
-    }
-  }
-  return out;
-}
-
 async function main(): Promise<void> {
-  const a = args(process.argv.slice(2));
-  const str = (k: string) => (typeof a.get(k) === 'string' ? (a.get(k) as string) : undefined);
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      secret: { type: 'string' },
+      'private-key': { type: 'string' },
+      'schema-dir': { type: 'string' },
+      'routing-url': { type: 'string' },
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'auto-respond': { type: 'boolean' },
+      'auto-pull': { type: 'boolean' },
+    },
+  });
+  const str = (k: Exclude<keyof typeof values, 'auto-respond' | 'auto-pull'>) => values[k];
   const keyFile = str('private-key');
   const routingUrl = str('routing-url');
   const sim = await FachverfahrenSimulator.start({
@@ -48,8 +48,8 @@ async function main(): Promise<void> {
             str('client-secret') ?? process.env.FV_SIMULATOR_CLIENT_SECRET ?? 'fv-bremen-parken-secret',
         }
       : undefined,
-    autoRespond: a.has('auto-respond'),
-    autoPullOnCallback: a.has('auto-pull'),
+    autoRespond: values['auto-respond'] === true,
+    autoPullOnCallback: values['auto-pull'] === true,
     log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
   process.stdout.write(
