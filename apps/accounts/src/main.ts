@@ -1,12 +1,7 @@
 import 'reflect-metadata';
-import { loadConfigOrExit, runService } from '@amtsbote/platform';
+import { serviceMain } from '@amtsbote/platform';
 import { AppModule } from './app.module';
 import { accountsConfigSchema } from './config';
 import { SERVICE } from './service';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(SERVICE.name, accountsConfigSchema);
-  await runService(AppModule.forRoot(config), SERVICE, config);
-}
-
-void main();
+serviceMain(SERVICE, accountsConfigSchema, (config) => AppModule.forRoot(config));

@@ -1,12 +1,7 @@
 import 'reflect-metadata';
-import { loadConfigOrExit, runService } from '@amtsbote/platform';
+import { serviceMain } from '@amtsbote/platform';
 import { AppModule } from './app.module';
 import { intakeConfigSchema } from './config';
 import { SERVICE } from './service';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit(SERVICE.name, intakeConfigSchema);
-  await runService(AppModule.forRoot(config), SERVICE, config);
-}
-
-void main();
+serviceMain(SERVICE, intakeConfigSchema, (config) => AppModule.forRoot(config));

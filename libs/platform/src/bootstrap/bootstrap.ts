@@ -5,7 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { type BaseConfig, loadConfigOrExitFor } from '../config';
+import type { z } from 'zod';
+import { type BaseConfig, loadConfigOrExit } from '../config';
 import { buildProblem } from '../errors';
 import { requestIdFor } from '../logging';
 import { ensureDefaultMetrics, registerHttpMetrics } from '../metrics';
@@ -18,9 +19,6 @@ export interface ServiceDescription {
   /** Largest accepted request body in bytes (uploads stream and have their own limits). */
   bodyLimit?: number;
 }
-
-/** Loads config or exits with a message that names every bad setting; the app never starts half-configured. */
-export const loadConfigOrExit = loadConfigOrExitFor;
 
 /** Creates the Fastify-based Nest app with everything the platform promises, without listening. */
 export async function createServiceApp(
@@ -97,4 +95,17 @@ export async function runService(rootModule: unknown, service: ServiceDescriptio
   await app.listen({ port: config.PORT, host: config.HOST });
   app.get(Logger).log(`${service.name} listening on ${config.HOST}:${config.PORT}`);
   return app;
+}
+
+/**
+ * The whole body of an app's `main.ts`: config is read and validated once (the app refuses to start on
+ * bad config, naming every setting), then the service boots.
+ */
+export function serviceMain<S extends z.ZodObject<z.ZodRawShape>>(
+  service: ServiceDescription,
+  configSchema: S,
+  rootModule: (config: z.infer<S>) => unknown,
+): void {
+  const config = loadConfigOrExit(service.name, configSchema);
+  void runService(rootModule(config), service, config as BaseConfig);
 }

@@ -115,7 +115,7 @@ export const migrationConfigSchema = z.object({
 });
 
 /** Loads config or exits with code 78 (EX_CONFIG) and a message naming every bad setting. */
-export function loadConfigOrExitFor<S extends z.ZodObject<z.ZodRawShape>>(
+export function loadConfigOrExit<S extends z.ZodObject<z.ZodRawShape>>(
   service: string,
   schema: S,
 ): z.infer<S> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
-import { databaseUrl, loadConfigOrExitFor, migrationConfigSchema } from '../config';
+import { databaseUrl, loadConfigOrExit, migrationConfigSchema } from '../config';
 import { type ReadinessIndicator, ReadinessRegistry } from '../health';
 
 export interface DatabaseOptions {
@@ -114,7 +114,7 @@ export function migrationMain(
   schema: string,
   migrations: DatabaseOptions['migrations'],
 ): Promise<void> {
-  const config = loadConfigOrExitFor(service, migrationConfigSchema);
+  const config = loadConfigOrExit(service, migrationConfigSchema);
   return runMigrationsMain(
     { service, schema, entities: [], migrations, ssl: config.DATABASE_SSL },
     databaseUrl(config),
