@@ -53,6 +53,18 @@ export class OutboxWriter {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error('OutboxWriter.add must run inside a transaction (use dataSource.transaction)');
     }
+    const prepared = this.prepare(drafts);
+    await manager.query(this.insertSql(1, 2), [prepared.rows, prepared.source]);
+    this.written();
+    return prepared.ids;
+  }
+
+  /**
+   * Checks events against their contracts and turns them into the parameters of `insertSql`, for a caller
+   * that writes them within its own statement (one round trip less on a hot path). That statement must be
+   * atomic with the caller's effect — a single statement is — and the caller calls `written()` after it.
+   */
+  prepare(drafts: Array<EventDraft<EventContract>>): PreparedEvents {
     const rows = drafts.map((d) => {
       const parsed = d.contract.schema.safeParse(d.data);
       if (!parsed.success) {
@@ -69,15 +81,30 @@ export class OutboxWriter {
         data: JSON.stringify(parsed.data),
       };
     });
-    const s = `"${this.schema}"`;
-    await manager.query(
-      `INSERT INTO ${s}.outbox (id, topic, key, type, source, subject, tenant, traceparent, data, time)
-       SELECT r.id, r.topic, r.key, r.type, $2, r.subject, r.tenant, r.traceparent, r.data::jsonb, now()
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, topic text, key text, type text, subject text,
-            tenant text, traceparent text, data text)`,
-      [JSON.stringify(rows), this.source],
-    );
-    this.signal?.written();
-    return rows.map((r) => r.id);
+    return { ids: rows.map((r) => r.id), rows: JSON.stringify(rows), source: this.source };
   }
+
+  /**
+   * The INSERT of prepared events, usable as a data-modifying CTE: `$rowsParam` and `$sourceParam` are the
+   * statement's parameter numbers for `rows` and `source`; `onlyIf` (SQL) makes the insert conditional.
+   */
+  insertSql(rowsParam: number, sourceParam: number, onlyIf?: string): string {
+    return `INSERT INTO "${this.schema}".outbox (id, topic, key, type, source, subject, tenant, traceparent, data, time)
+       SELECT r.id, r.topic, r.key, r.type, $${sourceParam}, r.subject, r.tenant, r.traceparent, r.data::jsonb, now()
+       FROM jsonb_to_recordset($${rowsParam}::jsonb) AS r(id uuid, topic text, key text, type text, subject text,
+            tenant text, traceparent text, data text)${onlyIf ? ` WHERE ${onlyIf}` : ''}`;
+  }
+
+  /** Wakes this process's relay after events were written. */
+  written(): void {
+    this.signal?.written();
+  }
+}
+
+/** Events checked against their contracts, ready for `OutboxWriter.insertSql`. */
+export interface PreparedEvents {
+  ids: string[];
+  /** JSON array of the outbox rows. */
+  rows: string;
+  source: string;
 }

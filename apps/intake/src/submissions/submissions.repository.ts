@@ -1,3 +1,4 @@
+import type { OutboxWriter, PreparedEvents } from '@amtsbote/messaging';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, QueryResult } from 'pg';
@@ -6,6 +7,7 @@ import { AttachmentRecord } from '../attachments/attachments.entity';
 import { withoutParameters } from '../common/query-errors';
 import { Leistung } from '../leistungen/leistungen.entity';
 import type { SubmissionStatus } from './state-machine';
+import { NumberBlocks } from './vorgangsnummer';
 import {
   type PaymentInformation,
   type Receipt,
@@ -92,10 +94,17 @@ function leistungFromRow(r: LeistungRow): Leistung {
  */
 @Injectable()
 export class SubmissionsRepository {
+  private readonly numbers = new NumberBlocks((key, count) => this.reserveNumbers(key, count));
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
+  }
+
+  /** Outside a transaction: for work that is one statement (atomic by itself). */
+  get manager(): EntityManager {
+    return this.dataSource.manager;
   }
 
   /**
@@ -134,22 +143,28 @@ export class SubmissionsRepository {
     return rows[0];
   }
 
-  /**
-   * The next number of the tenant's year. Its own tiny transaction, committed asynchronously and sent as
-   * one message: the row lock lasts microseconds, and the submission's own (synchronous) commit later
-   * flushes this increment with it, so a number used by a durable submission is never handed out twice. A
-   * failed submission leaves a gap.
-   */
-  async nextNumber(tenant: string, year: number): Promise<number> {
+  /** The next number of the tenant's year, from a block reserved by `reserveNumbers`. */
+  nextNumber(tenant: string, year: number): Promise<number> {
     if (!/^[a-z0-9-]{1,63}$/.test(tenant) || !Number.isInteger(year)) throw new Error('invalid counter key');
+    return this.numbers.next(`${tenant}/${year}`);
+  }
+
+  /**
+   * Reserves `count` numbers of a tenant's year in its own tiny transaction, committed asynchronously and
+   * sent as one message: the row lock lasts microseconds, and the (synchronous) commit of the submission
+   * that uses a number flushes this increment with it, so a number used by a durable submission is never
+   * handed out twice.
+   */
+  private async reserveNumbers(key: string, count: number): Promise<number> {
+    const [tenant, year] = key.split('/');
     const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
     const client = await pool.connect();
     try {
-      // Simple-query protocol (no parameters), so the statements travel together; the values are checked above.
+      // Simple-query protocol (no parameters), so the statements travel together; nextNumber checked the key.
       const results = (await client.query(
         `BEGIN; SET LOCAL synchronous_commit TO off;
-         INSERT INTO ${S}.vorgangsnummer_counters (tenant, year, last) VALUES ('${tenant}', ${year}, 1)
-         ON CONFLICT (tenant, year) DO UPDATE SET last = vorgangsnummer_counters.last + 1 RETURNING last;
+         INSERT INTO ${S}.vorgangsnummer_counters (tenant, year, last) VALUES ('${tenant}', ${Number(year)}, ${count})
+         ON CONFLICT (tenant, year) DO UPDATE SET last = vorgangsnummer_counters.last + ${count} RETURNING last;
          COMMIT`,
       )) as unknown as Array<QueryResult<{ last: string }>>;
       client.release();
@@ -181,7 +196,7 @@ export class SubmissionsRepository {
 
   /**
    * Claims the Idempotency-Key and, only if that succeeds, stores the submission with its first timeline
-   * entry and binds its attachments — one statement. A concurrent transaction holding the same key makes
+   * entry and its outbox events and binds its attachments — one statement. A concurrent transaction holding the same key makes
    * this wait for it; `claimed` is false if that one committed (the caller then replays its answer).
    * `bound` counts the attachments that were still free to bind.
    */
@@ -190,6 +205,7 @@ export class SubmissionsRepository {
     idem: { scope: string; key: string; requestSha256: string; status: number; body: unknown },
     s: NewSubmission,
     attachmentIds: string[],
+    events: { prepared: PreparedEvents; writer: OutboxWriter },
   ): Promise<{ claimed: boolean; bound: number }> {
     const rows = await withoutParameters(
       manager.query<Array<{ claimed: number; bound: number }>>(
@@ -211,6 +227,8 @@ export class SubmissionsRepository {
          WHERE id = ANY($23::uuid[]) AND submission_id IS NULL AND purged_at IS NULL
            AND EXISTS (SELECT 1 FROM claim)
          RETURNING id
+       ), events AS (
+         ${events.writer.insertSql(24, 25, 'EXISTS (SELECT 1 FROM claim)')}
        )
        SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM bound)::int AS bound`,
         [
@@ -237,6 +255,8 @@ export class SubmissionsRepository {
           s.receiptTokenSha256,
           s.submittedAt,
           attachmentIds,
+          events.prepared.rows,
+          events.prepared.source,
         ],
       ),
     );

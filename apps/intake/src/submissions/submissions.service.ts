@@ -9,6 +9,7 @@ import {
   type TrustLevel,
 } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { AttachmentRecord } from '../attachments/attachments.entity';
 import { AccessService, type Caller } from '../common/access.service';
 import { canonicalJson, sha256Hex, sha512Hex } from '../common/canonical-json';
@@ -254,79 +255,86 @@ export class SubmissionsService {
       trustLevel: acting.trustLevel,
     };
 
+    const ref = { submissionId: id, vorgangsnummer, tenant: leistung.tenant };
+    const events = this.outbox.prepare([
+      {
+        contract: submissionSubmittedV1,
+        subject: id,
+        tenant: leistung.tenant,
+        data: {
+          ...ref,
+          leikaKey: leistung.leikaKey,
+          leistungName: leistung.nameDe,
+          ars: dto.ars,
+          applicant,
+          submittedAt: receipt.submittedAt,
+          dataSha512,
+        },
+      },
+      {
+        contract: submissionStatusChangedV1,
+        subject: id,
+        tenant: leistung.tenant,
+        data: {
+          ...ref,
+          leikaKey: leistung.leikaKey,
+          ownerKey: acting.ownerKey,
+          status: 'SUBMITTED',
+          previousStatus: null,
+          at: receipt.submittedAt,
+        },
+      },
+    ]);
+    const ids = bound.map((a) => a.id);
+    const store = async (manager: EntityManager): Promise<string[]> => {
+      const stored = await this.submissions.claimAndInsert(
+        manager,
+        { scope, key: idempotencyKey, requestSha256, status: 201, body },
+        {
+          id,
+          tenant: leistung.tenant,
+          leikaKey: leistung.leikaKey,
+          leistungName: leistung.nameDe,
+          vorgangsnummer,
+          ars: dto.ars,
+          ownerKey: acting.ownerKey,
+          actedByKey: acting.actedByKey ?? null,
+          applicantKind: acting.kind,
+          trustLevel: acting.trustLevel,
+          schemaId: leistung.schemaId,
+          schemaVersion: leistung.schemaVersion,
+          data,
+          dataSha512,
+          receipt,
+          receiptTokenSha256: receiptToken === undefined ? null : tokenSha256(receiptToken),
+          submittedAt,
+        },
+        ids,
+        { prepared: events, writer: this.outbox },
+      );
+      if (!stored.claimed) throw new KeyTaken();
+      if (stored.bound !== ids.length) {
+        throw ProblemException.conflict(
+          'attachments-changed',
+          { de: 'Anlagen haben sich geändert', en: 'Attachments changed' },
+          {
+            de: 'Eine Anlage wurde währenddessen gelöscht oder verwendet. Bitte prüfen Sie den Entwurf und senden Sie erneut.',
+            en: 'An attachment was deleted or used meanwhile. Please check the draft and submit again.',
+          },
+        );
+      }
+      return draftId === undefined ? [] : this.draftsRepository.deleteWithAttachments(manager, [draftId]);
+    };
+
     let leftovers: string[] = [];
     try {
-      leftovers = await this.submissions.transaction(async (manager) => {
-        const ids = bound.map((a) => a.id);
-        const stored = await this.submissions.claimAndInsert(
-          manager,
-          { scope, key: idempotencyKey, requestSha256, status: 201, body },
-          {
-            id,
-            tenant: leistung.tenant,
-            leikaKey: leistung.leikaKey,
-            leistungName: leistung.nameDe,
-            vorgangsnummer,
-            ars: dto.ars,
-            ownerKey: acting.ownerKey,
-            actedByKey: acting.actedByKey ?? null,
-            applicantKind: acting.kind,
-            trustLevel: acting.trustLevel,
-            schemaId: leistung.schemaId,
-            schemaVersion: leistung.schemaVersion,
-            data,
-            dataSha512,
-            receipt,
-            receiptTokenSha256: receiptToken === undefined ? null : tokenSha256(receiptToken),
-            submittedAt,
-          },
-          ids,
-        );
-        if (!stored.claimed) throw new KeyTaken();
-        if (stored.bound !== ids.length) {
-          throw ProblemException.conflict(
-            'attachments-changed',
-            { de: 'Anlagen haben sich geändert', en: 'Attachments changed' },
-            {
-              de: 'Eine Anlage wurde währenddessen gelöscht oder verwendet. Bitte prüfen Sie den Entwurf und senden Sie erneut.',
-              en: 'An attachment was deleted or used meanwhile. Please check the draft and submit again.',
-            },
-          );
-        }
-        const removed =
-          draftId === undefined ? [] : await this.draftsRepository.deleteWithAttachments(manager, [draftId]);
-        const ref = { submissionId: id, vorgangsnummer, tenant: leistung.tenant };
-        await this.outbox.addMany(manager, [
-          {
-            contract: submissionSubmittedV1,
-            subject: id,
-            tenant: leistung.tenant,
-            data: {
-              ...ref,
-              leikaKey: leistung.leikaKey,
-              leistungName: leistung.nameDe,
-              ars: dto.ars,
-              applicant,
-              submittedAt: receipt.submittedAt,
-              dataSha512,
-            },
-          },
-          {
-            contract: submissionStatusChangedV1,
-            subject: id,
-            tenant: leistung.tenant,
-            data: {
-              ...ref,
-              leikaKey: leistung.leikaKey,
-              ownerKey: acting.ownerKey,
-              status: 'SUBMITTED',
-              previousStatus: null,
-              at: receipt.submittedAt,
-            },
-          },
-        ]);
-        return removed;
-      });
+      // Without attachments and draft the submission is one statement, atomic by itself: no transaction
+      // round trips. Otherwise a lost attachment or the draft's removal needs the transaction around it.
+      leftovers =
+        ids.length === 0 && draftId === undefined
+          ? await store(this.submissions.manager)
+          : await this.submissions.transaction(store);
+      this.outbox.written();
     } catch (err) {
       if (!(err instanceof KeyTaken)) throw err;
       const stored = await this.submissions.storedAnswer(scope, idempotencyKey);
