@@ -49,9 +49,9 @@ export const routingConfigSchema = z
     ROUTING_TEST_MESSAGES: env.bool().prefault('false'),
     /** Run the delivery worker in this process (turn off for API-only replicas). */
     ROUTING_WORKER_ENABLED: env.bool().prefault('true'),
-    ROUTING_DELIVERY_POLL_MS: env.positiveInt().default(250),
+    ROUTING_DELIVERY_POLL_MS: env.positiveInt().default(100),
     ROUTING_DELIVERY_BATCH: env.positiveInt().default(16),
-    ROUTING_DELIVERY_CONCURRENCY: env.positiveInt().default(4),
+    ROUTING_DELIVERY_CONCURRENCY: env.positiveInt().default(16),
     ROUTING_PUSH_TIMEOUT_MS: env.positiveInt().default(15000),
     ROUTING_ATTACHMENT_FETCH_TIMEOUT_MS: env.positiveInt().default(30000),
     ROUTING_RETRY_BASE_MS: env.positiveInt().default(5000),
