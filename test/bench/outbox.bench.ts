@@ -129,13 +129,15 @@ async function main(): Promise<void> {
     line('outbox → relay → Kafka → consumer with inbox', `${backboneRate.toFixed(0)} events/s`);
     line('ratio (target ≥ 60 %)', `${(ratio * 100).toFixed(1)} %`);
     process.stdout.write(
-      JSON.stringify({
-        bench: 'outbox',
-        events: N,
-        rawPerSecond: rawRate,
-        backbonePerSecond: backboneRate,
-        ratio,
-      }) + '\n',
+      'BENCH_RESULT ' +
+        JSON.stringify({
+          bench: 'outbox',
+          events: N,
+          rawPerSecond: rawRate,
+          backbonePerSecond: backboneRate,
+          ratio,
+        }) +
+        '\n',
     );
   } finally {
     await f.tearDown();

@@ -114,6 +114,403 @@ export async function http<T = Record<string, unknown>>(
   return { status: res.status, headers: res.headers, body: body as T, raw };
 }
 
+// ---- building blocks --------------------------------------------------------------------------------
+// Single calls and waits the journeys share; each throws on an unexpected answer like `http`.
+
+/** Who calls: a bearer token and/or headers such as `X-Act-For`, `X-Draft-Token` or `X-Receipt-Token`. */
+export interface Caller {
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface AttachmentRef {
+  attachmentId: string;
+  filename: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface IntakeStatus {
+  status: string;
+  submittedAt: string;
+  timeline: Array<{
+    status: string;
+    previousStatus: string | null;
+    at: string;
+    reason?: { code: string; de: string; en: string };
+  }>;
+}
+
+export interface PostkorbTimeline {
+  status: string | null;
+  outcome: string | null;
+  actedByKey: string | null;
+  entries: Array<{
+    at: string;
+    kind: string;
+    status: string | null;
+    outcome: string | null;
+    title: { de: string; en: string };
+    messageId: string | null;
+  }>;
+}
+
+export interface PostkorbMessage {
+  id: string;
+  subject: string;
+  body: string;
+  category: string;
+  status: string | null;
+  outcome: string | null;
+  attachments: Array<{ id: string; filename: string; mediaType: string; state: string }>;
+}
+
+export interface Payment {
+  state: string;
+  required: boolean;
+  transactionId?: string;
+  amountCents?: number;
+  redirectUrl?: string;
+  paymentMethod?: string;
+}
+
+export interface RoutingMessage {
+  messageId: string;
+  kind: string;
+  submissionId: string;
+  destinationId: string;
+  format: string;
+  channel: string;
+  state: string;
+  attempts: number;
+  deliveredAt: string | null;
+  lastError: string | null;
+}
+
+/** Statuses in which intake knows the Fachverfahren has the submission. */
+export const DELIVERED_OR_LATER = ['DELIVERED', 'RECEIVED', 'PROCESSING', 'ACTION_REQUIRED', 'COMPLETED'];
+
+const withCaller = (c: Caller, more: Record<string, string> = {}) => ({
+  token: c.token,
+  headers: { ...c.headers, ...more },
+});
+
+/** Uploads a FIM schema (XML) to intake's catalog; an identical version already there is fine. */
+export async function uploadFimSchema(
+  t: JourneyTargets,
+  catalogAdmin: string,
+  xml: Buffer | string,
+): Promise<Answer<{ schemaId: string; version: string; name: string }>> {
+  return http('POST', `${t.intake}/admin/fim-schemas`, {
+    token: catalogAdmin,
+    headers: { 'content-type': 'application/xml' },
+    body: xml,
+    expect: [200, 201],
+  });
+}
+
+/** Creates the fee of a Leistung and region, or updates the one there is. */
+export async function ensureFee(
+  t: JourneyTargets,
+  paymentAdmin: string,
+  tenant: string,
+  fee: {
+    leikaKey: string;
+    arsPrefix: string | null;
+    amountCents: number;
+    purpose: string;
+    description?: string;
+  },
+): Promise<{ id: string }> {
+  const fees = await http<Array<{ id: string; leikaKey: string; arsPrefix: string | null }>>(
+    'GET',
+    `${t.payment}/admin/tenants/${tenant}/fees`,
+    { token: paymentAdmin },
+  );
+  const existing = fees.body.find((f) => f.leikaKey === fee.leikaKey && f.arsPrefix === fee.arsPrefix);
+  const r = existing
+    ? await http<{ id: string }>('PUT', `${t.payment}/admin/tenants/${tenant}/fees/${existing.id}`, {
+        token: paymentAdmin,
+        json: fee,
+      })
+    : await http<{ id: string }>('POST', `${t.payment}/admin/tenants/${tenant}/fees`, {
+        token: paymentAdmin,
+        json: fee,
+      });
+  return r.body;
+}
+
+/**
+ * Registers a destination with the journey's HMAC secret, or brings an existing one to these settings and
+ * that secret (the Fachverfahren simulator must hold the same).
+ */
+export async function ensureDestination(
+  t: JourneyTargets,
+  routingAdmin: string,
+  destination: { id: string } & Record<string, unknown>,
+): Promise<'registered' | 'updated'> {
+  const { id, ...settings } = destination;
+  const created = await http('POST', `${t.routing}/destinations`, {
+    token: routingAdmin,
+    json: { ...destination, secret: t.destinationSecret },
+    expect: [201, 409],
+  });
+  if (created.status === 201) return 'registered';
+  await http('PATCH', `${t.routing}/destinations/${id}`, { token: routingAdmin, json: settings });
+  await http('POST', `${t.routing}/destinations/${id}/secret`, {
+    token: routingAdmin,
+    json: { secret: t.destinationSecret },
+  });
+  return 'updated';
+}
+
+/** Uploads a PDF into a draft; the answer is what goes into the form's file field. */
+export async function uploadPdf(
+  t: JourneyTargets,
+  caller: Caller,
+  draftId: string,
+  filename: string,
+  text: string,
+): Promise<AttachmentRef> {
+  const body = new FormData();
+  body.append('file', new Blob([minimalPdf(text)], { type: 'application/pdf' }), filename);
+  const r = await http<AttachmentRef>('POST', `${t.intake}/drafts/${draftId}/attachments`, {
+    ...withCaller(caller),
+    body,
+    expect: [201],
+  });
+  return r.body;
+}
+
+/** `POST /submissions` with a fresh Idempotency-Key; 201 expected. */
+export async function submitApplication(
+  t: JourneyTargets,
+  caller: Caller,
+  application: { tenant: string; leikaKey: string; ars: string; data: unknown; draftId?: string },
+): Promise<{ submissionId: string; vorgangsnummer: string; status: string; receiptToken?: string }> {
+  const r = await http<{
+    submissionId: string;
+    vorgangsnummer: string;
+    status: string;
+    receiptToken?: string;
+  }>('POST', `${t.intake}/submissions`, {
+    ...withCaller(caller, { 'idempotency-key': randomUUID() }),
+    json: application,
+    expect: [201],
+  });
+  return r.body;
+}
+
+/**
+ * A Bewohnerparkausweis application as a portal sends it (the demo's FIM schema): draft, proof of residence,
+ * submit. `where` names another Leistung or tenant using the same schema. An anonymous draft's access token
+ * is carried on to upload and submit.
+ */
+export async function applyForParkingPermit(
+  t: JourneyTargets,
+  caller: Caller,
+  where: { tenant: string; leikaKey: string; ars: string } = DEMO,
+): Promise<{ submissionId: string; vorgangsnummer: string; status: string; receiptToken?: string }> {
+  const draft = await http<{ draftId: string; accessToken?: string }>('POST', `${t.intake}/drafts`, {
+    ...withCaller(caller),
+    json: { tenant: where.tenant, leikaKey: where.leikaKey, ars: where.ars },
+    expect: [201],
+  });
+  const inDraft: Caller = draft.body.accessToken
+    ? { ...caller, headers: { ...caller.headers, 'x-draft-token': draft.body.accessToken } }
+    : caller;
+  const proof = await uploadPdf(
+    t,
+    inDraft,
+    draft.body.draftId,
+    'meldebescheinigung.pdf',
+    'Meldebescheinigung',
+  );
+  return submitApplication(t, inDraft, {
+    tenant: where.tenant,
+    leikaKey: where.leikaKey,
+    ars: where.ars,
+    data: formData(proof),
+    draftId: draft.body.draftId,
+  });
+}
+
+/** intake's status of a submission as the caller sees it. */
+export async function intakeStatus(
+  t: JourneyTargets,
+  caller: Caller,
+  submissionId: string,
+): Promise<IntakeStatus> {
+  return (
+    await http<IntakeStatus>('GET', `${t.intake}/submissions/${submissionId}/status`, withCaller(caller))
+  ).body;
+}
+
+/** Waits until intake shows the submission in one of `statuses`. */
+export async function awaitIntakeStatus(
+  t: JourneyTargets,
+  caller: Caller,
+  submissionId: string,
+  statuses: readonly string[],
+): Promise<IntakeStatus> {
+  let last = 'nothing yet';
+  try {
+    return await eventually(
+      async () => {
+        const s = await intakeStatus(t, caller, submissionId);
+        last = s.timeline.map((e) => e.status).join(' → ');
+        return statuses.includes(s.status) ? s : undefined;
+      },
+      { timeoutMs: t.waitMs ?? 60_000, what: `intake to show ${statuses.join('/')}` },
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (intake last showed ${last})`);
+  }
+}
+
+/**
+ * Waits until payment knows the submission and opens its payment at the provider (idempotent); the
+ * answer carries the pay page as `redirectUrl`.
+ */
+export async function openPayment(t: JourneyTargets, caller: Caller, submissionId: string): Promise<Payment> {
+  return eventually(
+    async () => {
+      const r = await http<Payment>('POST', `${t.payment}/submissions/${submissionId}/payment`, {
+        ...withCaller(caller),
+        json: {},
+        expect: [200, 201, 404],
+      });
+      return r.status === 404 ? undefined : r.body;
+    },
+    { timeoutMs: t.waitMs ?? 60_000, what: 'payment to know the submission' },
+  );
+}
+
+/**
+ * Presses a button on the simulator's pay page (Bezahlen, Zahlung fehlschlagen lassen, Abbrechen) and
+ * follows the browser back to the payment service, which asks the provider; returns the return URL.
+ */
+export async function finishAtPayPage(
+  payPage: string,
+  action: 'settle' | 'fail' | 'cancel',
+): Promise<string> {
+  const page = await http('GET', payPage, { expect: [200] });
+  if (!page.raw.toString('utf8').includes('Bezahlen')) throw new Error('the pay page has no pay button');
+  const done = await http('POST', `${payPage}/${action}`, { expect: [303] });
+  const location = done.headers.get('location');
+  if (!location) throw new Error('the pay page did not send the browser back');
+  await http('GET', location, { expect: [200, 303] });
+  return location;
+}
+
+/** Waits until payment shows the submission's payment in `state`. */
+export async function awaitPaymentState(
+  t: JourneyTargets,
+  caller: Caller,
+  submissionId: string,
+  state: string,
+): Promise<Payment> {
+  return eventually(
+    async () => {
+      const r = await http<Payment>(
+        'GET',
+        `${t.payment}/submissions/${submissionId}/payment`,
+        withCaller(caller),
+      );
+      return r.body.state === state ? r.body : undefined;
+    },
+    { timeoutMs: t.waitMs ?? 60_000, what: `the payment to be ${state}` },
+  );
+}
+
+/** Waits until the Postkorb timeline of a submission satisfies `until` (the caller's Postkorb). */
+export async function awaitPostkorbTimeline(
+  t: JourneyTargets,
+  caller: Caller,
+  submissionId: string,
+  until: (tl: PostkorbTimeline) => boolean,
+  what = 'the Postkorb timeline',
+): Promise<PostkorbTimeline> {
+  let last = 'nothing yet';
+  try {
+    return await eventually(
+      async () => {
+        const r = await http<PostkorbTimeline>(
+          'GET',
+          `${t.accounts}/postkorb/submissions/${submissionId}/timeline`,
+          { ...withCaller(caller), expect: [200, 404] },
+        );
+        last =
+          r.status === 200 ? `${r.body.status} after ${r.body.entries.map((e) => e.kind).join(', ')}` : '404';
+        return r.status === 200 && until(r.body) ? r.body : undefined;
+      },
+      { timeoutMs: t.waitMs ?? 60_000, what },
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (Postkorb last showed: ${last})`);
+  }
+}
+
+/** The Postkorb messages of a submission in the caller's Postkorb (newest first), each read in full. */
+export async function postkorbMessages(
+  t: JourneyTargets,
+  caller: Caller,
+  submissionId: string,
+): Promise<PostkorbMessage[]> {
+  const list = await http<{ items: Array<{ id: string }> }>(
+    'GET',
+    `${t.accounts}/postkorb/messages?submissionId=${submissionId}&limit=100`,
+    withCaller(caller),
+  );
+  const out: PostkorbMessage[] = [];
+  for (const item of list.body.items) {
+    out.push(
+      (await http<PostkorbMessage>('GET', `${t.accounts}/postkorb/messages/${item.id}`, withCaller(caller)))
+        .body,
+    );
+  }
+  return out;
+}
+
+/** Waits for the Bescheid of a submission in the caller's Postkorb, with its attachments stored. */
+export async function awaitBescheid(
+  t: JourneyTargets,
+  caller: Caller,
+  submissionId: string,
+): Promise<PostkorbMessage> {
+  return eventually(
+    async () => {
+      const list = await http<{ items: Array<{ id: string; subject: string; attachmentCount: number }> }>(
+        'GET',
+        `${t.accounts}/postkorb/messages?submissionId=${submissionId}&category=notice`,
+        withCaller(caller),
+      );
+      const notice = list.body.items.find((m) => m.subject.startsWith('Bescheid') && m.attachmentCount > 0);
+      if (!notice) return undefined;
+      const m = await http<PostkorbMessage>(
+        'GET',
+        `${t.accounts}/postkorb/messages/${notice.id}`,
+        withCaller(caller),
+      );
+      return m.body.attachments.every((a) => a.state === 'stored') ? m.body : undefined;
+    },
+    { timeoutMs: t.waitMs ?? 60_000, what: 'the Bescheid with its attachment in the Postkorb' },
+  );
+}
+
+/** routing's messages of a submission, as an operator of the tenant sees them. */
+export async function routingMessages(
+  t: JourneyTargets,
+  routingAdmin: string,
+  submissionId: string,
+): Promise<RoutingMessage[]> {
+  return (
+    await http<RoutingMessage[]>('GET', `${t.routing}/messages?submissionId=${submissionId}`, {
+      token: routingAdmin,
+    })
+  ).body;
+}
+
 // ---- steps --------------------------------------------------------------------------------------------
 
 class Steps {
@@ -146,7 +543,14 @@ class Steps {
  * again and again): tenant, FIM schema, Leistung (intake); provider and fee (payment); destination and
  * route (routing).
  */
-export async function seedDemo(t: JourneyTargets, trail: Trail): Promise<StepRecord[]> {
+export async function seedDemo(
+  t: JourneyTargets,
+  trail: Trail,
+  o: {
+    /** false: the Leistung is free (no provider, any existing fee removed), submissions go straight to routing. */
+    fee?: boolean;
+  } = {},
+): Promise<StepRecord[]> {
   const steps = new Steps(trail);
   const catalogAdmin = await mintToken(t.issuer, 'hb-catalog-admin');
   const paymentAdmin = await mintToken(t.issuer, 'hb-payment-admin');
@@ -199,52 +603,58 @@ export async function seedDemo(t: JourneyTargets, trail: Trail): Promise<StepRec
       }),
     () => `intake: LeiKa ${DEMO.leikaKey} in ${DEMO.region}, trust level ≥ 3, PDF attachments`,
   );
-  await steps.run(
-    'seed: payment provider',
-    () =>
-      http('PUT', `${t.payment}/admin/tenants/${DEMO.tenant}/providers/test`, {
-        token: paymentAdmin,
-        json: {
-          kind: 'simulator',
-          baseUrl: t.paymentSimulator,
-          settings: { originatorId: 'hb', endPointId: 'bewohnerparken' },
-        },
-      }),
-    () => `payment: provider "simulator" at ${t.paymentSimulator}`,
-  );
-  await steps.run(
-    'seed: fee',
-    async () => {
-      const fees = await http<Array<{ id: string; leikaKey: string; arsPrefix: string | null }>>(
-        'GET',
-        `${t.payment}/admin/tenants/${DEMO.tenant}/fees`,
-        { token: paymentAdmin },
-      );
-      const existing = fees.body.find((f) => f.leikaKey === DEMO.leikaKey && f.arsPrefix === DEMO.region);
-      const fee = {
-        leikaKey: DEMO.leikaKey,
-        arsPrefix: DEMO.region,
-        amountCents: DEMO.feeCents,
-        purpose: 'Bewohnerparkausweis',
-        description: 'Gebühr für den Bewohnerparkausweis (12 Monate)',
-      };
-      return existing
-        ? http<{ id: string }>('PUT', `${t.payment}/admin/tenants/${DEMO.tenant}/fees/${existing.id}`, {
+  if (o.fee === false) {
+    await steps.run(
+      'seed: no fee',
+      async () => {
+        const fees = await http<Array<{ id: string; leikaKey: string; arsPrefix: string | null }>>(
+          'GET',
+          `${t.payment}/admin/tenants/${DEMO.tenant}/fees`,
+          { token: paymentAdmin },
+        );
+        const existing = fees.body.filter((f) => f.leikaKey === DEMO.leikaKey && f.arsPrefix === DEMO.region);
+        for (const f of existing) {
+          await http('DELETE', `${t.payment}/admin/tenants/${DEMO.tenant}/fees/${f.id}`, {
             token: paymentAdmin,
-            json: fee,
-          })
-        : http<{ id: string }>('POST', `${t.payment}/admin/tenants/${DEMO.tenant}/fees`, {
-            token: paymentAdmin,
-            json: fee,
           });
-    },
-    (r) =>
-      `payment: ${(DEMO.feeCents / 100).toFixed(2).replace('.', ',')} € for ${DEMO.leikaKey} (${r.body.id})`,
-  );
+        }
+        return existing.length;
+      },
+      (removed) => `payment: ${DEMO.leikaKey} is free${removed > 0 ? ` (${removed} fee removed)` : ''}`,
+    );
+  } else {
+    await steps.run(
+      'seed: payment provider',
+      () =>
+        http('PUT', `${t.payment}/admin/tenants/${DEMO.tenant}/providers/test`, {
+          token: paymentAdmin,
+          json: {
+            kind: 'simulator',
+            baseUrl: t.paymentSimulator,
+            settings: { originatorId: 'hb', endPointId: 'bewohnerparken' },
+          },
+        }),
+      () => `payment: provider "simulator" at ${t.paymentSimulator}`,
+    );
+    await steps.run(
+      'seed: fee',
+      () =>
+        ensureFee(t, paymentAdmin, DEMO.tenant, {
+          leikaKey: DEMO.leikaKey,
+          arsPrefix: DEMO.region,
+          amountCents: DEMO.feeCents,
+          purpose: 'Bewohnerparkausweis',
+          description: 'Gebühr für den Bewohnerparkausweis (12 Monate)',
+        }),
+      (fee) =>
+        `payment: ${(DEMO.feeCents / 100).toFixed(2).replace('.', ',')} € for ${DEMO.leikaKey} (${fee.id})`,
+    );
+  }
   await steps.run(
     'seed: destination',
-    async () => {
-      const settings = {
+    () =>
+      ensureDestination(t, routingAdmin, {
+        id: DEMO.destinationId,
         name: 'Stadtamt Bremen - Bewohnerparken',
         identity: 'psw:04011000',
         channel: 'http-push',
@@ -252,23 +662,7 @@ export async function seedDemo(t: JourneyTargets, trail: Trail): Promise<StepRec
         endpointUrl: `${t.fachverfahren}/inbox`,
         alertContact: 'fv-betrieb@bremen.example',
         active: true,
-      };
-      const created = await http('POST', `${t.routing}/destinations`, {
-        token: routingAdmin,
-        json: { id: DEMO.destinationId, ...settings, secret: t.destinationSecret },
-        expect: [201, 409],
-      });
-      if (created.status === 201) return 'registered';
-      await http('PATCH', `${t.routing}/destinations/${DEMO.destinationId}`, {
-        token: routingAdmin,
-        json: settings,
-      });
-      await http('POST', `${t.routing}/destinations/${DEMO.destinationId}/secret`, {
-        token: routingAdmin,
-        json: { secret: t.destinationSecret },
-      });
-      return 'updated';
-    },
+      }),
     (how) => `routing: ${DEMO.destinationId} ${how} (http-push, xdomea-3.0 → ${t.fachverfahren}/inbox)`,
   );
   await steps.run(
@@ -284,7 +678,7 @@ export async function seedDemo(t: JourneyTargets, trail: Trail): Promise<StepRec
 }
 
 /** The form data a portal would collect, with the uploaded proof of residence in its file field. */
-function formData(attachment: {
+export function formData(attachment: {
   attachmentId: string;
   filename: string;
   mediaType: string;
@@ -308,27 +702,6 @@ function formData(attachment: {
     },
   };
 }
-
-interface IntakeStatus {
-  status: string;
-  submittedAt: string;
-  timeline: Array<{ status: string; at: string }>;
-}
-
-interface PostkorbTimeline {
-  status: string | null;
-  outcome: string | null;
-  entries: Array<{ kind: string; status: string | null; title: { de: string }; messageId: string | null }>;
-}
-
-interface PostkorbMessage {
-  id: string;
-  subject: string;
-  category: string;
-  attachments: Array<{ id: string; filename: string; mediaType: string; state: string }>;
-}
-
-const DELIVERED_OR_LATER = ['DELIVERED', 'RECEIVED', 'PROCESSING', 'ACTION_REQUIRED', 'COMPLETED'];
 
 /** anna's part: sign in → form → draft → attachment → submit → pay → delivered → Bescheid in the Postkorb. */
 export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<JourneyResult> {
@@ -433,27 +806,9 @@ export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<Jour
     },
   );
 
-  interface Payment {
-    state: string;
-    required: boolean;
-    transactionId?: string;
-    amountCents?: number;
-    redirectUrl?: string;
-  }
   const payment = await steps.run(
     'payment requested',
-    () =>
-      eventually(
-        async () => {
-          const r = await http<Payment>('POST', `${t.payment}/submissions/${submissionId}/payment`, {
-            token: anna,
-            json: {},
-            expect: [200, 201, 404],
-          });
-          return r.status === 404 ? undefined : r.body;
-        },
-        { timeoutMs: waitMs, what: 'payment to know the submission' },
-      ),
+    () => openPayment(t, { token: anna }, submissionId),
     (p) =>
       `payment: ${((p.amountCents ?? 0) / 100).toFixed(2).replace('.', ',')} € due, transaction ${p.transactionId}, pay page ${p.redirectUrl}`,
   );
@@ -483,33 +838,13 @@ export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<Jour
 
   await steps.run(
     'payment settled',
-    () =>
-      eventually(
-        async () => {
-          const r = await http<Payment & { paymentMethod?: string }>(
-            'GET',
-            `${t.payment}/submissions/${submissionId}/payment`,
-            { token: anna },
-          );
-          return r.body.state === 'PAYED' ? r.body : undefined;
-        },
-        { timeoutMs: waitMs, what: 'the payment to be PAYED' },
-      ),
+    () => awaitPaymentState(t, { token: anna }, submissionId, 'PAYED'),
     (p) => `payment: PAYED by ${p.paymentMethod ?? '?'}`,
   );
 
   await steps.run(
     'routed and delivered',
-    () =>
-      eventually(
-        async () => {
-          const r = await http<IntakeStatus>('GET', `${t.intake}/submissions/${submissionId}/status`, {
-            token: anna,
-          });
-          return DELIVERED_OR_LATER.includes(r.body.status) ? r.body : undefined;
-        },
-        { timeoutMs: waitMs, what: 'intake to see the submission delivered' },
-      ),
+    () => awaitIntakeStatus(t, { token: anna }, submissionId, DELIVERED_OR_LATER),
     (s) => `intake: ${s.timeline.map((e) => e.status).join(' → ')}`,
   );
   const submitToDeliveredMs = Math.round(performance.now() - submittedAt);
@@ -554,53 +889,24 @@ export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<Jour
     );
   }
 
-  let lastPostkorb = 'nothing yet';
-  steps.context = () => `Postkorb last showed: ${lastPostkorb}`;
   const timeline = await steps.run(
     'Postkorb: COMPLETED',
     () =>
-      eventually(
-        async () => {
-          const r = await http<PostkorbTimeline>(
-            'GET',
-            `${t.accounts}/postkorb/submissions/${submissionId}/timeline`,
-            { token: anna, expect: [200, 404] },
-          );
-          lastPostkorb =
-            r.status === 200
-              ? `${r.body.status} after ${r.body.entries.map((e) => e.kind).join(', ')}`
-              : '404';
-          return r.status === 200 && r.body.status === 'COMPLETED' ? r.body : undefined;
-        },
-        { timeoutMs: waitMs, what: 'the Postkorb timeline to reach COMPLETED' },
+      awaitPostkorbTimeline(
+        t,
+        { token: anna },
+        submissionId,
+        (tl) => tl.status === 'COMPLETED',
+        'the Postkorb timeline to reach COMPLETED',
       ),
     (tl) =>
       `accounts: ${tl.entries.length} timeline entries, status COMPLETED${tl.outcome ? ` (${tl.outcome})` : ''}`,
   );
   const submitToCompletedMs = Math.round(performance.now() - submittedAt);
-  steps.context = undefined;
 
   const bescheid = await steps.run(
     'Postkorb: Bescheid',
-    () =>
-      eventually(
-        async () => {
-          const list = await http<{ items: Array<{ id: string; subject: string; attachmentCount: number }> }>(
-            'GET',
-            `${t.accounts}/postkorb/messages?submissionId=${submissionId}&category=notice`,
-            { token: anna },
-          );
-          const notice = list.body.items.find(
-            (m) => m.subject.startsWith('Bescheid') && m.attachmentCount > 0,
-          );
-          if (!notice) return undefined;
-          const m = await http<PostkorbMessage>('GET', `${t.accounts}/postkorb/messages/${notice.id}`, {
-            token: anna,
-          });
-          return m.body.attachments.every((a) => a.state === 'stored') ? m.body : undefined;
-        },
-        { timeoutMs: waitMs, what: 'the Bescheid with its attachment in the Postkorb' },
-      ),
+    () => awaitBescheid(t, { token: anna }, submissionId),
     (m) => `accounts: „${m.subject}“ with ${m.attachments.map((a) => a.filename).join(', ')}`,
   );
   const file = bescheid.attachments[0];

@@ -287,16 +287,18 @@ async function main(): Promise<void> {
       `${((intakeRate / slowest) * 100).toFixed(1)} % (${slowestName})`,
     );
     process.stdout.write(
-      JSON.stringify({
-        bench: 'intake',
-        seconds: SECONDS,
-        connections: CONNECTIONS,
-        httpTrivialPerSecond: httpRate,
-        rawPostgresPerSecond: pgRate,
-        rawKafkaPerSecond: kafkaRate,
-        intakeAcceptedPerSecond: intakeRate,
-        ratioToSlowest: intakeRate / slowest,
-      }) + '\n',
+      'BENCH_RESULT ' +
+        JSON.stringify({
+          bench: 'intake',
+          seconds: SECONDS,
+          connections: CONNECTIONS,
+          httpTrivialPerSecond: httpRate,
+          rawPostgresPerSecond: pgRate,
+          rawKafkaPerSecond: kafkaRate,
+          intakeAcceptedPerSecond: intakeRate,
+          ratioToSlowest: intakeRate / slowest,
+        }) +
+        '\n',
     );
   } finally {
     if (child && child.exitCode === null) {

@@ -124,6 +124,18 @@ async function main(): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   const delivered: Record<string, ReceivedMessage[]> = {};
+  const result = {
+    bench: 'routing',
+    messagesPerFormat: N,
+    formats: {} as Record<
+      string,
+      { perSecond: number; buildMs: number; validationMs: number; validationShare: number }
+    >,
+    validators: {} as Record<
+      string,
+      Record<string, { compileMs: number; meanMs: number; p50Ms: number; p95Ms: number }>
+    >,
+  };
   try {
     const admin = await tokens.admin();
     await publishBlaueKarte(r.topicPrefix);
@@ -179,6 +191,12 @@ async function main(): Promise<void> {
       const validation = v1.sum - v0.sum;
       const build = b1.sum - b0.sum;
       delivered[format] = receivedFor(destinationId);
+      result.formats[format] = {
+        perSecond: N / wall,
+        buildMs: (build * 1000) / N,
+        validationMs: (validation * 1000) / (v1.count - v0.count),
+        validationShare: validation / wall,
+      };
       out(
         `${format.padEnd(17)} ${fmt(N / wall, 1).padStart(6)}   ${fmt((wall * 1000) / N).padStart(7)} ms   ${fmt((build * 1000) / N, 3).padStart(8)} ms   ${fmt((validation * 1000) / (v1.count - v0.count), 3).padStart(10)} ms × ${((v1.count - v0.count) / N).toFixed(0)} per message   ${fmt((100 * validation) / wall).padStart(6)} %`,
       );
@@ -213,6 +231,12 @@ async function main(): Promise<void> {
         const t = await timeEngine(engine, set, sample);
         const s = stats(t.ms);
         if (name.startsWith('libxml2')) base = s.mean;
+        (result.validators[label] ??= {})[name] = {
+          compileMs: t.compileMs,
+          meanMs: s.mean,
+          p50Ms: s.p50,
+          p95Ms: s.p95,
+        };
         out(
           `    ${name.padEnd(30)} compile ${fmt(t.compileMs, 1).padStart(7)} ms   validate mean ${fmt(s.mean, 3).padStart(9)} ms  p50 ${fmt(s.p50, 3).padStart(9)} ms  p95 ${fmt(s.p95, 3).padStart(9)} ms  ×${fmt(s.mean / base, 0).padStart(5)}  ${t.valid ? 'all valid' : 'INVALID'}`,
         );
@@ -229,6 +253,7 @@ async function main(): Promise<void> {
     out(
       `  FIT-Connect metadata (JSON Schema, ajv compiled once): validate mean ${fmt(s.mean, 3)} ms  p50 ${fmt(s.p50, 3)} ms`,
     );
+    out(`BENCH_RESULT ${JSON.stringify(result)}`);
   } finally {
     await producer.disconnect();
     await sim.stop();

@@ -144,6 +144,8 @@ describe('push delivery: signatures, retries, dead letters, redelivery, restart'
       { what: 'delivered' },
     );
     assert.equal(delivered.data.messageId, dead.messageId, 'same message id after redelivery');
+    // Refused credentials are the operator's to fix; the citizen was not told of a failure.
+    assert.deepEqual(recorder.ofType(routingFailedV1, sent.submissionId), []);
   });
 
   it('retries with backoff while the Fachverfahren is down, dead-letters after the last attempt, redelivers when it is up', async () => {
@@ -232,6 +234,11 @@ describe('push delivery: signatures, retries, dead letters, redelivery, restart'
       });
       const dead = (await api<DeadLetter>(r.url, 'GET', `/dead-letters/${alert.data.messageId}`, admin)).body;
       assert.deepEqual([dead.reason, dead.attempts, dead.report.httpStatus], ['REFUSED_BY_RECEIVER', 1, 422]);
+      // A refusal of the message itself fails the submission back to the citizen at once, like a pull reject.
+      const failed = await eventually(async () => recorder.ofType(routingFailedV1, refused.submissionId)[0], {
+        what: 'failed',
+      });
+      assert.equal(failed.data.code, 'REJECTED');
       const abandoned = await api<{ state: string }>(
         r.url,
         'POST',
@@ -239,10 +246,6 @@ describe('push delivery: signatures, retries, dead letters, redelivery, restart'
         admin,
       );
       assert.equal(abandoned.body.state, 'ABANDONED');
-      const failed = await eventually(async () => recorder.ofType(routingFailedV1, refused.submissionId)[0], {
-        what: 'failed',
-      });
-      assert.equal(failed.data.code, 'UNDELIVERABLE');
       assert.equal(
         (await api(r.url, 'POST', `/dead-letters/${dead.messageId}/redeliver`, admin)).status,
         404,

@@ -171,3 +171,15 @@ contenders.forEach(([name], i) =>
 );
 console.log(`\nratio ours / ajv allErrors:   ${(rates[0] / rates[1]).toFixed(2)}x`);
 console.log(`ratio ours / ajv first error: ${(rates[0] / rates[2]).toFixed(2)}x`);
+console.log(
+  `BENCH_RESULT ${JSON.stringify({
+    bench: 'fim',
+    submissions: submissions.length,
+    invalid,
+    oursPerSecond: rates[0],
+    ajvAllErrorsPerSecond: rates[1],
+    ajvFirstErrorPerSecond: rates[2],
+    ratioToAjvAllErrors: rates[0] / rates[1],
+    ratioToAjvFirstError: rates[0] / rates[2],
+  })}`,
+);

@@ -436,14 +436,15 @@ export function paymentFailedNotice(
         cancelled
           ? 'Sie haben die Zahlung abgebrochen. Es wurde nichts abgebucht.'
           : 'Ihre Zahlung konnte nicht abgeschlossen werden. Das kann zum Beispiel an einem Limit Ihrer Karte oder einer abgelaufenen Sitzung liegen.',
-        'Bitte starten Sie die Zahlung erneut, gern auch mit einer anderen Zahlungsart. Erst nach Eingang der Zahlung wird Ihr Antrag weitergeleitet.',
+        // A failed or cancelled payment is final for its submission (payment refuses a second attempt).
+        'Ihr Antrag wird deshalb nicht weitergeleitet. Wenn Sie die Leistung weiterhin beantragen möchten, stellen Sie bitte einen neuen Antrag.',
         `${reference(ctx).de}.`,
       ),
       en: paragraphs(
         cancelled
           ? 'You cancelled the payment. Nothing was charged.'
           : 'Your payment could not be completed. This can happen, for example, because of a card limit or an expired session.',
-        'Please start the payment again, with another payment method if you like. Your application is forwarded only once the payment has arrived.',
+        'Your application will therefore not be forwarded. If you still want to apply, please submit a new application.',
         `${reference(ctx).en}.`,
       ),
     },

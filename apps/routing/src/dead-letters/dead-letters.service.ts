@@ -2,6 +2,7 @@ import { type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
 import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
+import { refusesTheMessage } from '../delivery/delivery.service';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DeadLetterDto } from '../messages/messages.dto';
 import { toDeadLetter } from '../messages/messages.mapper';
@@ -72,12 +73,17 @@ export class DeadLettersService {
     });
   }
 
-  /** Gives up: the submission fails back to the citizen (UNDELIVERABLE, or INVALID_MESSAGE when it never validated). */
+  /**
+   * Gives up: the submission fails back to the citizen (UNDELIVERABLE, or INVALID_MESSAGE when it never
+   * validated), unless the Fachverfahren's refusal already did.
+   */
   async abandon(p: Principal, id: string): Promise<DeadLetterDto> {
     const m = await this.dead(p, id);
     await this.messages.transaction(async (manager) => {
       if (!(await this.messages.markAbandoned(manager, m.id))) return;
-      if (m.kind === 'submission') {
+      // A refusal of the message itself was told to the citizen when it was dead-lettered.
+      const told = m.deadReason === 'REFUSED_BY_RECEIVER' && refusesTheMessage(m.deadReport?.httpStatus ?? 0);
+      if (m.kind === 'submission' && !told) {
         const invalid = m.deadReason === 'INVALID_MESSAGE' || m.deadReason === 'TOO_LARGE';
         await this.events.failed(
           manager,

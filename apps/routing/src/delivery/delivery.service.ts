@@ -24,6 +24,20 @@ export function isPermanentRefusal(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
+/**
+ * Refusals of the message itself, not of routing's credentials or address (401, 403, 404: an operator fixes
+ * the destination and redelivers). Like a reject from the mailbox, they fail the submission back to the
+ * citizen; the dead letter stays for the operator.
+ */
+export function refusesTheMessage(status: number): boolean {
+  return status === 400 || status === 413 || status === 415 || status === 422;
+}
+
+const REFUSED = {
+  de: 'Das Fachverfahren der zuständigen Stelle konnte Ihren Antrag technisch nicht annehmen. Das liegt nicht an Ihren Angaben; der Betrieb ist informiert.',
+  en: "The responsible authority's system could not technically accept your application. This is not due to your entries; operations have been informed.",
+};
+
 /** One step of one message: build (fetch attachments, build, validate, encrypt) or push. */
 @Injectable()
 export class DeliveryService {
@@ -128,11 +142,17 @@ export class DeliveryService {
     }
     const excerpt = response.body.slice(0, 1000);
     if (isPermanentRefusal(response.status)) {
-      await this.dead(m, d, 'REFUSED_BY_RECEIVER', {
-        summary: `the Fachverfahren refused the message with HTTP ${response.status}`,
-        httpStatus: response.status,
-        responseExcerpt: excerpt,
-      });
+      await this.dead(
+        m,
+        d,
+        'REFUSED_BY_RECEIVER',
+        {
+          summary: `the Fachverfahren refused the message with HTTP ${response.status}`,
+          httpStatus: response.status,
+          responseExcerpt: excerpt,
+        },
+        refusesTheMessage(response.status),
+      );
       return;
     }
     await this.retry(m, d, `HTTP ${response.status}: ${excerpt.slice(0, 200)}`, response.retryAfterSeconds);
@@ -163,16 +183,21 @@ export class DeliveryService {
     await this.messages.scheduleRetry(m.id, m.state, m.attempts, new Date(Date.now() + delay), error);
   }
 
-  /** Dead letter: never sent again unless an operator redelivers; the destination's contact is alerted. */
+  /**
+   * Dead letter: never sent again unless an operator redelivers; the destination's contact is alerted.
+   * `refused`: the Fachverfahren refused the submission itself, so the citizen is told as well (REJECTED).
+   */
   private async dead(
     m: MessageRecord,
     d: DestinationRecord,
     reason: DeadReason,
     report: DeadLetterReport,
+    refused = false,
   ): Promise<void> {
     const done = await this.messages.transaction(async (manager) => {
       if (!(await this.messages.markDead(manager, m.id, m.state, m.attempts, reason, report))) return false;
       await this.events.alert(manager, m, d, 'DEAD_LETTER', `${reason}: ${report.summary}`);
+      if (refused && m.kind === 'submission') await this.events.failed(manager, m, 'REJECTED', REFUSED);
       return true;
     });
     if (done) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { arsCandidates } from '../routes/routes.repository';
-import { backoffMs, isPermanentRefusal } from './delivery.service';
+import { backoffMs, isPermanentRefusal, refusesTheMessage } from './delivery.service';
 
 describe('retry policy', () => {
   it('backs off exponentially with jitter in the upper half, capped', () => {
@@ -47,6 +47,13 @@ describe('retry policy', () => {
         [502, false],
         [503, false],
       ],
+    );
+  });
+
+  it("tells the citizen of refusals of the message, not of routing's credentials or address", () => {
+    assert.deepEqual(
+      [400, 401, 403, 404, 409, 413, 415, 422].filter((s) => refusesTheMessage(s)),
+      [400, 413, 415, 422],
     );
   });
 });

@@ -2,3 +2,4 @@ export * from './service-harness';
 export * from './dev-env';
 export * from './events';
 export * from './pdf';
+export * from './service-process';

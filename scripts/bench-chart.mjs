@@ -1,0 +1,145 @@
+// The chart beside bench/results/<date>.json: an SVG drawn here, without a charting dependency.
+// Top: the journey's submit → delivered latency (p50/p95/p99) per offered rate. Below, when those benches
+// ran: the throughput ratios the other benchmarks report against their baselines.
+
+const COLORS = { p50: '#4e79a7', p95: '#f28e2b', p99: '#e15759', ratio: '#59a14f', grid: '#d0d0d0' };
+const WIDTH = 760;
+
+/** Coordinates to a tenth of a pixel, so the file stays readable. */
+const r1 = (v) => Math.round(v * 10) / 10;
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const text = (x, y, s, attrs = '') => `<text x="${r1(x)}" y="${r1(y)}" ${attrs}>${esc(s)}</text>`;
+const rect = (x, y, w, h, attrs) =>
+  `<rect x="${r1(x)}" y="${r1(y)}" width="${r1(w)}" height="${r1(h)}" ${attrs}/>`;
+
+/** 1, 2 or 5 times a power of ten, so that about five ticks cover `max`. */
+function niceStep(max) {
+  const raw = max / 5;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+}
+
+function latencyPanel(journey, top) {
+  const phases = [...(journey.fixed ?? [])];
+  const height = 300;
+  const left = 70;
+  const plotW = WIDTH - left - 30;
+  const plotH = height - 90;
+  const y0 = top + 50 + plotH;
+  const keys = ['p50', 'p95', 'p99'];
+  const values = phases.flatMap((p) => keys.map((k) => p.submitToDeliveredMs[k]).filter((v) => v !== null));
+  const max = Math.max(1, ...values);
+  const step = niceStep(max);
+  const yMax = Math.ceil(max / step) * step;
+  const y = (v) => r1(y0 - (v / yMax) * plotH);
+  const parts = [
+    text(20, top + 20, 'Journey: submit (201) → delivered at the Fachverfahren, ms', 'class="title"'),
+  ];
+  const sustained = journey.ladder?.maxSustainedPerSecond;
+  const ladderNote =
+    journey.ladder?.steps?.length > 0
+      ? `maximum sustained rate: ${sustained === null ? `below ${journey.ladder.steps[0].offeredPerSecond}` : sustained}/s` +
+        (journey.ladder.limitedBy ? ` (next step ${journey.ladder.limitedBy})` : '')
+      : '';
+  if (ladderNote) parts.push(text(20, top + 38, ladderNote, 'class="note"'));
+  for (let v = 0; v <= yMax; v += step) {
+    parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="${COLORS.grid}"/>`);
+    parts.push(text(left - 8, y(v) + 4, v, 'text-anchor="end" class="axis"'));
+  }
+  const group = plotW / Math.max(1, phases.length);
+  const bar = Math.min(40, (group * 0.7) / keys.length);
+  phases.forEach((p, i) => {
+    const x0 = left + i * group + (group - bar * keys.length) / 2;
+    keys.forEach((k, j) => {
+      const v = p.submitToDeliveredMs[k];
+      const x = x0 + j * bar;
+      // Not all delivered: the percentile is unbounded, drawn to the top and labelled ∞.
+      const h = v === null ? plotH : y0 - y(v);
+      const fill =
+        v === null ? `fill="none" stroke="${COLORS[k]}" stroke-dasharray="4 3"` : `fill="${COLORS[k]}"`;
+      parts.push(rect(x, y0 - h, bar - 2, h, fill));
+      parts.push(
+        text(x + (bar - 2) / 2, y0 - h - 4, v === null ? '∞' : v, 'text-anchor="middle" class="value"'),
+      );
+    });
+    parts.push(
+      text(left + i * group + group / 2, y0 + 18, `${p.offeredPerSecond}/s offered`, 'text-anchor="middle"'),
+    );
+    parts.push(
+      text(
+        left + i * group + group / 2,
+        y0 + 34,
+        `${p.deliveredPerSecond.toFixed(1)}/s delivered${p.undelivered ? `, ${p.undelivered} late` : ''}`,
+        'text-anchor="middle" class="axis"',
+      ),
+    );
+  });
+  keys.forEach((k, j) => {
+    const x = WIDTH - 190 + j * 60;
+    parts.push(rect(x, top + 8, 12, 12, `fill="${COLORS[k]}"`));
+    parts.push(text(x + 16, top + 18, k, 'class="axis"'));
+  });
+  if (phases.length === 0) parts.push(text(left, top + 80, 'no fixed-rate phase ran', 'class="note"'));
+  return { svg: parts.join('\n'), height };
+}
+
+/** Ratios the other benches report: ours against the baseline they measure in the same run. */
+function ratioRows(benches) {
+  const rows = [];
+  if (benches.outbox) rows.push(['outbox → Kafka → inbox vs raw kafkajs', benches.outbox.ratio]);
+  if (benches.intake) rows.push(['intake accepted vs slowest baseline', benches.intake.ratioToSlowest]);
+  if (benches.fim) rows.push(['FIM validator vs ajv (all errors)', benches.fim.ratioToAjvAllErrors]);
+  return rows.filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
+}
+
+function ratioPanel(rows, top) {
+  const rowH = 26;
+  const height = 50 + rows.length * rowH;
+  const left = 290;
+  const plotW = WIDTH - left - 80;
+  const max = Math.max(1, ...rows.map(([, v]) => v));
+  const x = (v) => r1(left + (v / max) * plotW);
+  const parts = [
+    text(20, top + 20, 'Throughput ratios of the other benchmarks (1 = baseline)', 'class="title"'),
+  ];
+  parts.push(
+    `<line x1="${x(1)}" x2="${x(1)}" y1="${top + 30}" y2="${top + height - 8}" stroke="#888" stroke-dasharray="3 3"/>`,
+  );
+  rows.forEach(([label, v], i) => {
+    const y = top + 34 + i * rowH;
+    parts.push(text(left - 8, y + 14, label, 'text-anchor="end"'));
+    parts.push(rect(left, y, x(v) - left, rowH - 8, `fill="${COLORS.ratio}"`));
+    parts.push(text(x(v) + 6, y + 14, `${v.toFixed(2)}×`, 'class="value"'));
+  });
+  return { svg: parts.join('\n'), height };
+}
+
+/** The SVG for one results file (the object written to bench/results/<date>.json). */
+export function renderChart(results) {
+  const benches = results.benches ?? {};
+  const sections = [];
+  let top = 0;
+  if (benches.journey) {
+    const p = latencyPanel(benches.journey, top);
+    sections.push(p.svg);
+    top += p.height;
+  }
+  const rows = ratioRows(benches);
+  if (rows.length > 0) {
+    const p = ratioPanel(rows, top);
+    sections.push(p.svg);
+    top += p.height;
+  }
+  const m = results.machine ?? {};
+  const footer = `${results.date ?? ''} · ${m.cpu ?? '?'} ×${m.cores ?? '?'} · ${m.memoryGiB ?? '?'} GiB · node ${m.node ?? '?'} · ${m.os ?? ''}`;
+  sections.push(text(20, top + 24, footer, 'class="axis"'));
+  const height = top + 40;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
+    '<style>.title{font-size:14px;font-weight:bold}.note{font-size:12px;fill:#444}.axis{font-size:11px;fill:#555}.value{font-size:10px;fill:#222}</style>',
+    `<rect width="${WIDTH}" height="${height}" fill="white"/>`,
+    ...sections,
+    '</svg>',
+    '',
+  ].join('\n');
+}
