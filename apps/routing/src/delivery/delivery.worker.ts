@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   Injectable,
   Logger,
@@ -30,7 +31,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly delivery: DeliveryService,
     private readonly maintenance: MaintenanceService,
     private readonly settings: RoutingSettings,
-  ) {}
+  ) {
+    // Every in-flight delivery listens on the shutdown signal (fetch, attachment downloads).
+    setMaxListeners(4 * settings.config.ROUTING_DELIVERY_CONCURRENCY + 10, this.abort.signal);
+  }
 
   onApplicationBootstrap(): void {
     if (!this.settings.config.ROUTING_WORKER_ENABLED) return;
