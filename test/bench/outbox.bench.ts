@@ -2,6 +2,7 @@
  * `npm run bench:outbox`: events per second through outbox → Kafka → consumer with inbox, against raw
  * kafkajs produce → consume of the same payloads, on the same broker in the same run.
  */
+import { readFileSync } from 'node:fs';
 import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
 import { EventConsumer, ensureTopics, OutboxRelay } from '@amtsbote/messaging';
 import { Partitioners } from 'kafkajs';
@@ -24,6 +25,30 @@ async function inBatches(work: (from: number, to: number) => Promise<unknown>): 
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+}
+
+/** Busy and total CPU time of the whole machine (all cores) so far, in ms, from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  const idle = fields[3] + (fields[4] ?? 0);
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  return { busy: (total - idle) * tick, total: total * tick };
+}
+
+/** Runs a phase and measures how busy the machine was and its CPU time per event. */
+async function measured(
+  phase: () => Promise<number>,
+): Promise<{ rate: number; busy: number; cpuUsPerEvent: number }> {
+  const before = machineCpu();
+  const rate = await phase();
+  const after = machineCpu();
+  const busyMs = after.busy - before.busy;
+  return {
+    rate,
+    busy: busyMs / (after.total - before.total),
+    cpuUsPerEvent: (busyMs * 1000) / N,
+  };
 }
 
 async function waitFor(done: () => boolean, timeoutMs = 180000): Promise<void> {
@@ -118,15 +143,22 @@ async function main(): Promise<void> {
   await f.setUp('bench');
   void ALL_TOPICS;
   try {
-    const rawRate = await raw(f);
-    const backboneRate = await backbone(f);
+    const rawRun = await measured(() => raw(f));
+    const backboneRun = await measured(() => backbone(f));
+    const rawRate = rawRun.rate;
+    const backboneRate = backboneRun.rate;
     const ratio = backboneRate / rawRate;
+    const cpu = (r: { busy: number; cpuUsPerEvent: number }) =>
+      `machine CPU ${(r.busy * 100).toFixed(0)} % busy, ${r.cpuUsPerEvent.toFixed(0)} µs CPU per event`;
     const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(44)} ${v}\n`);
     process.stdout.write(
       `\nbench:outbox — ${N} events of ~300 B, batches of ${BATCH}, ${CONCURRENCY} at once, 2-core machine\n`,
     );
-    line('raw kafkajs produce → consume', `${rawRate.toFixed(0)} events/s`);
-    line('outbox → relay → Kafka → consumer with inbox', `${backboneRate.toFixed(0)} events/s`);
+    line('raw kafkajs produce → consume', `${rawRate.toFixed(0)} events/s (${cpu(rawRun)})`);
+    line(
+      'outbox → relay → Kafka → consumer with inbox',
+      `${backboneRate.toFixed(0)} events/s (${cpu(backboneRun)})`,
+    );
     line('ratio (target ≥ 60 %)', `${(ratio * 100).toFixed(1)} %`);
     process.stdout.write(
       'BENCH_RESULT ' +
@@ -136,6 +168,10 @@ async function main(): Promise<void> {
           rawPerSecond: rawRate,
           backbonePerSecond: backboneRate,
           ratio,
+          rawCpuUsPerEvent: rawRun.cpuUsPerEvent,
+          backboneCpuUsPerEvent: backboneRun.cpuUsPerEvent,
+          rawMachineBusy: rawRun.busy,
+          backboneMachineBusy: backboneRun.busy,
         }) +
         '\n',
     );
