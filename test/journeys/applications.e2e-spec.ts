@@ -429,10 +429,10 @@ describe('journeys across the four services', () => {
     );
     assert.equal(timeline.outcome, 'FAILED');
     const told = (await postkorbMessages(t, anna, submitted.submissionId)).find((m) =>
-      m.subject.includes('Verzögerung'),
+      m.subject.includes('Keine Weiterleitung möglich'),
     );
     assert.ok(told, 'a Postkorb message tells anna');
-    assert.match(told.body, /keine zuständige Behörde/);
+    assert.match(told.body, /keine zuständige Behörde.*Stadt- oder Gemeindeverwaltung/s);
     const failures = await eventually(
       async () => {
         const codes = recorder.ofType(routingFailedV1, submitted.submissionId).map((e) => e.data.code);

@@ -12,6 +12,7 @@ import { FilesModule } from './files/files.module';
 import { MessagesModule } from './messages/messages.module';
 import { RoutesModule } from './routes/routes.module';
 import { SchemasModule } from './schemas/schemas.module';
+import { UnroutableModule } from './unroutable/unroutable.module';
 import { DATABASE_SCHEMA, SERVICE_NAME } from './service';
 
 @Module({})
@@ -37,6 +38,7 @@ export class AppModule {
         DeliveryModule,
         FachverfahrenModule,
         DeadLettersModule,
+        UnroutableModule,
       ],
     };
   }

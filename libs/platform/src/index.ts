@@ -5,6 +5,7 @@ export * from './database';
 export * from './errors';
 export * from './files';
 export * from './health';
+export * from './http';
 export * from './logging';
 export * from './metrics';
 export * from './platform.module';

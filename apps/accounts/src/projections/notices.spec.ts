@@ -105,6 +105,23 @@ void describe('notices', () => {
     }
   });
 
+  void it('says plainly that without a responsible authority nothing is forwarded and whom to contact', () => {
+    const n = routingFailedNotice(
+      { ...ref, code: 'NO_AUTHORITY', reason: { de: 'x', en: 'x' }, at: '2026-03-01T10:00:00Z' },
+      ctx,
+    );
+    assert.equal(n.subject.de, 'Ihr Antrag „Bewohnerparkausweis“: Keine Weiterleitung möglich');
+    assert.match(n.body.de, /nicht online weitergeleitet/);
+    assert.match(n.body.de, /Stadt- oder Gemeindeverwaltung/);
+    assert.match(n.body.de, /nicht an Ihren Angaben/);
+    assert.match(n.body.de, /Vorgangsnummer: HB-2026-000042/);
+    assert.match(n.body.en ?? '', /cannot be forwarded online.*local administration/s);
+    // Nothing happens later: no promise of a follow-up or of an operations team taking care of it.
+    for (const text of [n.subject.de, n.body.de])
+      assert.doesNotMatch(text, /Verzögerung|sobald|Betriebsteam/);
+    assert.doesNotMatch(n.body.en ?? '', /once|operations team/);
+  });
+
   void it('words the fee with amount, reference and deadline', () => {
     const n = paymentRequestedNotice(
       {

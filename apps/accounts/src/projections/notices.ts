@@ -642,8 +642,8 @@ type FailureCode = EventPayload<typeof routingFailedV1>['code'];
 /** Our own plain words for routing's failure codes: what happened, whether the citizen must act. */
 const FAILURES: Record<FailureCode, Bilingual> = {
   NO_AUTHORITY: {
-    de: 'Für Ihren Wohnort oder Ihr Anliegen konnten wir noch keine zuständige Behörde finden. Unser Betriebsteam ist informiert und kümmert sich darum. Sie müssen nichts tun; wir melden uns hier, sobald der Antrag weitergeleitet ist.',
-    en: 'We could not yet find the authority responsible for your place of residence or request. Our operations team has been informed and is taking care of it. There is nothing you need to do; we will let you know here once the application has been forwarded.',
+    de: 'Für diese Leistung ist an Ihrem Wohnort keine zuständige Behörde an den Online-Dienst angebunden. Ihr Antrag kann deshalb nicht online weitergeleitet werden. Das liegt nicht an Ihren Angaben. Bitte wenden Sie sich an Ihre Stadt- oder Gemeindeverwaltung und nennen Sie dort die Vorgangsnummer.',
+    en: 'No authority responsible for this service at your place of residence is connected to the online service, so your application cannot be forwarded online. This is not due to anything you entered. Please contact your local administration (Stadt- or Gemeindeverwaltung) and quote the reference number (Vorgangsnummer).',
   },
   INVALID_MESSAGE: {
     de: 'Bei der technischen Aufbereitung Ihres Antrags für die Behörde ist ein Fehler aufgetreten. Es liegt nicht an Ihren Angaben. Unser Betriebsteam ist informiert; Sie müssen nichts tun.',
@@ -665,16 +665,18 @@ const FAILURES: Record<FailureCode, Bilingual> = {
 
 export function routingFailedNotice(d: EventPayload<typeof routingFailedV1>, ctx: SubmissionContext): Notice {
   const app = application(ctx);
+  // Without a responsible authority nothing is delayed: the application is never forwarded.
+  const title: Bilingual =
+    d.code === 'NO_AUTHORITY'
+      ? { de: 'Keine Weiterleitung möglich', en: 'Cannot be forwarded' }
+      : { de: 'Verzögerung bei der Zustellung', en: 'Delay in delivery' };
   return serviceNotice({
     kind: `routing.failed.${d.code}`,
     at: new Date(d.at),
     message: 'always',
     category: 'status',
-    title: { de: 'Verzögerung bei der Zustellung', en: 'Delay in delivery' },
-    subject: {
-      de: `${app.de}: Verzögerung bei der Zustellung`,
-      en: `${capital(app.en)}: delay in delivery`,
-    },
+    title,
+    subject: { de: `${app.de}: ${title.de}`, en: `${capital(app.en)}: ${title.en.toLowerCase()}` },
     body: {
       de: paragraphs(FAILURES[d.code].de, `${reference(ctx).de}.`),
       en: paragraphs(FAILURES[d.code].en, `${reference(ctx).en}.`),

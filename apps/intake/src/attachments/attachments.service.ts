@@ -65,6 +65,28 @@ function tooLarge(limit: number): ProblemException {
   });
 }
 
+/** The multipart envelope itself is broken (no boundary, cut off): the client's fault, not ours. */
+function malformedMultipart(): ProblemException {
+  return ProblemException.badRequest(
+    'multipart-malformed',
+    { de: 'Fehlerhafte multipart-Anfrage', en: 'Malformed multipart request' },
+    undefined,
+    {
+      de: 'Der multipart/form-data-Anfragetext ist unvollständig oder fehlerhaft (Boundary, Teile).',
+      en: 'The multipart/form-data body is incomplete or malformed (boundary, parts).',
+    },
+  );
+}
+
+/** Errors of @fastify/multipart carry their HTTP status; the parser's own (busboy) errors do not. */
+function hasHttpStatus(err: unknown): boolean {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as { statusCode?: unknown }).statusCode === 'number'
+  );
+}
+
 function wrongType(detected: string, allowed: readonly string[]): ProblemException {
   return new ProblemException({
     status: 415,
@@ -118,7 +140,13 @@ export class AttachmentsService {
         },
       });
     }
-    const part = await request.file({ limits: { files: 1, fileSize: limit + 1, fields: 10, parts: 20 } });
+    let part: Awaited<ReturnType<FastifyRequest['file']>>;
+    try {
+      part = await request.file({ limits: { files: 1, fileSize: limit + 1, fields: 10, parts: 20 } });
+    } catch (err) {
+      if (hasHttpStatus(err)) throw err;
+      throw malformedMultipart();
+    }
     if (!part) {
       throw ProblemException.badRequest('file-missing', { de: 'Keine Datei', en: 'No file' }, [
         {
@@ -150,6 +178,8 @@ export class AttachmentsService {
           { path: '/file', code: 'empty', message: { de: 'Die Datei ist leer.', en: 'The file is empty.' } },
         ]);
       }
+      // The upload stream itself failed (body cut off before the closing boundary), not the store.
+      if (part.file.errored && !hasHttpStatus(part.file.errored)) throw malformedMultipart();
       throw err;
     }
 

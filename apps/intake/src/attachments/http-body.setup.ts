@@ -1,3 +1,4 @@
+import { decodeUtf8Body } from '@amtsbote/platform';
 import multipart from '@fastify/multipart';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -20,8 +21,14 @@ export class HttpBodySetup implements OnModuleInit {
     if (!fastify.hasContentTypeParser('application/xml')) {
       fastify.addContentTypeParser(
         ['application/xml', 'text/xml'],
-        { parseAs: 'string', bodyLimit: XML_BODY_LIMIT },
-        (_request, body, done) => done(null, body),
+        { parseAs: 'buffer', bodyLimit: XML_BODY_LIMIT },
+        (_request, body, done) => {
+          try {
+            done(null, decodeUtf8Body(body as Buffer));
+          } catch (err) {
+            done(err as Error, undefined);
+          }
+        },
       );
     }
     if (!fastify.hasRequestDecorator('isMultipart')) {

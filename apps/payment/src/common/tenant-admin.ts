@@ -7,10 +7,20 @@ const TENANT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export class TenantPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!TENANT.test(value)) {
-      throw ProblemException.badRequest('validation-failed', {
-        de: 'Ungültige Mandantenkennung',
-        en: 'Invalid tenant id',
-      });
+      throw ProblemException.badRequest(
+        'validation-failed',
+        { de: 'Ungültige Mandantenkennung', en: 'Invalid tenant id' },
+        [
+          {
+            path: '/tenant',
+            code: 'matches',
+            message: {
+              de: 'tenant besteht aus Kleinbuchstaben, Ziffern und Bindestrichen.',
+              en: 'tenant consists of lowercase letters, digits and hyphens.',
+            },
+          },
+        ],
+      );
     }
     return value;
   }

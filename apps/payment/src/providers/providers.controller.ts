@@ -8,10 +8,20 @@ import { ProvidersService } from './providers.service';
 class EnvironmentPipe implements PipeTransform<string, 'test' | 'production'> {
   transform(value: string): 'test' | 'production' {
     if (value !== 'test' && value !== 'production') {
-      throw ProblemException.badRequest('validation-failed', {
-        de: 'Umgebung muss „test“ oder „production“ sein',
-        en: 'Environment must be "test" or "production"',
-      });
+      throw ProblemException.badRequest(
+        'validation-failed',
+        {
+          de: 'Umgebung muss „test“ oder „production“ sein',
+          en: 'Environment must be "test" or "production"',
+        },
+        [
+          {
+            path: '/environment',
+            code: 'isIn',
+            message: { de: 'environment: test oder production.', en: 'environment: test or production.' },
+          },
+        ],
+      );
     }
     return value;
   }

@@ -35,4 +35,13 @@ export const routingMetrics = () => ({
         labelNames: ['channel', 'format', 'outcome'],
       }),
   ),
+  unroutable: metric(
+    'amtsbote_routing_unroutable_total',
+    () =>
+      new Counter({
+        name: 'amtsbote_routing_unroutable_total',
+        help: 'Ready submissions failed with NO_AUTHORITY (no route or an inactive destination), by tenant',
+        labelNames: ['tenant'],
+      }),
+  ),
 });

@@ -10,6 +10,7 @@ import type {
   MessageKind,
   MessageRecord,
   MessageState,
+  UnroutableRecord,
 } from './messages.types';
 
 /** Columns of a message without its (possibly large) payload. */
@@ -143,16 +144,37 @@ export class MessagesRepository {
   }
 
   /** Records a submission no route matched; false when it was already recorded. */
-  async insertUnroutable(
-    manager: EntityManager,
-    u: { submissionId: string; tenant: string; leikaKey: string; ars: string; reason: string },
-  ): Promise<boolean> {
+  async insertUnroutable(manager: EntityManager, u: Omit<UnroutableRecord, 'at'>): Promise<boolean> {
     const rows = await manager.query<unknown[]>(
-      `INSERT INTO routing.unroutable (submission_id, tenant, leika_key, ars, reason) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO routing.unroutable (submission_id, tenant, vorgangsnummer, leika_key, ars, reason)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING RETURNING submission_id`,
-      [u.submissionId, u.tenant, u.leikaKey, u.ars, u.reason],
+      [u.submissionId, u.tenant, u.vorgangsnummer, u.leikaKey, u.ars, u.reason],
     );
     return rows.length === 1;
+  }
+
+  /** Unroutable submissions, newest first; tenant null means all. */
+  async listUnroutable(filter: {
+    tenant: string | null;
+    since?: Date;
+    limit: number;
+  }): Promise<UnroutableRecord[]> {
+    const rows = await this.dataSource.query<Row[]>(
+      `SELECT submission_id, tenant, vorgangsnummer, leika_key, ars, reason, at FROM routing.unroutable
+       WHERE ($1::text IS NULL OR tenant = $1) AND ($2::timestamptz IS NULL OR at >= $2)
+       ORDER BY at DESC, submission_id LIMIT $3`,
+      [filter.tenant, filter.since ?? null, filter.limit],
+    );
+    return rows.map((r) => ({
+      submissionId: r.submission_id as string,
+      tenant: r.tenant as string,
+      vorgangsnummer: (r.vorgangsnummer as string | null) ?? null,
+      leikaKey: r.leika_key as string,
+      ars: r.ars as string,
+      reason: r.reason as string,
+      at: r.at as Date,
+    }));
   }
 
   /** Inserts a message due for building now; false when it exists (same submission or reply). */

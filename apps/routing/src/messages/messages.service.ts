@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventPayload, postkorbReplySentV1, submissionReadyV1 } from '@amtsbote/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { routingMetrics } from '../common/metrics';
 import { RoutesRepository } from '../routes/routes.repository';
 import { MessagesRepository } from './messages.repository';
 import { RoutingEvents } from './routing-events';
@@ -10,6 +11,7 @@ import { RoutingEvents } from './routing-events';
 @Injectable()
 export class MessagesService {
   private readonly logger = new Logger(MessagesService.name);
+  private readonly unroutable = routingMetrics().unroutable;
 
   constructor(
     private readonly repository: MessagesRepository,
@@ -32,6 +34,8 @@ export class MessagesService {
           : `the responsible destination ${hit.destination.id} is inactive`;
       if (await this.repository.insertUnroutable(manager, { ...s, reason })) {
         this.logger.warn({ submissionId: s.submissionId, reason }, 'submission cannot be routed');
+        // Counted inside the consumer's transaction: a rare rolled-back chunk replays and counts it again.
+        this.unroutable.inc({ tenant: s.tenant });
         await this.events.failed(manager, s, 'NO_AUTHORITY', {
           de: 'Für Ihren Antrag ist an Ihrem Wohnort keine zuständige Stelle für diese Leistung angebunden. Bitte wenden Sie sich an Ihre Verwaltung.',
           en: 'No responsible authority for this service is connected for your place of residence. Please contact your administration.',

@@ -101,3 +101,15 @@ export interface AttachmentRecord {
   hasContent: boolean;
   encrypted: boolean;
 }
+
+/** A ready submission no active destination was responsible for; routing failed it with NO_AUTHORITY. */
+export interface UnroutableRecord {
+  submissionId: string;
+  tenant: string;
+  /** null for rows recorded before the column existed. */
+  vorgangsnummer: string | null;
+  leikaKey: string;
+  ars: string;
+  reason: string;
+  at: Date;
+}

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { type BaseConfig, loadConfigOrExit } from '../config';
 import { buildProblem } from '../errors';
+import { clientErrorProblem, frameworkErrorProblem, useStrictJsonBodies } from '../http';
 import { requestIdFor } from '../logging';
 import { ensureDefaultMetrics, registerHttpMetrics } from '../metrics';
 
@@ -35,6 +36,9 @@ export async function createServiceApp(
       (req as typeof req & { id?: string }).id = id;
       return id;
     },
+    // What Fastify and Node's HTTP parser refuse before a handler runs is problem+json too.
+    frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     bufferLogs: options.bufferLogs ?? true,
@@ -58,6 +62,8 @@ export async function createServiceApp(
   });
   setupOpenApi(app, service);
   await app.init();
+  // After init, which registers Nest's own JSON parser; before ready, which freezes the parsers.
+  useStrictJsonBodies(fastify);
   await fastify.ready();
   return app;
 }

@@ -11,14 +11,20 @@ const GENERIC: Record<number, { code: string; title: Bilingual }> = {
   404: { code: 'not-found', title: { de: 'Nicht gefunden', en: 'Not found' } },
   405: { code: 'method-not-allowed', title: { de: 'Methode nicht erlaubt', en: 'Method not allowed' } },
   406: { code: 'not-acceptable', title: { de: 'Nicht akzeptabel', en: 'Not acceptable' } },
+  408: { code: 'request-timeout', title: { de: 'Zeitüberschreitung', en: 'Request timeout' } },
   409: { code: 'conflict', title: { de: 'Konflikt', en: 'Conflict' } },
   413: { code: 'payload-too-large', title: { de: 'Anfrage zu groß', en: 'Payload too large' } },
+  414: { code: 'uri-too-long', title: { de: 'Adresse zu lang', en: 'URI too long' } },
   415: {
     code: 'unsupported-media-type',
     title: { de: 'Nicht unterstützter Medientyp', en: 'Unsupported media type' },
   },
   422: { code: 'unprocessable', title: { de: 'Nicht verarbeitbar', en: 'Unprocessable content' } },
   429: { code: 'too-many-requests', title: { de: 'Zu viele Anfragen', en: 'Too many requests' } },
+  431: {
+    code: 'header-fields-too-large',
+    title: { de: 'Kopfzeilen zu groß', en: 'Request header fields too large' },
+  },
   503: {
     code: 'service-unavailable',
     title: { de: 'Dienst vorübergehend nicht verfügbar', en: 'Service temporarily unavailable' },
@@ -86,6 +92,23 @@ const FASTIFY_DETAILS: Record<string, Bilingual> = {
   FST_ERR_CTP_INVALID_JSON_BODY: {
     de: 'Der Anfragetext ist kein gültiges JSON.',
     en: 'The request body is not valid JSON.',
+  },
+  FST_ERR_BAD_URL: {
+    de: 'Die Adresse enthält eine ungültige Prozentkodierung.',
+    en: 'The URL contains invalid percent-encoding.',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    de: 'Ein Pfadparameter der Adresse ist zu lang.',
+    en: 'A path parameter of the URL is too long.',
+  },
+  // Node's HTTP parser (clientErrorHandler), before a request exists:
+  HPE_HEADER_OVERFLOW: {
+    de: 'Adresse und Kopfzeilen der Anfrage sind zusammen zu groß.',
+    en: 'The URL and header fields of the request are too large.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    de: 'Die Anfrage kam nicht rechtzeitig vollständig an.',
+    en: 'The request did not arrive completely in time.',
   },
 };
 

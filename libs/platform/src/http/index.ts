@@ -1,0 +1,2 @@
+export * from './framework-errors';
+export * from './json-body';
