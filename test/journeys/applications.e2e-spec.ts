@@ -394,10 +394,10 @@ describe('journeys across the four services', () => {
       );
       assert.equal(timeline.outcome, 'FAILED');
       const told = (await postkorbMessages(t, anna, submitted.submissionId)).find((m) =>
-        m.subject.includes('Verzögerung'),
+        m.subject.includes('Technisch nicht angenommen'),
       );
-      assert.ok(told, 'a Postkorb message tells anna');
-      assert.match(told.body, /konnte Ihren Antrag technisch nicht annehmen/);
+      assert.ok(told, 'a Postkorb message tells anna, without calling a final failure a delay');
+      assert.match(told.body, /hat Ihren Antrag technisch nicht angenommen/);
     } finally {
       sys.fvSim.setMode({ kind: 'ok' });
     }

@@ -19,6 +19,7 @@ import {
   TOPICS,
 } from '@amtsbote/contracts';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EventRecorder, eventually } from '@amtsbote/testing';
 import { PostkorbMaintenance } from '../src/postkorb/postkorb.maintenance';
@@ -287,13 +288,13 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
 
   void it('words messages in plain German and English, technical failures included', async () => {
     const all = await f.call<Page>('anna', 'GET', '/postkorb/messages?limit=100');
-    const failure = all.body.items.find((m) => m.subject.includes('Verzögerung'));
+    const failure = all.body.items.find((m) => m.subject.includes('Zustellung gescheitert'));
     assert.ok(failure);
     const full = await f.call<Message>('anna', 'GET', `/postkorb/messages/${failure.id}`);
     assert.match(full.body.body, /nicht erreichbar/);
-    assert.match(full.body.body, /Sie müssen nichts tun/);
+    assert.match(full.body.body, /wenden Sie sich an die zuständige Behörde/);
     assert.doesNotMatch(full.body.body, /HTTP 503|UNDELIVERABLE/);
-    assert.match(full.body.bodyEn ?? '', /There is nothing you need to do/);
+    assert.match(full.body.bodyEn ?? '', /contact the responsible authority/);
     assert.equal(full.body.sender.kind, 'service');
 
     const paymentMessage = all.body.items.find(
@@ -500,6 +501,7 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
       headers: { authorization: `Bearer ${await f.token('anna')}`, 'content-type': 'application/pdf' },
       body: new ReadableStream({
         start(controller) {
+          controller.enqueue(new TextEncoder().encode('%PDF-1.7\n'));
           for (let i = 0; i < 30; i++) controller.enqueue(new Uint8Array(10_000));
           controller.close();
         },
@@ -512,9 +514,46 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
       0,
       'nothing of it is kept',
     );
-    const text = await post('text/plain', Buffer.from('Grüße', 'latin1'));
+    const text = await post('text/plain', Buffer.from('Grüße', 'utf8'));
     assert.equal(text.status, 201, 'text is stored as bytes, not decoded');
-    assert.equal(((await text.json()) as { size: number }).size, 5);
+    assert.equal(((await text.json()) as { size: number }).size, 7);
+  });
+
+  void it('judges an upload by its bytes, not by the Content-Type the client declares', async () => {
+    const post = async (type: string, body: Buffer, filename: string) =>
+      fetch(`${f.sut.url}/postkorb/uploads?filename=${filename}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await f.token('anna')}`, 'content-type': type },
+        body,
+      });
+    const exe = Buffer.concat([Buffer.from('MZ\u0090\u0000'), Buffer.alloc(8_000, 0)]);
+    const refused = await post('application/pdf', exe, 'rechnung.pdf');
+    assert.equal(refused.status, 415);
+    assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    const problem = (await refused.json()) as { code: string; details: { de: string; en: string } };
+    assert.equal(problem.code, 'unsupported-media-type');
+    assert.match(problem.details.de, /erkannt: application\/x-msdownload/);
+    const latin1 = await post('text/plain', Buffer.from('Grüße', 'latin1'), 'brief.txt');
+    assert.equal(latin1.status, 415, 'text/plain means UTF-8 text');
+    const empty = await post('application/pdf', Buffer.alloc(0), 'leer.pdf');
+    assert.equal(empty.status, 422);
+    assert.equal(
+      await f.count(
+        `SELECT count(*) AS n FROM accounts.files WHERE filename IN ('rechnung.pdf', 'brief.txt', 'leer.pdf')`,
+      ),
+      0,
+      'nothing of a refused upload is kept',
+    );
+    assert.deepEqual(await readdir(join(f.storageDir, 'tmp')), [], 'no half-written file is left behind');
+
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const relabelled = await post('application/pdf', png, 'foto.pdf');
+    assert.equal(relabelled.status, 201);
+    const stored = (await relabelled.json()) as { mediaType: string };
+    assert.equal(stored.mediaType, 'image/png', 'the stored type is what the bytes are');
   });
 
   void it('tells the whole story of a submission on its timeline', async () => {

@@ -128,7 +128,8 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     const dup = duplicate.body.errors.find((e) => e.code === 'DUPLICATE_ELEMENT');
     assert.ok(dup, JSON.stringify(duplicate.body.errors));
     assert.match(dup.path, /stammdatenschema\/name\[2\]$/);
-    assert.ok(dup.message.de && dup.message.en);
+    assert.match(dup.message.de, /darf in <xdf:stammdatenschema> nur einmal vorkommen/);
+    assert.match(dup.message.en, /may occur only once/);
 
     const entity = await call(base, 'POST', '/admin/fim-schemas', {
       as: 'hb-catalog-admin',
@@ -142,6 +143,17 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
       body: { xml: 'no' },
     });
     assert.equal(json.status, 415);
+
+    // A flag that is neither true nor false is refused, not read as false.
+    const maybe = await call(base, 'POST', '/admin/fim-schemas?allowUnknownCodeLists=maybe', {
+      as: 'hb-catalog-admin',
+      raw: demoSchemaXml(),
+    });
+    assert.equal(maybe.status, 400);
+    assert.deepEqual(
+      maybe.body.errors.map((e) => e.path),
+      ['/allowUnknownCodeLists'],
+    );
 
     const stored = await call<FimSchemaDto[]>(base, 'GET', '/admin/fim-schemas', { as: 'hb-catalog-admin' });
     assert.deepEqual(

@@ -1,3 +1,5 @@
+import type { LocalizedMessage } from './validator/messages';
+
 /** Location of a problem in an XML input (1-based). */
 export interface XmlLocation {
   line: number;
@@ -11,7 +13,8 @@ export interface FimIssue {
   severity: FimIssueSeverity;
   /** Stable machine-readable code, e.g. `DUPLICATE_ELEMENT`. */
   code: string;
-  message: string;
+  /** What is wrong, in German (for the people who upload schemas) and English (CLI, logs, error messages). */
+  message: LocalizedMessage;
   /** Element path inside the XML document, e.g. `/xdatenfelder.stammdatenschema.0102/stammdatenschema/name`. */
   xmlPath?: string;
   line?: number;
@@ -22,7 +25,7 @@ export interface FimIssue {
 
 function formatIssue(issue: FimIssue): string {
   const where = issue.line !== undefined ? ` (line ${issue.line}, column ${issue.column ?? 0})` : '';
-  return `${issue.code}: ${issue.message}${where}`;
+  return `${issue.code}: ${issue.message.en}${where}`;
 }
 
 /** The XML input could not be turned into a FIM model. Carries every problem found, not only the first. */
@@ -41,11 +44,13 @@ export class FimParseError extends Error {
 
 /** A parsed schema cannot be compiled or exported (unknown code list, invalid pattern, ...). */
 export class FimSchemaError extends Error {
-  readonly problems: readonly string[];
+  readonly problems: readonly LocalizedMessage[];
 
-  constructor(problems: readonly string[]) {
+  constructor(problems: readonly LocalizedMessage[]) {
     super(
-      problems.length === 1 ? problems[0] : `${problems[0]} (and ${problems.length - 1} more problem(s))`,
+      problems.length === 1
+        ? problems[0].en
+        : `${problems[0].en} (and ${problems.length - 1} more problem(s))`,
     );
     this.name = 'FimSchemaError';
     this.problems = problems;

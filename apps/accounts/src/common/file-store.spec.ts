@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { MediaTypeSniffer, UploadRefused } from '@amtsbote/platform';
+import { minimalPdf } from '@amtsbote/testing';
 import { FileStore, FileTooLargeError } from './file-store';
+import { detectMediaType } from './media-type';
 
 void describe('FileStore', () => {
   let dir: string;
@@ -38,6 +41,28 @@ void describe('FileStore', () => {
       store.write(id, Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), 1000),
       FileTooLargeError,
     );
+    assert.equal(existsSync(join(dir, id.slice(0, 2), id)), false);
+    assert.deepEqual(await readdir(join(dir, 'tmp')), []);
+  });
+
+  void it('lets a check see the bytes first: its refusal fails the write and leaves nothing behind', async () => {
+    const sniffed = new MediaTypeSniffer({
+      isAllowed: (t) => t === 'application/pdf',
+      detect: detectMediaType,
+    });
+    const pdf = minimalPdf('Vollmacht');
+    const ok = randomUUID();
+    await store.write(ok, Readable.from([pdf]), 100_000, sniffed);
+    assert.equal(sniffed.mediaType, 'application/pdf');
+    await store.remove(ok);
+
+    const id = randomUUID();
+    const exe = Buffer.concat([Buffer.from('MZ\u0090\u0000'), Buffer.alloc(10_000, 0)]);
+    const check = new MediaTypeSniffer({
+      isAllowed: (t) => t === 'application/pdf',
+      detect: detectMediaType,
+    });
+    await assert.rejects(store.write(id, Readable.from([exe]), 100_000, check), UploadRefused);
     assert.equal(existsSync(join(dir, id.slice(0, 2), id)), false);
     assert.deepEqual(await readdir(join(dir, 'tmp')), []);
   });

@@ -38,10 +38,11 @@ export class FileStore {
 
   /**
    * Streams `source` into the store, hashing and counting; throws FileTooLargeError beyond `maxBytes`.
-   * The source is not destroyed on failure: the caller drains it (an HTTP upload, to still answer) or
-   * destroys it (a download it no longer wants).
+   * `check` (e.g. a media-type sniffer) sees the bytes before they are written and fails the write with its
+   * own error. The source is not destroyed on failure: the caller drains it (an HTTP upload, to still
+   * answer) or destroys it (a download it no longer wants).
    */
-  async write(id: string, source: Readable, maxBytes: number): Promise<StoredFile> {
+  async write(id: string, source: Readable, maxBytes: number, check?: Transform): Promise<StoredFile> {
     const target = this.pathOf(id);
     const temp = join(this.dir, 'tmp', `${id}.${randomUUID()}.part`);
     const hash = createHash('sha512');
@@ -59,7 +60,8 @@ export class FileStore {
     });
     try {
       await mkdir(join(this.dir, 'tmp'), { recursive: true });
-      const written = pipeline(meter, createWriteStream(temp, { flags: 'wx' }));
+      const file = createWriteStream(temp, { flags: 'wx' });
+      const written = check ? pipeline(meter, check, file) : pipeline(meter, file);
       const onSourceError = (err: Error) => meter.destroy(err);
       source.once('error', onSourceError);
       source.pipe(meter);

@@ -1,4 +1,4 @@
-import { ACT_FOR_HEADER, Public } from '@amtsbote/platform';
+import { ACT_FOR_HEADER, Public, SignedUrlQueryDto, UuidPipe } from '@amtsbote/platform';
 import {
   Body,
   Controller,
@@ -7,7 +7,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
   Req,
@@ -104,7 +103,7 @@ export class PostkorbController {
   @ApiResponse({ status: 200, type: MessageDto })
   async read(
     @CurrentAccount() account: Account,
-    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+    @Param('messageId', UuidPipe) messageId: string,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<MessageDto> {
     return this.postkorb.read(await this.postkorb.access(account.key, actFor), messageId);
@@ -115,7 +114,7 @@ export class PostkorbController {
   @ApiOperation({ summary: 'Mark a message unread again' })
   async markUnread(
     @CurrentAccount() account: Account,
-    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+    @Param('messageId', UuidPipe) messageId: string,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<void> {
     await this.postkorb.markUnread(await this.postkorb.access(account.key, actFor), messageId);
@@ -126,7 +125,7 @@ export class PostkorbController {
   @ApiOperation({ summary: 'Delete a message (hidden at once, purged with its files later)' })
   async delete(
     @CurrentAccount() account: Account,
-    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+    @Param('messageId', UuidPipe) messageId: string,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<void> {
     await this.postkorb.delete(await this.postkorb.access(account.key, actFor), messageId);
@@ -138,8 +137,8 @@ export class PostkorbController {
   @ApiResponse({ status: 200, description: 'The file, with Content-Disposition: attachment (RFC 6266)' })
   async download(
     @CurrentAccount() account: Account,
-    @Param('messageId', new ParseUUIDPipe()) messageId: string,
-    @Param('attachmentId', new ParseUUIDPipe()) attachmentId: string,
+    @Param('messageId', UuidPipe) messageId: string,
+    @Param('attachmentId', UuidPipe) attachmentId: string,
     @Res({ passthrough: true }) reply: HeaderReply,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<StreamableFile> {
@@ -152,7 +151,7 @@ export class PostkorbController {
   @ApiResponse({ status: 201, type: MessageDto })
   async reply(
     @CurrentAccount() account: Account,
-    @Param('messageId', new ParseUUIDPipe()) messageId: string,
+    @Param('messageId', UuidPipe) messageId: string,
     @Body() body: ReplyDto,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<MessageDto> {
@@ -205,7 +204,7 @@ export class PostkorbController {
   @ApiResponse({ status: 200, type: TimelineDto })
   async timeline(
     @CurrentAccount() account: Account,
-    @Param('submissionId', new ParseUUIDPipe()) submissionId: string,
+    @Param('submissionId', UuidPipe) submissionId: string,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<TimelineDto> {
     return this.postkorb.timeline(await this.postkorb.access(account.key, actFor), submissionId);
@@ -223,11 +222,10 @@ export class SignedFilesController {
   @ApiOperation({ summary: 'Fetch a reply attachment through its short-lived signed URL' })
   @ApiProduces('application/octet-stream')
   async fetch(
-    @Param('fileId', new ParseUUIDPipe()) fileId: string,
-    @Query('expires') expires: string | undefined,
-    @Query('signature') signature: string | undefined,
+    @Param('fileId', UuidPipe) fileId: string,
+    @Query() query: SignedUrlQueryDto,
     @Res({ passthrough: true }) reply: HeaderReply,
   ): Promise<StreamableFile> {
-    return streamed(reply, await this.postkorb.signedDownload(fileId, expires, signature));
+    return streamed(reply, await this.postkorb.signedDownload(fileId, query.expires, query.signature));
   }
 }

@@ -2,14 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { postkorbReplySentV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
-import { APP_CONFIG, ProblemException } from '@amtsbote/platform';
+import {
+  APP_CONFIG,
+  MediaTypeSniffer,
+  ProblemException,
+  sanitizeFilename,
+  UploadRefused,
+} from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AuditRepository } from '../audit/audit.repository';
-import { cleanFilename } from '../common/content-disposition';
+import { FALLBACK_FILENAME } from '../common/content-disposition';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { FileStore, FileTooLargeError } from '../common/file-store';
+import { detectMediaType } from '../common/media-type';
 import { UrlSigner } from '../common/signed-url';
 import type { AccountsConfig } from '../config';
 import { ProjectionsRepository } from '../projections/projections.repository';
@@ -197,19 +204,25 @@ export class PostkorbService {
     contentLength: number | undefined,
     body: unknown,
   ): Promise<UploadDto> {
-    const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    const allowed = this.config.ACCOUNTS_UPLOAD_MEDIA_TYPES;
+    const declared = (contentType ?? '').split(';')[0].trim().toLowerCase();
     const stream = body instanceof Readable ? body : undefined;
-    if (!stream || !this.config.ACCOUNTS_UPLOAD_MEDIA_TYPES.includes(mediaType)) {
-      stream?.resume();
-      throw new ProblemException({
+    const notAllowed = (detected?: string) =>
+      new ProblemException({
         status: 415,
         code: 'unsupported-media-type',
         title: { de: 'Dateityp nicht erlaubt', en: 'File type not allowed' },
-        detail: {
-          de: `Erlaubt sind: ${this.config.ACCOUNTS_UPLOAD_MEDIA_TYPES.join(', ')}.`,
-          en: `Allowed are: ${this.config.ACCOUNTS_UPLOAD_MEDIA_TYPES.join(', ')}.`,
-        },
+        detail:
+          detected === undefined
+            ? { de: `Erlaubt sind: ${allowed.join(', ')}.`, en: `Allowed are: ${allowed.join(', ')}.` }
+            : {
+                de: `Der Inhalt der Datei ist kein erlaubter Dateityp (erkannt: ${detected}). Erlaubt sind: ${allowed.join(', ')}.`,
+                en: `The content of the file is not of an allowed type (detected: ${detected}). Allowed are: ${allowed.join(', ')}.`,
+              },
       });
+    if (!stream || !allowed.includes(declared)) {
+      stream?.resume();
+      throw notAllowed();
     }
     const max = this.config.ACCOUNTS_UPLOAD_MAX_BYTES;
     const tooLarge = () =>
@@ -227,16 +240,34 @@ export class PostkorbService {
       throw tooLarge();
     }
     const id = randomUUID();
+    // The declared Content-Type is the client's word; what is stored is what the bytes are.
+    const sniffer = new MediaTypeSniffer({
+      isAllowed: (type) => allowed.includes(type),
+      detect: detectMediaType,
+    });
     let stored;
     try {
-      stored = await this.files.write(id, stream, max);
+      stored = await this.files.write(id, stream, max, sniffer);
     } catch (err) {
       // Read the rest, so the client still gets the answer.
       stream.resume();
       if (err instanceof FileTooLargeError) throw tooLarge();
+      if (err instanceof UploadRefused && err.reason === 'media-type') throw notAllowed(err.detail.detected);
+      if (err instanceof UploadRefused) {
+        throw ProblemException.unprocessable(
+          'upload-empty',
+          { de: 'Leere Datei', en: 'Empty file' },
+          undefined,
+          {
+            de: 'Die hochgeladene Datei enthält keine Daten.',
+            en: 'The uploaded file contains no data.',
+          },
+        );
+      }
       throw err;
     }
-    const name = cleanFilename(filename);
+    const mediaType = sniffer.mediaType!;
+    const name = sanitizeFilename(filename, FALLBACK_FILENAME);
     try {
       await this.repository.transaction(async (manager) => {
         await this.repository.insertFiles(manager, [

@@ -122,6 +122,33 @@ void describe('notices', () => {
     assert.doesNotMatch(n.body.en ?? '', /once|operations team/);
   });
 
+  void it('calls every routing failure final and tells the citizen whom to ask', () => {
+    const notice = (code: 'INVALID_MESSAGE' | 'REJECTED' | 'UNDELIVERABLE' | 'NOT_FETCHED') =>
+      routingFailedNotice({ ...ref, code, reason: { de: 'x', en: 'x' }, at: '2026-03-01T10:00:00Z' }, ctx);
+    const invalid = notice('INVALID_MESSAGE');
+    assert.deepEqual(invalid.title, { de: 'Übermittlung nicht möglich', en: 'Could not be transmitted' });
+    const rejected = notice('REJECTED');
+    assert.deepEqual(rejected.title, {
+      de: 'Technisch nicht angenommen',
+      en: 'Not accepted for technical reasons',
+    });
+    const undeliverable = notice('UNDELIVERABLE');
+    assert.deepEqual(undeliverable.title, { de: 'Zustellung gescheitert', en: 'Delivery failed' });
+    const notFetched = notice('NOT_FETCHED');
+    assert.deepEqual(notFetched.title, { de: 'Nicht abgeholt', en: 'Not collected' });
+    for (const n of [invalid, rejected, undeliverable, notFetched]) {
+      assert.equal(n.subject.de, `Ihr Antrag „Bewohnerparkausweis“: ${n.title.de}`);
+      // Nothing will arrive later, so nothing may sound like it will: the citizen is told whom to ask.
+      for (const text of [n.subject.de, n.body.de]) {
+        assert.doesNotMatch(text, /Verzögerung|Sie müssen nichts tun|erneut zugestellt/);
+      }
+      assert.doesNotMatch(`${n.subject.en ?? ''} ${n.body.en ?? ''}`, /[Dd]elay|nothing you need to do/);
+      assert.match(n.body.de, /wenden Sie sich an die zuständige Behörde/);
+      assert.match(n.body.de, /nicht an Ihren Angaben/);
+      assert.match(n.body.en ?? '', /contact the responsible authority/);
+    }
+  });
+
   void it('words the fee with amount, reference and deadline', () => {
     const n = paymentRequestedNotice(
       {

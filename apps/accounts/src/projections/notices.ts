@@ -12,6 +12,7 @@ import type {
   submissionStatusChangedV1,
   submissionSubmittedV1,
 } from '@amtsbote/contracts';
+import { sanitizeFilename } from '@amtsbote/platform';
 import type {
   Bilingual,
   CitizenStatus,
@@ -19,6 +20,7 @@ import type {
   Outcome,
   SenderKind,
 } from '../postkorb/postkorb.model';
+import { FALLBACK_FILENAME } from '../common/content-disposition';
 import { renderBody } from '../postkorb/rich-text';
 
 /** What accounts knows about a submission when it words a message. */
@@ -627,7 +629,8 @@ export function replyNotice(d: EventPayload<typeof routingReplyV1>): Notice {
     authorityRef: d.replyId,
     attachments: d.attachments.map((a) => ({
       fileId: a.fileId,
-      filename: a.filename,
+      // The Fachverfahren names its files; they are shown and stored here like a citizen's upload.
+      filename: sanitizeFilename(a.filename, FALLBACK_FILENAME),
       mediaType: a.mediaType,
       size: a.size,
       sha512: a.sha512,
@@ -646,30 +649,39 @@ const FAILURES: Record<FailureCode, Bilingual> = {
     en: 'No authority responsible for this service at your place of residence is connected to the online service, so your application cannot be forwarded online. This is not due to anything you entered. Please contact your local administration (Stadt- or Gemeindeverwaltung) and quote the reference number (Vorgangsnummer).',
   },
   INVALID_MESSAGE: {
-    de: 'Bei der technischen Aufbereitung Ihres Antrags für die Behörde ist ein Fehler aufgetreten. Es liegt nicht an Ihren Angaben. Unser Betriebsteam ist informiert; Sie müssen nichts tun.',
-    en: 'An error occurred while technically preparing your application for the authority. This is not due to anything you entered. Our operations team has been informed; there is nothing you need to do.',
+    de: 'Bei der technischen Aufbereitung Ihres Antrags für die Behörde ist ein Fehler aufgetreten, der sich nicht beheben ließ. Ihr Antrag wurde deshalb nicht übermittelt. Es liegt nicht an Ihren Angaben. Bitte wenden Sie sich an die zuständige Behörde und nennen Sie dort die Vorgangsnummer.',
+    en: 'An error that could not be resolved occurred while technically preparing your application for the authority, so your application was not passed on. This is not due to anything you entered. Please contact the responsible authority and quote the reference number (Vorgangsnummer).',
   },
   UNDELIVERABLE: {
-    de: 'Das System der Behörde ist gerade nicht erreichbar, deshalb konnte Ihr Antrag noch nicht zugestellt werden. Ihr Antrag ist sicher gespeichert und wird erneut zugestellt. Sie müssen nichts tun.',
-    en: "The authority's system cannot be reached at the moment, so your application could not be delivered yet. Your application is stored safely and will be delivered again. There is nothing you need to do.",
+    de: 'Das System der Behörde war über längere Zeit nicht erreichbar; alle Zustellversuche sind gescheitert und wurden eingestellt. Ihr Antrag wurde deshalb nicht zugestellt. Es liegt nicht an Ihren Angaben. Bitte wenden Sie sich an die zuständige Behörde und nennen Sie dort die Vorgangsnummer.',
+    en: "The authority's system could not be reached for a long time; all delivery attempts failed and were stopped, so your application was not delivered. This is not due to anything you entered. Please contact the responsible authority and quote the reference number (Vorgangsnummer).",
   },
   NOT_FETCHED: {
-    de: 'Die Behörde hat Ihren Antrag noch nicht abgeholt. Wir haben die Behörde darauf hingewiesen. Sie müssen nichts tun.',
-    en: 'The authority has not collected your application yet. We have notified the authority. There is nothing you need to do.',
+    de: 'Die Behörde hat Ihren Antrag innerhalb der vorgesehenen Frist nicht abgeholt; er wurde deshalb nicht übermittelt. Es liegt nicht an Ihren Angaben. Bitte wenden Sie sich an die zuständige Behörde und nennen Sie dort die Vorgangsnummer.',
+    en: 'The authority did not collect your application within the time allowed, so it was not passed on. This is not due to anything you entered. Please contact the responsible authority and quote the reference number (Vorgangsnummer).',
   },
   REJECTED: {
-    de: 'Das System der Behörde konnte Ihren Antrag technisch nicht annehmen. Es liegt nicht an Ihren Angaben. Unser Betriebsteam ist informiert und klärt das mit der Behörde.',
-    en: "The authority's system could not technically accept your application. This is not due to anything you entered. Our operations team has been informed and is clarifying this with the authority.",
+    de: 'Das System der Behörde hat Ihren Antrag technisch nicht angenommen; er wurde deshalb nicht zugestellt. Es liegt nicht an Ihren Angaben. Unser Betriebsteam ist informiert. Bitte wenden Sie sich an die zuständige Behörde und nennen Sie dort die Vorgangsnummer.',
+    en: "The authority's system did not technically accept your application, so it was not delivered. This is not due to anything you entered. Our operations team has been informed. Please contact the responsible authority and quote the reference number (Vorgangsnummer).",
   },
+};
+
+/**
+ * Titles of final failures: routing sends `routing.failed` only when it has given up (no authority, a message
+ * that never validated, a refusal, retries exhausted and the dead letter abandoned, a pull message expired), and
+ * intake ends the submission FAILED, so nothing may sound like it is merely delayed.
+ */
+const FAILURE_TITLES: Record<FailureCode, Bilingual> = {
+  NO_AUTHORITY: { de: 'Keine Weiterleitung möglich', en: 'Cannot be forwarded' },
+  INVALID_MESSAGE: { de: 'Übermittlung nicht möglich', en: 'Could not be transmitted' },
+  REJECTED: { de: 'Technisch nicht angenommen', en: 'Not accepted for technical reasons' },
+  UNDELIVERABLE: { de: 'Zustellung gescheitert', en: 'Delivery failed' },
+  NOT_FETCHED: { de: 'Nicht abgeholt', en: 'Not collected' },
 };
 
 export function routingFailedNotice(d: EventPayload<typeof routingFailedV1>, ctx: SubmissionContext): Notice {
   const app = application(ctx);
-  // Without a responsible authority nothing is delayed: the application is never forwarded.
-  const title: Bilingual =
-    d.code === 'NO_AUTHORITY'
-      ? { de: 'Keine Weiterleitung möglich', en: 'Cannot be forwarded' }
-      : { de: 'Verzögerung bei der Zustellung', en: 'Delay in delivery' };
+  const title = FAILURE_TITLES[d.code];
   return serviceNotice({
     kind: `routing.failed.${d.code}`,
     at: new Date(d.at),

@@ -1,4 +1,4 @@
-import { ACT_FOR_HEADER } from '@amtsbote/platform';
+import { ACT_FOR_HEADER, UuidPipe } from '@amtsbote/platform';
 import {
   Body,
   Controller,
@@ -6,7 +6,6 @@ import {
   Headers,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
   UseInterceptors,
@@ -16,7 +15,15 @@ import { AccountInterceptor, CurrentAccount } from '../accounts/account.context'
 import { refuseActFor } from '../accounts/accounts.controller';
 import type { Account } from '../accounts/accounts.repository';
 import { AuditRepository } from '../audit/audit.repository';
-import { ActivityDto, GrantMandateDto, ListMandatesQuery, MandateDto, MandateListDto } from './mandates.dto';
+import {
+  ActivityDto,
+  ACTIVITY_LIMIT,
+  ActivityQuery,
+  GrantMandateDto,
+  ListMandatesQuery,
+  MandateDto,
+  MandateListDto,
+} from './mandates.dto';
 import { MandatesService } from './mandates.service';
 
 @ApiTags('representation')
@@ -58,7 +65,7 @@ export class MandatesController {
   @ApiResponse({ status: 200, type: MandateDto })
   get(
     @CurrentAccount() account: Account,
-    @Param('mandateId', new ParseUUIDPipe()) mandateId: string,
+    @Param('mandateId', UuidPipe) mandateId: string,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<MandateDto> {
     refuseActFor(account, actFor);
@@ -71,7 +78,7 @@ export class MandatesController {
   @ApiResponse({ status: 200, type: MandateDto })
   revoke(
     @CurrentAccount() account: Account,
-    @Param('mandateId', new ParseUUIDPipe()) mandateId: string,
+    @Param('mandateId', UuidPipe) mandateId: string,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<MandateDto> {
     refuseActFor(account, actFor);
@@ -106,14 +113,15 @@ export class ActivityController {
   @Get()
   @ApiOperation({
     summary:
-      "Who did what on the account's behalf: mandate changes and representatives' actions (latest 500)",
+      "Who did what on the account's behalf: mandate changes and representatives' actions (latest first)",
   })
   @ApiResponse({ status: 200, type: ActivityDto })
   async list(
     @CurrentAccount() account: Account,
+    @Query() query: ActivityQuery,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<ActivityDto> {
     refuseActFor(account, actFor);
-    return { items: await this.audit.list(account.key, 500) };
+    return { items: await this.audit.list(account.key, query.limit ?? ACTIVITY_LIMIT) };
   }
 }

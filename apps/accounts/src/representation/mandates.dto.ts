@@ -6,10 +6,13 @@ import {
   ArrayUnique,
   IsArray,
   IsDate,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
   ValidateIf,
 } from 'class-validator';
 
@@ -92,6 +95,19 @@ export class ListMandatesQuery {
   @IsOptional()
   @Matches(/^(true|false)$/, { message: 'includeRevoked is true or false' })
   includeRevoked?: string;
+}
+
+/** Most entries one activity page shows. */
+export const ACTIVITY_LIMIT = 500;
+
+export class ActivityQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: ACTIVITY_LIMIT, default: ACTIVITY_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(ACTIVITY_LIMIT)
+  limit?: number;
 }
 
 export class MandateListDto {

@@ -1,4 +1,4 @@
-import { OptionalAuth, Public } from '@amtsbote/platform';
+import { OptionalAuth, Public, SignedUrlQueryDto, UuidPipe } from '@amtsbote/platform';
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -10,14 +10,12 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller } from '../common/access.service';
 import { CurrentCaller } from '../common/caller.decorator';
 import { ACT_FOR_HEADER_DOC, ApiProblems } from '../common/openapi';
-import { UuidPipe } from '../common/uuid.pipe';
 import { AttachmentDto, UploadAttachmentBodyDto } from './attachments.dto';
 import { contentDisposition } from './attachments.mapper';
 import { type AttachmentContent, AttachmentsService } from './attachments.service';
@@ -135,17 +133,17 @@ export class AttachmentsController {
     description:
       'The URLs come in events (`submission.ready` attachments): HMAC-signed, short-lived, no token needed. Fetch once, check the SHA-512, keep your own copy.',
   })
-  @ApiQuery({ name: 'expires', description: 'Unix time the link expires' })
-  @ApiQuery({ name: 'signature', description: 'HMAC-SHA256, base64url' })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The bytes', schema: { type: 'string', format: 'binary' } })
-  @ApiProblems(403, 404, 410)
+  @ApiProblems(400, 403, 404, 410)
   async signed(
     @Param('fileId', UuidPipe) fileId: string,
-    @Query('expires') expires: string | undefined,
-    @Query('signature') signature: string | undefined,
+    @Query() query: SignedUrlQueryDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await sendContent(reply, await this.attachments.contentBySignature(fileId, expires, signature));
+    await sendContent(
+      reply,
+      await this.attachments.contentBySignature(fileId, query.expires, query.signature),
+    );
   }
 }

@@ -12,15 +12,6 @@ export function toAttachmentDto(a: AttachmentRecord): AttachmentDto {
   };
 }
 
-/** A file name safe to store and to put into Content-Disposition: no path, no control characters. */
-export function sanitizeFilename(name: string | undefined): string {
-  const base = (name ?? '').normalize('NFC').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
-  const cut = [...clean].slice(0, 255).join('');
-  return cut === '' || cut === '.' || cut === '..' ? 'attachment' : cut;
-}
-
 /** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name. */
 export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/[\\"]/g, '_');

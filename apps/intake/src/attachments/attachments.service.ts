@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type FieldProblem, ProblemException } from '@amtsbote/platform';
+import { type FieldProblem, ProblemException, sanitizeFilename, UploadRefused } from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Caller } from '../common/access.service';
@@ -12,9 +12,9 @@ import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-st
 import { DownloadUrls } from '../storage/download-urls.service';
 import type { AttachmentDto } from './attachments.dto';
 import type { AttachmentRecord } from './attachments.entity';
-import { toAttachmentDto, sanitizeFilename } from './attachments.mapper';
+import { toAttachmentDto } from './attachments.mapper';
 import { AttachmentsRepository } from './attachments.repository';
-import { detectMediaType, UploadInspector, UploadRefused } from './upload-inspector';
+import { detectMediaType, UploadInspector } from './upload-inspector';
 
 /** Room for the multipart envelope around the file when judging Content-Length up front. */
 const MULTIPART_OVERHEAD = 16 * 1024;
@@ -192,7 +192,7 @@ export class AttachmentsService {
           ownerKey: draft.ownerKey,
           draftId: draft.id,
           submissionId: null,
-          filename: sanitizeFilename(part.filename),
+          filename: sanitizeFilename(part.filename, 'attachment'),
           mediaType: inspector.mediaType!,
           size: inspector.size,
           sha512: inspector.sha512,

@@ -1,4 +1,4 @@
-import { OptionalAuth } from '@amtsbote/platform';
+import { OptionalAuth, UuidPipe } from '@amtsbote/platform';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -12,7 +12,6 @@ import {
 import type { Caller } from '../common/access.service';
 import { CurrentCaller } from '../common/caller.decorator';
 import { ACT_FOR_HEADER_DOC, ApiProblems } from '../common/openapi';
-import { UuidPipe } from '../common/uuid.pipe';
 import { CreateDraftDto, DraftDto, UpdateDraftDto } from './drafts.dto';
 import { DraftsService } from './drafts.service';
 

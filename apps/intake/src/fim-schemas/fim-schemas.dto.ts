@@ -9,7 +9,8 @@ export class UploadFimSchemaQueryDto {
     default: false,
   })
   @IsOptional()
-  @Transform(({ value }) => value === true || value === 'true')
+  // Only the words true and false: anything else stays as it came and fails @IsBoolean (400), never false.
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   allowUnknownCodeLists?: boolean;
 }

@@ -14,7 +14,8 @@ import { FimRuntime } from './fim-runtime.service';
 export const MAX_XDF_CHARS = 900_000;
 
 function storedIssue(i: FimIssue): StoredIssue {
-  const out: StoredIssue = { code: i.code, message: i.message };
+  // Stored warnings keep the English text they always had (FimIssueDto.message is a string).
+  const out: StoredIssue = { code: i.code, message: i.message.en };
   if (i.xmlPath !== undefined) out.xmlPath = i.xmlPath;
   if (i.line !== undefined) out.line = i.line;
   if (i.column !== undefined) out.column = i.column;
@@ -28,7 +29,7 @@ function issueProblem(i: FimIssue): FieldProblem & { line?: number; column?: num
   const p: FieldProblem & { line?: number; column?: number } = {
     path: i.xmlPath ?? '',
     code: i.code,
-    message: { de: `XDatenfelder: ${i.message}${where}`, en: `XDatenfelder: ${i.message}${whereEn}` },
+    message: { de: `XDatenfelder: ${i.message.de}${where}`, en: `XDatenfelder: ${i.message.en}${whereEn}` },
   };
   if (i.elementId !== undefined) p.elementId = i.elementId;
   if (i.line !== undefined) p.line = i.line;
@@ -109,11 +110,7 @@ export class FimSchemasService {
       throw ProblemException.unprocessable(
         'fim-schema-unusable',
         { de: 'Das Schema kann nicht durchgesetzt werden', en: 'The schema cannot be enforced' },
-        err.problems.map((problem) => ({
-          path: '',
-          code: 'schema',
-          message: { de: problem, en: problem },
-        })),
+        err.problems.map((problem) => ({ path: '', code: 'schema', message: problem })),
         {
           de: 'Fehlende Codelisten können über INTAKE_CODELIST_DIR bereitgestellt oder mit allowUnknownCodeLists=true zugelassen werden.',
           en: 'Missing code lists can be provided through INTAKE_CODELIST_DIR or allowed with allowUnknownCodeLists=true.',

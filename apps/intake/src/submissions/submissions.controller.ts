@@ -1,4 +1,4 @@
-import { OptionalAuth } from '@amtsbote/platform';
+import { OptionalAuth, UuidPipe } from '@amtsbote/platform';
 import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -12,7 +12,6 @@ import type { FastifyReply } from 'fastify';
 import type { Caller } from '../common/access.service';
 import { CurrentCaller } from '../common/caller.decorator';
 import { ACT_FOR_HEADER_DOC, ApiProblems } from '../common/openapi';
-import { UuidPipe } from '../common/uuid.pipe';
 import {
   CreateSubmissionDto,
   IDEMPOTENCY_KEY_DOC,

@@ -1,16 +1,5 @@
-import { CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { CurrentPrincipal, type Principal, Roles, UuidPipe } from '@amtsbote/platform';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { tenantAdmin, TenantPipe } from '../common/tenant-admin';
 import { FeeDto, FeeInputDto, FeeLookupQueryDto } from './fees.dto';
@@ -48,7 +37,7 @@ export class FeesController {
   @ApiResponse({ status: 200, type: FeeDto })
   get(
     @Param('tenant', TenantPipe) tenant: string,
-    @Param('feeId', new ParseUUIDPipe()) feeId: string,
+    @Param('feeId', UuidPipe) feeId: string,
     @CurrentPrincipal() p: Principal,
   ): Promise<FeeDto> {
     tenantAdmin(p, tenant);
@@ -72,7 +61,7 @@ export class FeesController {
   @ApiResponse({ status: 200, type: FeeDto })
   update(
     @Param('tenant', TenantPipe) tenant: string,
-    @Param('feeId', new ParseUUIDPipe()) feeId: string,
+    @Param('feeId', UuidPipe) feeId: string,
     @Body() body: FeeInputDto,
     @CurrentPrincipal() p: Principal,
   ): Promise<FeeDto> {
@@ -84,7 +73,7 @@ export class FeesController {
   @ApiOperation({ summary: 'Remove a fee (the Leistung becomes free there); audit-logged' })
   async remove(
     @Param('tenant', TenantPipe) tenant: string,
-    @Param('feeId', new ParseUUIDPipe()) feeId: string,
+    @Param('feeId', UuidPipe) feeId: string,
     @CurrentPrincipal() p: Principal,
   ): Promise<void> {
     await this.fees.remove(tenant, feeId, tenantAdmin(p, tenant));

@@ -1,5 +1,5 @@
-import { ProblemException, Public } from '@amtsbote/platform';
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { PatternPipe, ProblemException, Public, UuidPipe } from '@amtsbote/platform';
+import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { formatEuros } from '../common/money';
@@ -7,6 +7,12 @@ import { ConfirmationService } from './confirmation.service';
 import type { TransactionEntity } from './payments.entity';
 
 const NOT_FOUND = { de: 'Die Zahlung', en: 'The payment' };
+
+/**
+ * The callback token as payment made it (base64url). A pipe, not a DTO: the provider may add query
+ * parameters of its own to these URLs, and they must not be refused.
+ */
+const TOKEN = new PatternPipe(/^[A-Za-z0-9_-]{1,128}$/);
 
 const PAGE_TEXT: Readonly<Record<TransactionEntity['state'], { de: string; en: string }>> = {
   INITIAL: {
@@ -57,8 +63,8 @@ export class CallbacksController {
   @ApiResponse({ status: 303, description: "To the portal's return URL with `payment=<state>`" })
   @ApiResponse({ status: 200, description: 'A short status page when no portal return URL was given' })
   async returned(
-    @Param('transactionId', new ParseUUIDPipe()) transactionId: string,
-    @Query('token') token: string | undefined,
+    @Param('transactionId', UuidPipe) transactionId: string,
+    @Query('token', TOKEN) token: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const tx = await this.confirmation.callback(transactionId, token, 'return');
@@ -81,8 +87,8 @@ export class CallbacksController {
   @ApiQuery({ name: 'token', required: true })
   @ApiResponse({ status: 204, description: 'Taken note (the state follows the provider’s status answer)' })
   async notified(
-    @Param('transactionId', new ParseUUIDPipe()) transactionId: string,
-    @Query('token') token: string | undefined,
+    @Param('transactionId', UuidPipe) transactionId: string,
+    @Query('token', TOKEN) token: string | undefined,
   ): Promise<void> {
     const tx = await this.confirmation.callback(transactionId, token, 'notification');
     if (!tx) throw ProblemException.notFound(NOT_FOUND);

@@ -1,5 +1,5 @@
-import { ACT_FOR_HEADER, CurrentPrincipal, type Principal } from '@amtsbote/platform';
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ACT_FOR_HEADER, CurrentPrincipal, type Principal, UuidPipe } from '@amtsbote/platform';
+import { Body, Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PaymentDto, StartPaymentDto } from './payments.dto';
@@ -23,7 +23,7 @@ export class PaymentsController {
   @ApiResponse({ status: 200, type: PaymentDto })
   @ApiResponse({ status: 404, description: 'Unknown (yet), or not the caller’s submission' })
   view(
-    @Param('submissionId', new ParseUUIDPipe()) submissionId: string,
+    @Param('submissionId', UuidPipe) submissionId: string,
     @CurrentPrincipal() principal: Principal,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<PaymentDto> {
@@ -44,7 +44,7 @@ export class PaymentsController {
   @ApiResponse({ status: 502, description: 'The provider refused' })
   @ApiResponse({ status: 503, description: 'Provider unreachable or not configured; nothing was created' })
   async start(
-    @Param('submissionId', new ParseUUIDPipe()) submissionId: string,
+    @Param('submissionId', UuidPipe) submissionId: string,
     @Body() body: StartPaymentDto,
     @CurrentPrincipal() principal: Principal,
     @Req() req: FastifyRequest,

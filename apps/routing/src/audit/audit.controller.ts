@@ -1,6 +1,15 @@
 import { CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
-import { Controller, DefaultValuePipe, Get, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ADMIN_ROLES, adminScope, scopeTenant } from '../common/access';
 import { AuditRepository } from './audit.repository';
 
@@ -14,6 +23,16 @@ export class AuditRecordDto {
   @ApiProperty({ type: Object }) details!: Record<string, unknown>;
 }
 
+export class AuditQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @Roles(...ADMIN_ROLES)
@@ -24,10 +43,7 @@ export class AuditController {
   @Get()
   @ApiOperation({ summary: "Latest admin actions (a tenant's routing admin sees those of its tenant)" })
   @ApiResponse({ status: 200, type: [AuditRecordDto] })
-  list(
-    @CurrentPrincipal() principal: Principal,
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
-  ): Promise<AuditRecordDto[]> {
-    return this.audit.list(scopeTenant(adminScope(principal)), Math.min(Math.max(limit, 1), 1000));
+  list(@CurrentPrincipal() principal: Principal, @Query() query: AuditQueryDto): Promise<AuditRecordDto[]> {
+    return this.audit.list(scopeTenant(adminScope(principal)), query.limit ?? 100);
   }
 }

@@ -1,8 +1,8 @@
-import { CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles, UuidPipe } from '@amtsbote/platform';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ADMIN_ROLES } from '../common/access';
-import { DeadLetterDto } from '../messages/messages.dto';
+import { DeadLetterDto, DeadLettersQueryDto } from '../messages/messages.dto';
 import { DeadLettersService } from './dead-letters.service';
 
 export class RedeliveredDto {
@@ -19,21 +19,14 @@ export class DeadLettersController {
 
   @Get('dead-letters')
   @ApiOperation({ summary: 'Messages that could not be delivered, with the reason and report' })
-  @ApiQuery({ name: 'destinationId', required: false })
   @ApiResponse({ status: 200, type: [DeadLetterDto] })
-  list(
-    @CurrentPrincipal() p: Principal,
-    @Query('destinationId') destinationId?: string,
-  ): Promise<DeadLetterDto[]> {
-    return this.deadLetters.list(p, destinationId);
+  list(@CurrentPrincipal() p: Principal, @Query() query: DeadLettersQueryDto): Promise<DeadLetterDto[]> {
+    return this.deadLetters.list(p, query.destinationId);
   }
 
   @Get('dead-letters/:id')
   @ApiResponse({ status: 200, type: DeadLetterDto })
-  get(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<DeadLetterDto> {
+  get(@CurrentPrincipal() p: Principal, @Param('id', UuidPipe) id: string): Promise<DeadLetterDto> {
     return this.deadLetters.get(p, id);
   }
 
@@ -41,10 +34,7 @@ export class DeadLettersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Deliver again (rebuilt if it never validated); same message id' })
   @ApiResponse({ status: 200, type: RedeliveredDto })
-  redeliver(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<RedeliveredDto> {
+  redeliver(@CurrentPrincipal() p: Principal, @Param('id', UuidPipe) id: string): Promise<RedeliveredDto> {
     return this.deadLetters.redeliver(p, id);
   }
 
@@ -52,10 +42,7 @@ export class DeadLettersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Give up: the citizen is told the submission could not be delivered' })
   @ApiResponse({ status: 200, type: DeadLetterDto })
-  abandon(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<DeadLetterDto> {
+  abandon(@CurrentPrincipal() p: Principal, @Param('id', UuidPipe) id: string): Promise<DeadLetterDto> {
     return this.deadLetters.abandon(p, id);
   }
 

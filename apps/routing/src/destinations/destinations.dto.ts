@@ -15,6 +15,10 @@ import {
 } from 'class-validator';
 import { CHANNELS, type Channel, FORMATS, type MessageFormat } from './destinations.types';
 
+/** Ids of destinations (in routes and in the `destinations` claim) and of tenants. */
+export const DESTINATION_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const MAX_BYTES = 1024 * 1024 * 1024;
 
@@ -103,12 +107,12 @@ export class CreateDestinationDto extends DestinationSettingsDto {
     description: 'Id used in routes and in the `destinations` claim of the Fachverfahren',
     example: 'hb-bewohnerparken',
   })
-  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/)
+  @Matches(DESTINATION_ID)
   id!: string;
 
   @ApiPropertyOptional({ description: "Tenant; defaults to the admin's own (operators must give it)" })
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/)
+  @Matches(TENANT_ID)
   tenant?: string;
 
   @ApiPropertyOptional({ description: 'HMAC secret (at least 32 characters); generated when omitted' })

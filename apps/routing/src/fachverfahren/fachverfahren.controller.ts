@@ -1,24 +1,12 @@
-import { CurrentPrincipal, type Principal, ProblemException } from '@amtsbote/platform';
-import {
-  Body,
-  Controller,
-  DefaultValuePipe,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, UuidPipe } from '@amtsbote/platform';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { MessageSummaryDto } from '../messages/messages.dto';
 import type { DeliveryEnvelope } from '../delivery/envelope';
 import { ClientScope, ClientScopeGuard } from './client-scope.guard';
 import {
+  PendingQueryDto,
   RejectDto,
   ReplyAcceptedDto,
   ReplyDto,
@@ -47,19 +35,9 @@ export class FachverfahrenController {
   @Get()
   @ClientScope('routing.pull')
   @ApiOperation({ summary: 'Pending messages in the mailbox of your destinations (pull channel)' })
-  @ApiQuery({ name: 'destinationId', required: false })
-  @ApiQuery({ name: 'kind', required: false, enum: ['submission', 'citizen-reply'] })
   @ApiResponse({ status: 200, type: [MessageSummaryDto] })
-  pending(
-    @CurrentPrincipal() p: Principal,
-    @Query('destinationId') destinationId: string | undefined,
-    @Query('kind') kind: string | undefined,
-    @Query('limit', new DefaultValuePipe(100), ParseIntPipe) limit: number,
-  ): Promise<MessageSummaryDto[]> {
-    if (kind !== undefined && kind !== 'submission' && kind !== 'citizen-reply') {
-      throw ProblemException.badRequest('invalid-kind', { de: 'Ungültige Art', en: 'Invalid kind' });
-    }
-    return this.fv.pending(p, destinationId, kind, Math.min(Math.max(limit, 1), 500));
+  pending(@CurrentPrincipal() p: Principal, @Query() q: PendingQueryDto): Promise<MessageSummaryDto[]> {
+    return this.fv.pending(p, q.destinationId, q.kind, q.limit ?? 100);
   }
 
   @Get(':id')
@@ -67,10 +45,7 @@ export class FachverfahrenController {
   @ApiOperation({
     summary: 'The envelope of a message: payload, metadata and attachments described (hashes, sizes)',
   })
-  describe(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<DeliveryEnvelope> {
+  describe(@CurrentPrincipal() p: Principal, @Param('id', UuidPipe) id: string): Promise<DeliveryEnvelope> {
     return this.fv.describe(p, id);
   }
 
@@ -82,7 +57,7 @@ export class FachverfahrenController {
   @ApiProduces('application/zip', 'application/xml', 'application/json', 'application/jose')
   async payload(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UuidPipe) id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await send(reply, await this.fv.payload(p, id));
@@ -93,7 +68,7 @@ export class FachverfahrenController {
   @ApiOperation({ summary: 'FIT-Connect metadata (format fit-connect-json)' })
   async metadata(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UuidPipe) id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await send(reply, await this.fv.metadata(p, id));
@@ -104,8 +79,8 @@ export class FachverfahrenController {
   @ApiOperation({ summary: 'One attachment (not for xdomea: its attachments are inside the ZIP)' })
   async attachment(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('attachmentId', new ParseUUIDPipe()) attachmentId: string,
+    @Param('id', UuidPipe) id: string,
+    @Param('attachmentId', UuidPipe) attachmentId: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await send(reply, await this.fv.attachment(p, id, attachmentId));
@@ -116,7 +91,7 @@ export class FachverfahrenController {
   @ClientScope('routing.pull')
   @ApiOperation({ summary: 'Take the message over: it leaves the mailbox and counts as delivered' })
   @ApiResponse({ status: 200, type: StateDto })
-  accept(@CurrentPrincipal() p: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<StateDto> {
+  accept(@CurrentPrincipal() p: Principal, @Param('id', UuidPipe) id: string): Promise<StateDto> {
     return this.fv.accept(p, id);
   }
 
@@ -127,7 +102,7 @@ export class FachverfahrenController {
   @ApiResponse({ status: 200, type: StateDto })
   reject(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: RejectDto,
   ): Promise<StateDto> {
     return this.fv.reject(p, id, body);
@@ -138,10 +113,7 @@ export class FachverfahrenController {
   @ClientScope('routing.receipt')
   @ApiOperation({ summary: 'Confirm receipt (status RECEIVED; only the first receipt counts)' })
   @ApiResponse({ status: 200, type: StatusAcceptedDto })
-  receipt(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<StatusAcceptedDto> {
+  receipt(@CurrentPrincipal() p: Principal, @Param('id', UuidPipe) id: string): Promise<StatusAcceptedDto> {
     return this.fv.receipt(p, id);
   }
 
@@ -154,7 +126,7 @@ export class FachverfahrenController {
   @ApiResponse({ status: 200, type: StatusAcceptedDto })
   status(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: StatusDto,
   ): Promise<StatusAcceptedDto> {
     return this.fv.status(p, id, body);
@@ -167,7 +139,7 @@ export class FachverfahrenController {
   @ApiResponse({ status: 200, type: ReplyAcceptedDto })
   reply(
     @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', UuidPipe) id: string,
     @Body() body: ReplyDto,
   ): Promise<ReplyAcceptedDto> {
     return this.fv.reply(p, id, body);

@@ -5,14 +5,19 @@ import {
   IsArray,
   IsBase64,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { DESTINATION_ID } from '../destinations/destinations.dto';
+import { MESSAGE_KINDS, type MessageKind } from '../messages/messages.types';
 
 export class ProblemItemDto {
   @ApiPropertyOptional({ example: 'invalid-schema' })
@@ -126,4 +131,24 @@ export class ReplyAcceptedDto {
   @ApiProperty({ description: 'false when this reply id had been posted before (nothing changed)' })
   recorded!: boolean;
   @ApiProperty({ type: [String], description: 'ids of the stored attachments' }) fileIds!: string[];
+}
+
+export class PendingQueryDto {
+  @ApiPropertyOptional({ example: 'hb-bewohnerparken', description: 'Only this one of your destinations' })
+  @IsOptional()
+  @Matches(DESTINATION_ID)
+  destinationId?: string;
+
+  @ApiPropertyOptional({ enum: MESSAGE_KINDS })
+  @IsOptional()
+  @IsIn(MESSAGE_KINDS)
+  kind?: MessageKind;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
 }

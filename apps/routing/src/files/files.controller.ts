@@ -1,6 +1,6 @@
-import { ProblemException, Public } from '@amtsbote/platform';
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ProblemException, Public, SignedUrlQueryDto, UuidPipe } from '@amtsbote/platform';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { FilesService } from './files.service';
 
@@ -12,15 +12,12 @@ export class FilesController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A file (Bescheid attachment) through its signed, expiring URL' })
-  @ApiQuery({ name: 'expires', description: 'Unix time the URL expires' })
-  @ApiQuery({ name: 'signature' })
   async download(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Query('expires') expires: string | undefined,
-    @Query('signature') signature: string | undefined,
+    @Param('id', UuidPipe) id: string,
+    @Query() query: SignedUrlQueryDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (!this.files.verify(id, expires, signature)) {
+    if (!this.files.verify(id, query.expires, query.signature)) {
       throw ProblemException.forbidden({
         de: 'Der Link ist ungültig oder abgelaufen.',
         en: 'The link is invalid or has expired.',

@@ -1,4 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { DESTINATION_ID } from '../destinations/destinations.dto';
+import { MESSAGE_STATES, type MessageState } from './messages.types';
 
 /** A message as operators and Fachverfahren see it in lists (no contents). */
 export class MessageSummaryDto {
@@ -13,9 +17,7 @@ export class MessageSummaryDto {
   @ApiProperty() destinationId!: string;
   @ApiProperty() format!: string;
   @ApiProperty() channel!: string;
-  @ApiProperty({
-    enum: ['BUILDING', 'SENDING', 'AVAILABLE', 'DELIVERED', 'DEAD', 'REJECTED', 'EXPIRED', 'ABANDONED'],
-  })
+  @ApiProperty({ enum: MESSAGE_STATES })
   state!: string;
   @ApiProperty() attempts!: number;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
@@ -34,4 +36,36 @@ export class DeadLetterDto extends MessageSummaryDto {
   @ApiProperty({ type: String, format: 'date-time' }) deadAt!: Date;
   @ApiProperty({ type: Object, description: "The validator's or receiver's report" })
   report!: Record<string, unknown>;
+}
+
+export class ListMessagesQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  submissionId?: string;
+
+  @ApiPropertyOptional({ example: 'hb-bewohnerparken' })
+  @IsOptional()
+  @Matches(DESTINATION_ID)
+  destinationId?: string;
+
+  @ApiPropertyOptional({ enum: MESSAGE_STATES })
+  @IsOptional()
+  @IsIn(MESSAGE_STATES)
+  state?: MessageState;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class DeadLettersQueryDto {
+  @ApiPropertyOptional({ example: 'hb-bewohnerparken' })
+  @IsOptional()
+  @Matches(DESTINATION_ID)
+  destinationId?: string;
 }

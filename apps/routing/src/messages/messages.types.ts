@@ -1,9 +1,19 @@
 import type { ValidationReport } from '@amtsbote/xoev';
 import type { Channel, MessageFormat } from '../destinations/destinations.types';
 
-export type MessageKind = 'submission' | 'citizen-reply';
-export type MessageState =
-  'BUILDING' | 'SENDING' | 'AVAILABLE' | 'DELIVERED' | 'DEAD' | 'REJECTED' | 'EXPIRED' | 'ABANDONED';
+export const MESSAGE_KINDS = ['submission', 'citizen-reply'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export const MESSAGE_STATES = [
+  'BUILDING',
+  'SENDING',
+  'AVAILABLE',
+  'DELIVERED',
+  'DEAD',
+  'REJECTED',
+  'EXPIRED',
+  'ABANDONED',
+] as const;
+export type MessageState = (typeof MESSAGE_STATES)[number];
 
 export type DeadReason =
   'INVALID_MESSAGE' | 'TOO_LARGE' | 'ATTACHMENT_UNAVAILABLE' | 'REFUSED_BY_RECEIVER' | 'UNDELIVERABLE';

@@ -1,29 +1,18 @@
-import { CurrentPrincipal, type Principal, ProblemException, Roles } from '@amtsbote/platform';
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Res,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles, UuidPipe } from '@amtsbote/platform';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ADMIN_ROLES } from '../common/access';
-import { ImportResultDto, ResolutionDto, ResolveQueryDto, RouteDto, RouteInputDto } from './routes.dto';
+import {
+  ExportQueryDto,
+  ImportQueryDto,
+  ImportResultDto,
+  ListRoutesQueryDto,
+  ResolutionDto,
+  ResolveQueryDto,
+  RouteDto,
+  RouteInputDto,
+} from './routes.dto';
 import { RoutesService } from './routes.service';
 
 @ApiTags('routes (Zuständigkeit)')
@@ -36,8 +25,8 @@ export class RoutesController {
   @Get()
   @ApiOperation({ summary: "The tenant's routes (operators: all)" })
   @ApiResponse({ status: 200, type: [RouteDto] })
-  list(@CurrentPrincipal() p: Principal, @Query('leikaKey') leikaKey?: string): Promise<RouteDto[]> {
-    return this.routes.list(p, leikaKey);
+  list(@CurrentPrincipal() p: Principal, @Query() q: ListRoutesQueryDto): Promise<RouteDto[]> {
+    return this.routes.list(p, q.leikaKey);
   }
 
   @Post()
@@ -51,10 +40,7 @@ export class RoutesController {
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(
-    @CurrentPrincipal() p: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<void> {
+  async delete(@CurrentPrincipal() p: Principal, @Param('id', UuidPipe) id: string): Promise<void> {
     await this.routes.delete(p, id);
   }
 
@@ -72,37 +58,25 @@ export class RoutesController {
       oneOf: [{ type: 'string' }, { type: 'array', items: { $ref: '#/components/schemas/RouteInputDto' } }],
     },
   })
-  @ApiQuery({ name: 'mode', enum: ['merge', 'replace'], required: false })
-  @ApiQuery({ name: 'tenant', required: false, description: 'Operators: the tenant to import into' })
   @ApiResponse({ status: 200, type: ImportResultDto })
   import(
     @CurrentPrincipal() p: Principal,
     @Body() body: unknown,
     @Headers('content-type') contentType: string | undefined,
-    @Query('mode') mode: string | undefined,
-    @Query('tenant') tenant: string | undefined,
+    @Query() q: ImportQueryDto,
   ): Promise<ImportResultDto> {
-    const m = mode ?? 'merge';
-    if (m !== 'merge' && m !== 'replace') {
-      throw ProblemException.badRequest('invalid-mode', { de: 'Ungültiger Modus', en: 'Invalid mode' }, [
-        { path: '/mode', code: 'isEnum', message: { de: 'merge oder replace.', en: 'merge or replace.' } },
-      ]);
-    }
-    return this.routes.import(p, body, (contentType ?? '').toLowerCase(), m, tenant);
+    return this.routes.import(p, body, (contentType ?? '').toLowerCase(), q.mode ?? 'merge', q.tenant);
   }
 
   @Get('export')
   @ApiOperation({ summary: 'Export the routes as CSV or JSON (same shape as the import)' })
-  @ApiQuery({ name: 'format', enum: ['csv', 'json'], required: false })
-  @ApiQuery({ name: 'tenant', required: false })
   async export(
     @CurrentPrincipal() p: Principal,
-    @Query('format') format: string | undefined,
-    @Query('tenant') tenant: string | undefined,
+    @Query() q: ExportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | RouteDto[]> {
-    const f = format === 'csv' ? 'csv' : 'json';
-    const out = await this.routes.export(p, f, tenant);
+    const f = q.format ?? 'json';
+    const out = await this.routes.export(p, f, q.tenant);
     if (f === 'csv') {
       void reply.header('content-type', 'text/csv; charset=utf-8');
       void reply.header('content-disposition', 'attachment; filename="routes.csv"');

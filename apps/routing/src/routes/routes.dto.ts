@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { TENANT_ID } from '../destinations/destinations.dto';
 
 export const LEIKA_PATTERN = /^99\d{12}$/;
 export const ARS_PREFIX_PATTERN = /^(\d{2}|\d{3}|\d{5}|\d{9}|\d{12})$/;
@@ -64,6 +65,37 @@ export class ResolveQueryDto {
   @ApiProperty() @Matches(ARS_PREFIX_PATTERN) ars!: string;
   @ApiPropertyOptional({ description: 'Tenant (operators; admins use their own)' })
   @IsOptional()
-  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/)
+  @Matches(TENANT_ID)
+  tenant?: string;
+}
+
+export class ListRoutesQueryDto {
+  @ApiPropertyOptional({ example: '99010001001000', description: 'Only the routes of this LeiKa key' })
+  @IsOptional()
+  @Matches(LEIKA_PATTERN)
+  leikaKey?: string;
+}
+
+export class ImportQueryDto {
+  @ApiPropertyOptional({ enum: ['merge', 'replace'], default: 'merge' })
+  @IsOptional()
+  @IsIn(['merge', 'replace'])
+  mode?: 'merge' | 'replace';
+
+  @ApiPropertyOptional({ description: 'Operators: the tenant to import into' })
+  @IsOptional()
+  @Matches(TENANT_ID)
+  tenant?: string;
+}
+
+export class ExportQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'json'], default: 'json' })
+  @IsOptional()
+  @IsIn(['csv', 'json'])
+  format?: 'csv' | 'json';
+
+  @ApiPropertyOptional({ description: 'Operators: the tenant to export' })
+  @IsOptional()
+  @Matches(TENANT_ID)
   tenant?: string;
 }

@@ -161,7 +161,7 @@ function inspect(args: Args, io: Io): number {
       (r) => `  ${r.id} ${r.version ?? ''} ${r.name}${r.text ? `: ${r.text.replace(/\s+/g, ' ')}` : ''}`,
     ),
     ...(s.warnings.length > 0
-      ? [`Warnings: ${s.warnings.length}`, ...s.warnings.map((w) => `  ${w.code}: ${w.message}`)]
+      ? [`Warnings: ${s.warnings.length}`, ...s.warnings.map((w) => `  ${w.code}: ${w.message.en}`)]
       : []),
     ...enforcement(args, schema),
     'Structure:',
@@ -181,7 +181,7 @@ function enforcement(args: Args, schema: FimSchema): string[] {
     ];
   } catch (e) {
     if (!(e instanceof FimSchemaError)) throw e;
-    return ['Validation: NOT POSSIBLE', ...e.problems.map((p) => `  ${p}`)];
+    return ['Validation: NOT POSSIBLE', ...e.problems.map((p) => `  ${p.en}`)];
   }
 }
 
@@ -255,11 +255,11 @@ export function run(argv: readonly string[], io: Io): number {
       io.err(`error: the XML cannot be used:`);
       for (const i of e.issues) {
         const where = i.line !== undefined ? ` (line ${i.line}, column ${i.column ?? 0})` : '';
-        io.err(`  ${i.severity} ${i.code}: ${i.message}${where}`);
+        io.err(`  ${i.severity} ${i.code}: ${i.message.en}${where}`);
       }
     } else if (e instanceof FimSchemaError) {
       io.err('error: the schema cannot be enforced:');
-      for (const p of e.problems) io.err(`  ${p}`);
+      for (const p of e.problems) io.err(`  ${p.en}`);
     } else if (e instanceof FimExportError) {
       io.err(`error: ${e.message}`);
     } else {

@@ -1,4 +1,5 @@
 import { FimParseError } from '../errors';
+import type { LocalizedMessage } from '../validator/messages';
 import { type XmlElement, type XmlReadLimits, readXml } from '../xml/secure-xml';
 
 export const NS_GENERICODE = 'http://docs.oasis-open.org/codelist/ns/genericode/1.0/';
@@ -51,9 +52,14 @@ function childText(el: XmlElement | undefined, local: string): string | undefine
   return t === undefined || t === '' ? undefined : t;
 }
 
-function fail(message: string, source: string | undefined): never {
+function fail(message: LocalizedMessage, source: string | undefined): never {
+  const at = source ? `${source}: ` : '';
   throw new FimParseError([
-    { severity: 'error', code: 'INVALID_GENERICODE', message: source ? `${source}: ${message}` : message },
+    {
+      severity: 'error',
+      code: 'INVALID_GENERICODE',
+      message: { de: `${at}${message.de}`, en: `${at}${message.en}` },
+    },
   ]);
 }
 
@@ -61,20 +67,32 @@ function fail(message: string, source: string | undefined): never {
 export function parseGenericode(xml: string | Uint8Array, source?: string, limits?: XmlReadLimits): CodeList {
   const root = readXml(xml, limits).root;
   if (root.local !== 'CodeList' || root.ns !== NS_GENERICODE) {
-    fail(`expected a genericode <CodeList> in namespace ${NS_GENERICODE}, got <${root.qname}>`, source);
+    fail(
+      {
+        de: `genericode-<CodeList> im Namensraum ${NS_GENERICODE} erwartet, gefunden: <${root.qname}>`,
+        en: `expected a genericode <CodeList> in namespace ${NS_GENERICODE}, got <${root.qname}>`,
+      },
+      source,
+    );
   }
   const ident = child(root, 'Identification');
-  if (!ident) fail('missing <Identification>', source);
+  if (!ident) fail({ de: '<Identification> fehlt', en: 'missing <Identification>' }, source);
   const canonicalUri = childText(ident, 'CanonicalUri');
   const version = childText(ident, 'Version');
   const canonicalVersionUri =
     childText(ident, 'CanonicalVersionUri') ??
     (canonicalUri && version ? `${canonicalUri}_${version}` : undefined);
   if (!canonicalUri || !version || !canonicalVersionUri) {
-    fail('Identification needs CanonicalUri, Version and CanonicalVersionUri', source);
+    fail(
+      {
+        de: 'Identification braucht CanonicalUri, Version und CanonicalVersionUri',
+        en: 'Identification needs CanonicalUri, Version and CanonicalVersionUri',
+      },
+      source,
+    );
   }
   const columnSet = child(root, 'ColumnSet');
-  if (!columnSet) fail('missing <ColumnSet>', source);
+  if (!columnSet) fail({ de: '<ColumnSet> fehlt', en: 'missing <ColumnSet>' }, source);
   const columns: GenericodeColumn[] = [];
   const keys: GenericodeKey[] = [];
   for (const c of columnSet.children) {
@@ -96,7 +114,8 @@ export function parseGenericode(xml: string | Uint8Array, source?: string, limit
       keys.push(key);
     }
   }
-  if (columns.length === 0) fail('ColumnSet has no columns', source);
+  if (columns.length === 0)
+    fail({ de: 'ColumnSet hat keine Spalten', en: 'ColumnSet has no columns' }, source);
   const rows: Record<string, string>[] = [];
   const simple = child(root, 'SimpleCodeList');
   for (const row of simple?.children ?? []) {
@@ -145,21 +164,28 @@ export interface ColumnChoice {
  * Entries of a code list for a field; xdf3 fields may pick the code, name and help columns.
  * Returns a problem text instead of entries when a named column does not exist.
  */
-export function codeListEntries(list: CodeList, choice: ColumnChoice = {}): CodeListEntry[] | string {
+export function codeListEntries(
+  list: CodeList,
+  choice: ColumnChoice = {},
+): CodeListEntry[] | LocalizedMessage {
+  const uri = list.canonicalVersionUri;
   const pick = (
     name: string | undefined,
     fallback: string | undefined,
     what: string,
-  ): string | undefined | Error => {
+  ): string | undefined | LocalizedMessage => {
     if (name === undefined) return fallback;
     return (
-      findColumn(list, name) ?? new Error(`${what} "${name}" is not a column of ${list.canonicalVersionUri}`)
+      findColumn(list, name) ?? {
+        de: `${what} „${name}“ ist keine Spalte von ${uri}`,
+        en: `${what} "${name}" is not a column of ${uri}`,
+      }
     );
   };
   const codeCol = pick(choice.codeKey, list.codeColumn, 'codeKey');
   const nameCol = pick(choice.nameKey, list.nameColumn, 'nameKey');
   const helpCol = pick(choice.helpKey, undefined, 'helpKey');
-  for (const c of [codeCol, nameCol, helpCol]) if (c instanceof Error) return c.message;
+  for (const c of [codeCol, nameCol, helpCol]) if (typeof c === 'object') return c;
   const entries: CodeListEntry[] = [];
   const seen = new Set<string>();
   for (const row of list.rows) {

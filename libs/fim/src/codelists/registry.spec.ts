@@ -78,8 +78,9 @@ describe('CodeListRegistry', () => {
       { code: 'grün', name: 'g' },
     ]);
     const problem = codeListEntries(list, { codeKey: 'nope' });
-    assert.ok(typeof problem === 'string');
-    assert.match(problem, /codeKey "nope" is not a column/);
+    assert.ok(!Array.isArray(problem));
+    assert.match(problem.en, /codeKey "nope" is not a column/);
+    assert.match(problem.de, /codeKey „nope“ ist keine Spalte/);
   });
 
   it('reports broken genericode files with their file name', () => {

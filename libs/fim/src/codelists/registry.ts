@@ -26,7 +26,12 @@ function readDirectory(dir: string, label?: string): CodeList[] {
       return parseGenericode(fs.readFileSync(file), label ?? file);
     } catch (e) {
       if (e instanceof FimParseError) {
-        throw new FimParseError(e.issues.map((i) => ({ ...i, message: `${file}: ${i.message}` })));
+        throw new FimParseError(
+          e.issues.map((i) => ({
+            ...i,
+            message: { de: `${file}: ${i.message.de}`, en: `${file}: ${i.message.en}` },
+          })),
+        );
       }
       throw e;
     }

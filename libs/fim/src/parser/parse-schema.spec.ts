@@ -158,10 +158,10 @@ describe('parseSchema: xdf2 fixtures', () => {
     const required = failure(readFixture('fim-xdf2', 'duplicate-required-value.xml')).issues[0];
     assert.equal(required.code, 'DUPLICATE_ELEMENT');
     assert.equal(required.line, 13);
-    assert.match(required.message, /<xdf:name>/);
+    assert.match(required.message.en, /<xdf:name>/);
     const optional = failure(readFixture('fim-xdf2', 'duplicate-optional-value.xml')).issues[0];
     assert.equal(optional.code, 'DUPLICATE_ELEMENT');
-    assert.match(optional.message, /<xdf:beschreibung>/);
+    assert.match(optional.message.en, /<xdf:beschreibung>/);
     const ns = failure(readFixture('fim-xdf2', 'unknown-namespace.xml'));
     assert.equal(ns.issues[0].code, 'UNSUPPORTED_NAMESPACE');
     assert.match(ns.message, /urn:xoev-de:fim:standard:xdatenfelder_unknown/);
@@ -238,7 +238,7 @@ describe('parseSchema: xdf3 fixtures', () => {
       const issue = failure(readFixture('fim-xdf3', file)).issues.find((i) => i.severity === 'error');
       assert.equal(issue?.code, code);
       assert.equal(issue?.line, line);
-      assert.match(issue?.message ?? '', message);
+      assert.match(issue?.message.en ?? '', message);
     });
   }
 });
@@ -281,7 +281,7 @@ describe('parseSchema: other inputs', () => {
       .toString('utf8')
       .replace('<code>label</code>', '<code>hidden</code>')
       .replace('<code>text</code>', '<code>time</code>');
-    const codes = failure(xml).issues.map((i) => i.message);
+    const codes = failure(xml).issues.map((i) => i.message.en);
     assert.ok(codes.some((m) => /Invalid Feldart for xdf2: "hidden"/.test(m)));
     assert.ok(codes.some((m) => /Invalid Datentyp for xdf2: "time"/.test(m)));
   });
@@ -325,9 +325,10 @@ describe('xdf2 praezisierung', () => {
     const lenient = parseXdf2Praezisierung('{"pattern":"\\d{5}", minValue: 3}');
     assert.equal(lenient.value.pattern, '\\d{5}');
     assert.equal(lenient.value.minValue, '3');
-    assert.match(lenient.problems[0], /not valid JSON/);
+    assert.match(lenient.problems[0].en, /not valid JSON/);
     const bad = parseXdf2Praezisierung('{"minLength":"eins"}');
     assert.equal(bad.value.minLength, undefined);
-    assert.match(bad.problems[0], /non-negative integer/);
+    assert.match(bad.problems[0].en, /non-negative integer/);
+    assert.match(bad.problems[0].de, /nicht-negative ganze Zahl/);
   });
 });

@@ -19,6 +19,7 @@ import {
   DATENTYPEN,
   FELDARTEN,
 } from '../model';
+import type { LocalizedMessage } from '../validator/messages';
 import { readXml, type XmlElement, type XmlReadLimits } from '../xml/secure-xml';
 import { parseXdf2Praezisierung, parseXdf3Praezisierung } from './praezisierung';
 import { type ChildSpec, type Children, ReadContext, checkCode, code, collect, text } from './reader';
@@ -29,6 +30,22 @@ export const NS_XDF3 = 'urn:xoev-de:fim:standard:xdatenfelder_3.0.0';
 
 const MSG_SCHEMA = 'xdatenfelder.stammdatenschema.0102';
 const MSG_GROUP = 'xdatenfelder.datenfeldgruppe.0103';
+
+const STATUS: LocalizedMessage = { de: 'den Status', en: 'status' };
+const FREIGABE: LocalizedMessage = { de: 'den Freigabestatus', en: 'Freigabestatus' };
+const RELATION_PRAEDIKAT: LocalizedMessage = { de: 'das Prädikat der Relation', en: 'relation praedikat' };
+const VORBEFUELLUNG_LABEL: LocalizedMessage = { de: 'die Vorbefüllung', en: 'vorbefuellung' };
+
+/** `<child>` is missing in `<owner>` (or, with `of`, of the element with that id). */
+function missing(child: string, owner: string, rel: 'in' | 'of' = 'in'): LocalizedMessage {
+  return rel === 'in'
+    ? { de: `<${child}> fehlt in <${owner}>`, en: `Missing <${child}> in <${owner}>` }
+    : { de: `<${child}> von ${owner} fehlt`, en: `Missing <${child}> of ${owner}` };
+}
+
+function prefixed(id: string, m: LocalizedMessage): LocalizedMessage {
+  return { de: `${id}: ${m.de}`, en: `${id}: ${m.en}` };
+}
 
 export interface ParseOptions extends XmlReadLimits {
   /** Treat warnings as errors. */
@@ -211,18 +228,33 @@ class SchemaReader {
 
   identification(el: XmlElement | undefined, owner: XmlElement): { id: string; version?: string } {
     if (!el) {
-      this.ctx.error('MISSING_ELEMENT', `Missing <identifikation> in <${owner.qname}>`, owner);
+      this.ctx.error('MISSING_ELEMENT', missing('identifikation', owner.qname), owner);
       return { id: '' };
     }
     const kids = collect(this.ctx, el, { id: 'one', version: 'one' });
     const idEl = kids.one('id');
     const id = text(this.ctx, idEl);
     if (!idEl) {
-      this.ctx.error('MISSING_ID', `Missing <id> in <${el.qname}>`, el);
+      this.ctx.error('MISSING_ID', missing('id', el.qname), el);
     } else if (id === undefined) {
-      this.ctx.error('EMPTY_ID', `Empty <${idEl.qname}>: every element needs an id`, idEl);
+      this.ctx.error(
+        'EMPTY_ID',
+        {
+          de: `Leeres <${idEl.qname}>: jedes Element braucht eine Id`,
+          en: `Empty <${idEl.qname}>: every element needs an id`,
+        },
+        idEl,
+      );
     } else if (!ID_PATTERN.test(id) || id in Object.prototype) {
-      this.ctx.error('INVALID_ID', `Id "${id}" is not usable as a property and XML element name`, idEl, id);
+      this.ctx.error(
+        'INVALID_ID',
+        {
+          de: `Die Id „${id}“ ist als Eigenschafts- und XML-Elementname nicht verwendbar`,
+          en: `Id "${id}" is not usable as a property and XML element name`,
+        },
+        idEl,
+        id,
+      );
     }
     const version = text(this.ctx, kids.one('version'), id);
     return version === undefined ? { id: id ?? '' } : { id: id ?? '', version };
@@ -242,7 +274,7 @@ class SchemaReader {
   meta(el: XmlElement, kids: Children): FimElementMeta {
     const { id, version } = this.identification(kids.one('identifikation'), el);
     const name = text(this.ctx, kids.one('name'), id);
-    if (name === undefined) this.ctx.error('MISSING_ELEMENT', `Missing <name> of ${id || el.qname}`, el, id);
+    if (name === undefined) this.ctx.error('MISSING_ELEMENT', missing('name', id || el.qname, 'of'), el, id);
     const meta: FimElementMeta = {
       id,
       idVersion: version === undefined ? id : `${id}_${version}`,
@@ -268,10 +300,10 @@ class SchemaReader {
     opt('statusGesetztDurch', 'statusGesetztDurch');
     opt('letzteAenderung', 'letzteAenderung');
     const statusEl = kids.one('status');
-    const status = checkCode(this.ctx, code(this.ctx, statusEl, id), XDF2_STATUS, 'status', statusEl, id);
+    const status = checkCode(this.ctx, code(this.ctx, statusEl, id), XDF2_STATUS, STATUS, statusEl, id);
     if (status !== undefined) meta.status = status;
     const fsEl = kids.one('freigabestatus');
-    const fs = checkCode(this.ctx, code(this.ctx, fsEl, id), FREIGABESTATUS, 'Freigabestatus', fsEl, id);
+    const fs = checkCode(this.ctx, code(this.ctx, fsEl, id), FREIGABESTATUS, FREIGABE, fsEl, id);
     if (fs !== undefined) meta.freigabestatus = fs;
     for (const kw of kids.many('stichwort')) {
       const t = text(this.ctx, kw, id);
@@ -283,12 +315,20 @@ class SchemaReader {
       const r = collect(this.ctx, rel, { praedikat: 'one', objekt: 'one' }, id);
       const pEl = r.one('praedikat');
       const praedikat = code(this.ctx, pEl, id);
-      checkCode(this.ctx, praedikat, PRAEDIKAT, 'relation praedikat', pEl, id, 'warning');
+      checkCode(this.ctx, praedikat, PRAEDIKAT, RELATION_PRAEDIKAT, pEl, id, 'warning');
       const objEl = r.one('objekt');
       const obj = objEl ? collect(this.ctx, objEl, { id: 'one', version: 'one' }, id) : undefined;
       const objId = text(this.ctx, obj?.one('id'), id);
       if (praedikat === undefined || objId === undefined) {
-        this.ctx.warn('INCOMPLETE_RELATION', 'Relation without praedikat or objekt id ignored', rel, id);
+        this.ctx.warn(
+          'INCOMPLETE_RELATION',
+          {
+            de: 'Relation ohne praedikat oder objekt-Id wird ignoriert',
+            en: 'Relation without praedikat or objekt id ignored',
+          },
+          rel,
+          id,
+        );
         continue;
       }
       const objVersion = text(this.ctx, obj?.one('version'), id);
@@ -315,7 +355,7 @@ class SchemaReader {
       this.ctx,
       code(this.ctx, artEl, id),
       SCHEMAELEMENTART,
-      'schemaelementart',
+      { de: 'schemaelementart', en: 'schemaelementart' },
       artEl,
       id,
     );
@@ -352,7 +392,7 @@ class SchemaReader {
       this.ctx,
       code(this.ctx, typEl, rule.id),
       REGELTYP,
-      'Regel typ',
+      { de: 'den Regeltyp', en: 'Regel typ' },
       typEl,
       rule.id,
       'warning',
@@ -364,12 +404,20 @@ class SchemaReader {
   multiplicity(el: XmlElement | undefined, owner: XmlElement, id: string): Multiplicity {
     const raw = text(this.ctx, el, id);
     if (raw === undefined) {
-      this.ctx.error('MISSING_ELEMENT', `Missing <anzahl> in <${owner.qname}>`, el ?? owner, id);
+      this.ctx.error('MISSING_ELEMENT', missing('anzahl', owner.qname), el ?? owner, id);
       return { min: 1, max: 1, raw: '1:1' };
     }
     const m = /^(\d{1,6})\s*:\s*(\d{1,6}|\*)$/.exec(raw);
     if (!m) {
-      this.ctx.error('INVALID_ANZAHL', `Invalid anzahl "${raw}" (expected "min:max", max may be *)`, el, id);
+      this.ctx.error(
+        'INVALID_ANZAHL',
+        {
+          de: `Ungültige anzahl „${raw}“ (erwartet „min:max“, max darf * sein)`,
+          en: `Invalid anzahl "${raw}" (expected "min:max", max may be *)`,
+        },
+        el,
+        id,
+      );
       return { min: 1, max: 1, raw };
     }
     const min = Number(m[1]);
@@ -377,7 +425,10 @@ class SchemaReader {
     if (max !== null && (max < min || max === 0)) {
       this.ctx.error(
         'INVALID_ANZAHL',
-        `Invalid anzahl "${raw}": max must be at least min and at least 1`,
+        {
+          de: `Ungültige anzahl „${raw}“: max muss mindestens min und mindestens 1 sein`,
+          en: `Invalid anzahl "${raw}": max must be at least min and at least 1`,
+        },
         el,
         id,
       );
@@ -393,7 +444,7 @@ class SchemaReader {
       const kids = collect(this.ctx, st, this.spec('struktur'), ownerId);
       const enthaelt = kids.one('enthaelt');
       if (!enthaelt) {
-        this.ctx.error('MISSING_ELEMENT', `Missing <enthaelt> in <${st.qname}>`, st, ownerId);
+        this.ctx.error('MISSING_ELEMENT', missing('enthaelt', st.qname), st, ownerId);
         continue;
       }
       const inner = collect(this.ctx, enthaelt, { datenfeld: 'many', datenfeldgruppe: 'many' }, ownerId);
@@ -401,7 +452,10 @@ class SchemaReader {
       if (elements.length !== 1) {
         this.ctx.error(
           'INVALID_STRUKTUR',
-          `<${enthaelt.qname}> must contain exactly one datenfeld or datenfeldgruppe, found ${elements.length}`,
+          {
+            de: `<${enthaelt.qname}> muss genau ein datenfeld oder eine datenfeldgruppe enthalten, gefunden: ${elements.length}`,
+            en: `<${enthaelt.qname}> must contain exactly one datenfeld or datenfeldgruppe, found ${elements.length}`,
+          },
           enthaelt,
           ownerId,
         );
@@ -416,7 +470,10 @@ class SchemaReader {
       if (n > 1) {
         this.ctx.warn(
           'REPEATED_SIBLING',
-          `${childId} occurs ${n} times directly in ${ownerId}; occurrence ${n} uses the property "${key}"`,
+          {
+            de: `${childId} kommt ${n}-mal direkt in ${ownerId} vor; Vorkommen ${n} verwendet die Eigenschaft „${key}“`,
+            en: `${childId} occurs ${n} times directly in ${ownerId}; occurrence ${n} uses the property "${key}"`,
+          },
           child,
           childId,
         );
@@ -463,13 +520,13 @@ class SchemaReader {
     const datentypEl = kids.one('datentyp');
     const feldartCode = code(this.ctx, feldartEl, id);
     const datentypCode = code(this.ctx, datentypEl, id);
-    if (!feldartEl) this.ctx.error('MISSING_ELEMENT', `Missing <feldart> of ${id}`, el, id);
-    if (!datentypEl) this.ctx.error('MISSING_ELEMENT', `Missing <datentyp> of ${id}`, el, id);
+    if (!feldartEl) this.ctx.error('MISSING_ELEMENT', missing('feldart', id, 'of'), el, id);
+    if (!datentypEl) this.ctx.error('MISSING_ELEMENT', missing('datentyp', id, 'of'), el, id);
     const feldart = checkCode(
       this.ctx,
       feldartCode,
       this.gen === 'xdf2' ? XDF2_FELDARTEN : FELDARTEN,
-      `Feldart for ${this.gen}`,
+      { de: `die Feldart (${this.gen})`, en: `Feldart for ${this.gen}` },
       feldartEl,
       id,
     );
@@ -477,7 +534,7 @@ class SchemaReader {
       this.ctx,
       datentypCode,
       this.gen === 'xdf2' ? XDF2_DATENTYPEN : DATENTYPEN,
-      `Datentyp for ${this.gen}`,
+      { de: `den Datentyp (${this.gen})`, en: `Datentyp for ${this.gen}` },
       datentypEl,
       id,
     );
@@ -495,7 +552,7 @@ class SchemaReader {
     const inhalt = text(this.ctx, kids.one('inhalt'), id);
     if (inhalt !== undefined) field.inhalt = inhalt;
     const vbEl = kids.one('vorbefuellung');
-    const vb = checkCode(this.ctx, code(this.ctx, vbEl, id), VORBEFUELLUNG, 'vorbefuellung', vbEl, id);
+    const vb = checkCode(this.ctx, code(this.ctx, vbEl, id), VORBEFUELLUNG, VORBEFUELLUNG_LABEL, vbEl, id);
     if (vb !== undefined) field.vorbefuellung = vb;
     const codeliste = this.codeliste(kids.one('codelisteReferenz'), id);
     if (codeliste) field.codeliste = codeliste;
@@ -510,7 +567,10 @@ class SchemaReader {
       else
         this.ctx.error(
           'INVALID_VALUE',
-          `maxSize must be a non-negative integer, got "${maxSize}"`,
+          {
+            de: `maxSize muss eine nicht-negative ganze Zahl sein, ist aber „${maxSize}“`,
+            en: `maxSize must be a non-negative integer, got "${maxSize}"`,
+          },
           maxSizeEl,
           id,
         );
@@ -543,7 +603,10 @@ class SchemaReader {
     if (field.feldart === 'select' && field.werte.length === 0 && !field.codeliste) {
       this.ctx.warn(
         'SELECT_WITHOUT_VALUES',
-        `Select field ${id} has neither werte nor a code list reference`,
+        {
+          de: `Auswahlfeld ${id} hat weder werte noch einen Codelistenverweis`,
+          en: `Select field ${id} has neither werte nor a code list reference`,
+        },
         el,
         id,
       );
@@ -551,7 +614,10 @@ class SchemaReader {
     if (field.feldart !== 'select' && (field.werte.length > 0 || field.codeliste)) {
       this.ctx.warn(
         'VALUES_NOT_SELECT',
-        `Field ${id} has values or a code list but Feldart "${field.feldart}"`,
+        {
+          de: `Feld ${id} hat Werte oder eine Codeliste, aber die Feldart „${field.feldart}“`,
+          en: `Field ${id} has values or a code list but Feldart "${field.feldart}"`,
+        },
         el,
         id,
       );
@@ -560,7 +626,10 @@ class SchemaReader {
     if (minLength !== undefined && maxLength !== undefined && minLength > maxLength) {
       this.ctx.warn(
         'CONTRADICTORY_PRAEZISIERUNG',
-        `Field ${id}: minLength ${minLength} > maxLength ${maxLength}`,
+        {
+          de: `Feld ${id}: minLength ${minLength} ist größer als maxLength ${maxLength}`,
+          en: `Field ${id}: minLength ${minLength} > maxLength ${maxLength}`,
+        },
         el,
         id,
       );
@@ -580,7 +649,10 @@ class SchemaReader {
     } else if (known !== signature) {
       this.ctx.warn(
         'CONFLICTING_DEFINITION',
-        `${def.idVersion} occurs with different definitions; every occurrence is validated by its own definition`,
+        {
+          de: `${def.idVersion} kommt mit unterschiedlichen Definitionen vor; jedes Vorkommen wird nach seiner eigenen Definition geprüft`,
+          en: `${def.idVersion} occurs with different definitions; every occurrence is validated by its own definition`,
+        },
         el,
         def.idVersion,
       );
@@ -593,11 +665,11 @@ class SchemaReader {
       const raw = text(this.ctx, el, id);
       if (raw === undefined) return {};
       const result = parseXdf2Praezisierung(raw);
-      for (const p of result.problems) this.ctx.warn('PRAEZISIERUNG', `${id}: ${p}`, el, id);
+      for (const p of result.problems) this.ctx.warn('PRAEZISIERUNG', prefixed(id, p), el, id);
       return result.value;
     }
     const result = parseXdf3Praezisierung(el.attrs, text(this.ctx, el, id));
-    for (const p of result.problems) this.ctx.warn('PRAEZISIERUNG', `${id}: ${p}`, el, id);
+    for (const p of result.problems) this.ctx.warn('PRAEZISIERUNG', prefixed(id, p), el, id);
     return result.value;
   }
 
@@ -610,13 +682,16 @@ class SchemaReader {
       const c = text(this.ctx, kids.one('code'), id);
       const name = text(this.ctx, kids.one('name'), id);
       if (c === undefined) {
-        this.ctx.error('MISSING_ELEMENT', `Missing <code> in <${wert.qname}> of ${id}`, wert, id);
+        this.ctx.error('MISSING_ELEMENT', prefixed(id, missing('code', wert.qname)), wert, id);
         continue;
       }
       if (seen.has(c)) {
         this.ctx.error(
           'DUPLICATE_VALUE',
-          `Value code "${c}" occurs more than once in the werte of ${id}`,
+          {
+            de: `Der Wert-Code „${c}“ kommt in den werten von ${id} mehrfach vor`,
+            en: `Value code "${c}" occurs more than once in the werte of ${id}`,
+          },
           wert,
           id,
         );
@@ -671,7 +746,10 @@ class SchemaReader {
     if (canonicalUri === undefined && canonicalVersionUri === undefined) {
       this.ctx.warn(
         'EMPTY_CODELIST_REFERENCE',
-        `Code list reference of ${id} names no code list; ignored`,
+        {
+          de: `Der Codelistenverweis von ${id} nennt keine Codeliste und wird ignoriert`,
+          en: `Code list reference of ${id} names no code list; ignored`,
+        },
         el,
         id,
       );
@@ -692,14 +770,24 @@ function rootProblem(root: XmlElement): FimIssue | undefined {
     return {
       severity: 'error',
       code: 'UNSUPPORTED_MESSAGE',
-      message: `Unsupported message <${root.qname}>; expected ${MSG_SCHEMA} or ${MSG_GROUP}`,
+      message: {
+        de: `Nicht unterstützte Nachricht <${root.qname}>; erwartet ${MSG_SCHEMA} oder ${MSG_GROUP}`,
+        en: `Unsupported message <${root.qname}>; expected ${MSG_SCHEMA} or ${MSG_GROUP}`,
+      },
       xmlPath: root.path,
     };
   }
-  const message =
+  const supported = `xdf2 (${NS_XDF2}) und xdf3 (${NS_XDF3})`;
+  const message: LocalizedMessage =
     ns === NS_XDF1
-      ? `XDatenfelder 1 (namespace ${ns}) is not supported; supported are xdf2 (${NS_XDF2}) and xdf3 (${NS_XDF3})`
-      : `Unknown namespace ${ns ?? '(none)'} on <${root.qname}>; supported are xdf2 (${NS_XDF2}) and xdf3 (${NS_XDF3})`;
+      ? {
+          de: `XDatenfelder 1 (Namensraum ${ns}) wird nicht unterstützt; unterstützt werden ${supported}`,
+          en: `XDatenfelder 1 (namespace ${ns}) is not supported; supported are xdf2 (${NS_XDF2}) and xdf3 (${NS_XDF3})`,
+        }
+      : {
+          de: `Unbekannter Namensraum ${ns ?? '(keiner)'} an <${root.qname}>; unterstützt werden ${supported}`,
+          en: `Unknown namespace ${ns ?? '(none)'} on <${root.qname}>; supported are xdf2 (${NS_XDF2}) and xdf3 (${NS_XDF3})`,
+        };
   return { severity: 'error', code: 'UNSUPPORTED_NAMESPACE', message, xmlPath: root.path };
 }
 
@@ -741,7 +829,7 @@ export function tryParseSchema(xml: string | Uint8Array, options: ParseOptions =
   }
   const bodyEl = top.one(body);
   if (!bodyEl) {
-    ctx.error('MISSING_ELEMENT', `Missing <${body}> in <${root.qname}>`, root);
+    ctx.error('MISSING_ELEMENT', missing(body, root.qname), root);
     return { issues: ctx.issues };
   }
 

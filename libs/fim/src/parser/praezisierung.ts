@@ -1,28 +1,35 @@
 import type { Praezisierung } from '../model';
+import type { LocalizedMessage } from '../validator/messages';
 
 const KEYS = ['minLength', 'maxLength', 'minValue', 'maxValue', 'pattern'] as const;
 type Key = (typeof KEYS)[number];
 
 export interface PraezisierungResult {
   value: Praezisierung;
-  problems: string[];
+  problems: LocalizedMessage[];
 }
 
 function isKey(k: string): k is Key {
   return (KEYS as readonly string[]).includes(k);
 }
 
-function assign(target: Praezisierung, key: Key, raw: unknown, problems: string[]): void {
+function assign(target: Praezisierung, key: Key, raw: unknown, problems: LocalizedMessage[]): void {
   if (raw === null || raw === undefined || raw === '') return;
   const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : undefined;
   if (value === undefined) {
-    problems.push(`praezisierung "${key}" has an unsupported value`);
+    problems.push({
+      de: `praezisierung „${key}“ hat einen nicht unterstützten Wert`,
+      en: `praezisierung "${key}" has an unsupported value`,
+    });
     return;
   }
   if (value === '') return;
   if (key === 'minLength' || key === 'maxLength') {
     if (!/^\d{1,9}$/.test(value)) {
-      problems.push(`praezisierung "${key}" must be a non-negative integer, got "${value}"; ignored`);
+      problems.push({
+        de: `praezisierung „${key}“ muss eine nicht-negative ganze Zahl sein, ist aber „${value}“; ignoriert`,
+        en: `praezisierung "${key}" must be a non-negative integer, got "${value}"; ignored`,
+      });
       return;
     }
     target[key] = Number(value);
@@ -37,7 +44,7 @@ function assign(target: Praezisierung, key: Key, raw: unknown, problems: string[
  */
 export function parseXdf2Praezisierung(raw: string): PraezisierungResult {
   const value: Praezisierung = { raw };
-  const problems: string[] = [];
+  const problems: LocalizedMessage[] = [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -47,7 +54,11 @@ export function parseXdf2Praezisierung(raw: string): PraezisierungResult {
   if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
     for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
       if (isKey(k)) assign(value, k, v, problems);
-      else problems.push(`unknown praezisierung key "${k}" ignored`);
+      else
+        problems.push({
+          de: `unbekannter praezisierung-Schlüssel „${k}“ ignoriert`,
+          en: `unknown praezisierung key "${k}" ignored`,
+        });
     }
     return { value, problems };
   }
@@ -60,8 +71,14 @@ export function parseXdf2Praezisierung(raw: string): PraezisierungResult {
   }
   problems.push(
     found
-      ? 'praezisierung is not valid JSON; values were read leniently'
-      : `praezisierung "${raw}" could not be read; ignored`,
+      ? {
+          de: 'praezisierung ist kein gültiges JSON; die Werte wurden nachsichtig gelesen',
+          en: 'praezisierung is not valid JSON; values were read leniently',
+        }
+      : {
+          de: `praezisierung „${raw}“ konnte nicht gelesen werden; ignoriert`,
+          en: `praezisierung "${raw}" could not be read; ignored`,
+        },
   );
   return { value, problems };
 }
@@ -72,10 +89,14 @@ export function parseXdf3Praezisierung(
   content: string | undefined,
 ): PraezisierungResult {
   const value: Praezisierung = {};
-  const problems: string[] = [];
+  const problems: LocalizedMessage[] = [];
   for (const [k, v] of Object.entries(attrs)) {
     if (isKey(k)) assign(value, k, v, problems);
-    else if (!k.includes(':')) problems.push(`unknown praezisierung attribute "${k}" ignored`);
+    else if (!k.includes(':'))
+      problems.push({
+        de: `unbekanntes praezisierung-Attribut „${k}“ ignoriert`,
+        en: `unknown praezisierung attribute "${k}" ignored`,
+      });
   }
   if (content !== undefined) value.raw = content;
   return { value, problems };

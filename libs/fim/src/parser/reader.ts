@@ -1,4 +1,5 @@
 import type { FimIssue, FimIssueSeverity } from '../errors';
+import type { LocalizedMessage } from '../validator/messages';
 import type { XmlDocument, XmlElement } from '../xml/secure-xml';
 
 /** How often a child element may occur. */
@@ -17,7 +18,7 @@ export class ReadContext {
   report(
     severity: FimIssueSeverity,
     code: string,
-    message: string,
+    message: LocalizedMessage,
     el?: XmlElement,
     elementId?: string,
   ): void {
@@ -32,11 +33,11 @@ export class ReadContext {
     this.issues.push(issue);
   }
 
-  error(code: string, message: string, el?: XmlElement, elementId?: string): void {
+  error(code: string, message: LocalizedMessage, el?: XmlElement, elementId?: string): void {
     this.report('error', code, message, el, elementId);
   }
 
-  warn(code: string, message: string, el?: XmlElement, elementId?: string): void {
+  warn(code: string, message: LocalizedMessage, el?: XmlElement, elementId?: string): void {
     this.report('warning', code, message, el, elementId);
   }
 
@@ -83,7 +84,10 @@ export function collect(
     if (!known) {
       ctx.error(
         'UNEXPECTED_ELEMENT',
-        `Unexpected element <${child.qname}> in <${el.qname}>`,
+        {
+          de: `Unerwartetes Element <${child.qname}> in <${el.qname}>`,
+          en: `Unexpected element <${child.qname}> in <${el.qname}>`,
+        },
         child,
         elementId,
       );
@@ -94,7 +98,15 @@ export function collect(
     else byName.set(child.local, [child]);
   }
   if (el.text.trim() !== '' && Object.keys(spec).length > 0) {
-    ctx.error('UNEXPECTED_TEXT', `Element <${el.qname}> must not contain text`, el, elementId);
+    ctx.error(
+      'UNEXPECTED_TEXT',
+      {
+        de: `Element <${el.qname}> darf keinen Text enthalten`,
+        en: `Element <${el.qname}> must not contain text`,
+      },
+      el,
+      elementId,
+    );
   }
   for (const [name, list] of byName) {
     if (spec[name] !== 'one' || list.length < 2) continue;
@@ -102,7 +114,10 @@ export function collect(
     if (filled.length === 1) {
       ctx.warn(
         'DUPLICATE_EMPTY_ELEMENT',
-        `Element <${list[0].qname}> occurs ${list.length} times in <${el.qname}>; the empty occurrence(s) are ignored`,
+        {
+          de: `Element <${list[0].qname}> kommt ${list.length}-mal in <${el.qname}> vor; die leeren Vorkommen werden ignoriert`,
+          en: `Element <${list[0].qname}> occurs ${list.length} times in <${el.qname}>; the empty occurrence(s) are ignored`,
+        },
         list[1],
         elementId,
       );
@@ -110,7 +125,10 @@ export function collect(
     } else {
       ctx.error(
         'DUPLICATE_ELEMENT',
-        `Element <${list[1].qname}> may occur only once in <${el.qname}>`,
+        {
+          de: `Element <${list[1].qname}> darf in <${el.qname}> nur einmal vorkommen`,
+          en: `Element <${list[1].qname}> may occur only once in <${el.qname}>`,
+        },
         list[1],
         elementId,
       );
@@ -128,7 +146,10 @@ export function text(ctx: ReadContext, el: XmlElement | undefined, elementId?: s
   if (el.children.length > 0) {
     ctx.error(
       'UNEXPECTED_ELEMENT',
-      `Unexpected element <${el.children[0].qname}> in <${el.qname}>`,
+      {
+        de: `Unerwartetes Element <${el.children[0].qname}> in <${el.qname}>`,
+        en: `Unexpected element <${el.children[0].qname}> in <${el.qname}>`,
+      },
       el.children[0],
       elementId,
     );
@@ -142,7 +163,14 @@ export function code(ctx: ReadContext, el: XmlElement | undefined, elementId?: s
   if (!el) return undefined;
   const kids = collect(ctx, el, { code: 'one', name: 'one' }, elementId, CODE_CHILDREN);
   const value = text(ctx, kids.one('code'), elementId);
-  if (value === undefined) ctx.error('MISSING_CODE', `Missing <code> in <${el.qname}>`, el, elementId);
+  if (value === undefined) {
+    ctx.error(
+      'MISSING_CODE',
+      { de: `<code> fehlt in <${el.qname}>`, en: `Missing <code> in <${el.qname}>` },
+      el,
+      elementId,
+    );
+  }
   return value;
 }
 
@@ -151,7 +179,7 @@ export function checkCode<T extends string>(
   ctx: ReadContext,
   value: string | undefined,
   allowed: readonly T[],
-  label: string,
+  label: LocalizedMessage,
   el: XmlElement | undefined,
   elementId: string | undefined,
   severity: FimIssueSeverity = 'error',
@@ -161,7 +189,10 @@ export function checkCode<T extends string>(
   ctx.report(
     severity,
     'INVALID_CODE',
-    `Invalid ${label}: "${value}" (allowed: ${allowed.join(', ')})`,
+    {
+      de: `Ungültiger Wert für ${label.de}: „${value}“ (erlaubt: ${allowed.join(', ')})`,
+      en: `Invalid ${label.en}: "${value}" (allowed: ${allowed.join(', ')})`,
+    },
     el,
     elementId,
   );

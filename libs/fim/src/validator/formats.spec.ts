@@ -51,12 +51,14 @@ describe('formats', () => {
 describe('translateXsdPattern', () => {
   const ok = (p: string): RegExp => {
     const t = translateXsdPattern(p);
-    if (typeof t === 'string') assert.fail(t);
+    if (!('regex' in t)) assert.fail(t.en);
     return t.regex;
   };
   const problem = (p: string): string => {
     const t = translateXsdPattern(p);
-    return typeof t === 'string' ? t : 'translated';
+    if ('regex' in t) return 'translated';
+    assert.notEqual(t.de, t.en, 'the problem is told in German as well');
+    return t.en;
   };
 
   it('anchors the whole value and keeps XSD meaning of ^ and $', () => {

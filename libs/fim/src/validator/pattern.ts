@@ -1,3 +1,5 @@
+import type { LocalizedMessage } from './messages';
+
 /** A FIM (XML Schema) pattern prepared for both targets. */
 export interface TranslatedPattern {
   /** ECMAScript source including anchors, for `new RegExp(source, 'u')` and JSON Schema `pattern`. */
@@ -12,7 +14,7 @@ export interface TranslatedPattern {
  * value and treat `^`/`$` as ordinary characters; authors nevertheless often write `^...$`, so one leading
  * `^` and one trailing `$` are dropped. Constructs without an ECMAScript equivalent are rejected.
  */
-export function translateXsdPattern(pattern: string): TranslatedPattern | string {
+export function translateXsdPattern(pattern: string): TranslatedPattern | LocalizedMessage {
   let p = pattern;
   if (p.startsWith('^')) p = p.slice(1);
   if (p.endsWith('$') && !p.endsWith('\\$')) p = p.slice(0, -1);
@@ -22,20 +24,33 @@ export function translateXsdPattern(pattern: string): TranslatedPattern | string
     const ch = p[i];
     if (ch === '\\') {
       const next = p[i + 1];
-      if (next === undefined) return 'pattern ends with a lone backslash';
+      if (next === undefined)
+        return {
+          de: 'das Muster endet mit einem einzelnen Backslash',
+          en: 'pattern ends with a lone backslash',
+        };
       i++;
       switch (next) {
         case 'i':
         case 'I':
         case 'c':
         case 'C':
-          return `the XML Schema escape \\${next} is not supported`;
+          return {
+            de: `die XML-Schema-Escape-Sequenz \\${next} wird nicht unterstützt`,
+            en: `the XML Schema escape \\${next} is not supported`,
+          };
         case 'p':
         case 'P': {
           const close = p.indexOf('}', i);
           const name = close === -1 ? '' : p.slice(i + 2, close);
-          if (p[i + 1] !== '{' || close === -1) return `malformed \\${next} escape`;
-          if (name.startsWith('Is')) return `Unicode block escapes (\\${next}{${name}}) are not supported`;
+          if (p[i + 1] !== '{' || close === -1)
+            return { de: `fehlerhafte Escape-Sequenz \\${next}`, en: `malformed \\${next} escape` };
+          if (name.startsWith('Is')) {
+            return {
+              de: `Unicode-Block-Escapes (\\${next}{${name}}) werden nicht unterstützt`,
+              en: `Unicode block escapes (\\${next}{${name}}) are not supported`,
+            };
+          }
           out += `\\${next}{${name}}`;
           i = close;
           break;
@@ -81,12 +96,17 @@ export function translateXsdPattern(pattern: string): TranslatedPattern | string
           out += `\\${next}`;
           break;
         default:
-          return `unknown escape \\${next}`;
+          return { de: `unbekannte Escape-Sequenz \\${next}`, en: `unknown escape \\${next}` };
       }
       continue;
     }
     if (inClass) {
-      if (ch === '-' && p[i + 1] === '[') return 'character class subtraction is not supported';
+      if (ch === '-' && p[i + 1] === '[') {
+        return {
+          de: 'die Subtraktion von Zeichenklassen wird nicht unterstützt',
+          en: 'character class subtraction is not supported',
+        };
+      }
       if (ch === ']') inClass = false;
       out += ch;
       continue;
@@ -99,7 +119,7 @@ export function translateXsdPattern(pattern: string): TranslatedPattern | string
           out += '^';
           i++;
         }
-        if (p[i + 1] === ']') return 'empty character class';
+        if (p[i + 1] === ']') return { de: 'leere Zeichenklasse', en: 'empty character class' };
         break;
       case '.':
         out += '[^\\n\\r]';
@@ -112,11 +132,12 @@ export function translateXsdPattern(pattern: string): TranslatedPattern | string
         out += ch;
     }
   }
-  if (inClass) return 'unterminated character class';
+  if (inClass) return { de: 'nicht abgeschlossene Zeichenklasse', en: 'unterminated character class' };
   const source = `^(?:${out})$`;
   try {
     return { source, xsd: p, regex: new RegExp(source, 'u') };
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    const why = e instanceof Error ? e.message : String(e);
+    return { de: `kein gültiger regulärer Ausdruck: ${why}`, en: why };
   }
 }

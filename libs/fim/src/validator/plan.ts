@@ -12,6 +12,7 @@ import type {
   Multiplicity,
 } from '../model';
 import { isCurrency, isDate, isDateTime, isTime, parseDecimal } from './formats';
+import type { LocalizedMessage } from './messages';
 import { type TranslatedPattern, translateXsdPattern } from './pattern';
 
 /** Options shared by the validator and all exports, so that they always describe the same rules. */
@@ -117,7 +118,7 @@ const TEXT_TYPES: ReadonlySet<Datentyp> = new Set(['text', 'text_latin']);
 const NUM_TYPES: ReadonlySet<Datentyp> = new Set(['num', 'num_int', 'num_currency']);
 
 class Planner {
-  readonly problems: string[] = [];
+  readonly problems: LocalizedMessage[] = [];
   readonly notes: string[] = [];
   private readonly variants = new Map<string, string[]>();
 
@@ -204,8 +205,9 @@ class Planner {
     this.notes.push(`${node.field.id} (${node.path}): ${text}`);
   }
 
-  private problem(node: FimFieldNode, text: string): void {
-    this.problems.push(`${node.field.id} (${node.path}): ${text}`);
+  private problem(node: FimFieldNode, text: LocalizedMessage): void {
+    const where = `${node.field.id} (${node.path})`;
+    this.problems.push({ de: `${where}: ${text.de}`, en: `${where}: ${text.en}` });
   }
 
   constraint(node: FimFieldNode): ValueConstraint {
@@ -227,8 +229,12 @@ class Planner {
       if (p.maxLength !== undefined) c.maxLength = p.maxLength;
       if (p.pattern !== undefined) {
         const t = translateXsdPattern(p.pattern);
-        if (typeof t === 'string') this.problem(node, `pattern "${p.pattern}" cannot be used: ${t}`);
-        else c.pattern = t;
+        if ('regex' in t) c.pattern = t;
+        else
+          this.problem(node, {
+            de: `das Muster „${p.pattern}“ ist nicht verwendbar: ${t.de}`,
+            en: `pattern "${p.pattern}" cannot be used: ${t.en}`,
+          });
       }
     }
     const hasLength = p.minLength !== undefined || p.maxLength !== undefined || p.pattern !== undefined;
@@ -274,7 +280,7 @@ class Planner {
       const list = registryOf(this.options).resolve(f.codeliste);
       if (list) {
         const entries = codeListEntries(list, f);
-        if (typeof entries === 'string') this.problem(node, entries);
+        if (!Array.isArray(entries)) this.problem(node, entries);
         else {
           c.options = entries;
           c.codeList = list;
@@ -286,21 +292,25 @@ class Planner {
           `code list ${uri ?? f.codeliste.canonicalUri ?? '?'} is not available; any value is accepted`,
         );
       } else if (uri === undefined) {
-        this.problem(
-          node,
-          `select field references code list ${f.codeliste.canonicalUri ?? '?'} without a version; only pinned versions are resolved`,
-        );
+        const list = f.codeliste.canonicalUri ?? '?';
+        this.problem(node, {
+          de: `das Auswahlfeld verweist ohne Version auf die Codeliste ${list}; nur Verweise mit Version werden aufgelöst`,
+          en: `select field references code list ${list} without a version; only pinned versions are resolved`,
+        });
       } else {
-        this.problem(
-          node,
-          `select field references code list ${uri}, which is not available. Load it with CodeListRegistry.loadDirectory() or allow unknown code lists for this field`,
-        );
+        this.problem(node, {
+          de: `das Auswahlfeld verweist auf die Codeliste ${uri}, die nicht verfügbar ist. Stellen Sie sie bereit (CodeListRegistry.loadDirectory()) oder lassen Sie für dieses Feld unbekannte Codelisten zu`,
+          en: `select field references code list ${uri}, which is not available. Load it with CodeListRegistry.loadDirectory() or allow unknown code lists for this field`,
+        });
       }
     } else if (isAllowed(this.options, f)) {
       c.anyCode = true;
       this.note(node, 'select field without werte or code list; any value is accepted');
     } else {
-      this.problem(node, 'select field has neither werte nor a code list reference');
+      this.problem(node, {
+        de: 'das Auswahlfeld hat weder werte noch einen Codelistenverweis',
+        en: 'select field has neither werte nor a code list reference',
+      });
     }
     if (c.options) c.optionSet = new Set(c.options.map((o) => o.code));
   }

@@ -10,7 +10,7 @@ function issueOf(fn: () => unknown): { code: string; message: string; line?: num
   } catch (e) {
     assert.ok(e instanceof FimParseError, `expected FimParseError, got ${String(e)}`);
     const issue = e.issues[0];
-    return { code: issue.code, message: issue.message, line: issue.line };
+    return { code: issue.code, message: issue.message.en, line: issue.line };
   }
   assert.fail('expected the input to be refused');
 }

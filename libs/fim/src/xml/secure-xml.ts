@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { FimParseError, type FimIssue, type XmlLocation } from '../errors';
+import type { LocalizedMessage } from '../validator/messages';
 
 /** Limits applied before and while reading untrusted XML. */
 export interface XmlReadLimits {
@@ -63,7 +64,7 @@ function makeLocator(input: string): (pos: number) => XmlLocation {
   };
 }
 
-function fail(code: string, message: string, loc?: XmlLocation): never {
+function fail(code: string, message: LocalizedMessage, loc?: XmlLocation): never {
   const issue: FimIssue = { severity: 'error', code, message };
   if (loc) {
     issue.line = loc.line;
@@ -98,7 +99,14 @@ function decodeReferences(raw: string, loc: () => XmlLocation): string {
     out += raw.slice(from, amp);
     const semi = raw.indexOf(';', amp);
     if (semi === -1 || semi - amp > 10)
-      fail('INVALID_REFERENCE', 'Malformed entity or character reference', loc());
+      fail(
+        'INVALID_REFERENCE',
+        {
+          de: 'Fehlerhafter Entitäts- oder Zeichenverweis',
+          en: 'Malformed entity or character reference',
+        },
+        loc(),
+      );
     const name = raw.slice(amp + 1, semi);
     const predefined = PREDEFINED[name];
     if (predefined !== undefined) {
@@ -106,12 +114,22 @@ function decodeReferences(raw: string, loc: () => XmlLocation): string {
     } else if (/^#x[0-9a-fA-F]{1,6}$/.test(name) || /^#[0-9]{1,7}$/.test(name)) {
       const cp = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
       if (!isXmlChar(cp))
-        fail('INVALID_REFERENCE', `Character reference &${name}; is not a legal XML character`, loc());
+        fail(
+          'INVALID_REFERENCE',
+          {
+            de: `Der Zeichenverweis &${name}; ist kein zulässiges XML-Zeichen`,
+            en: `Character reference &${name}; is not a legal XML character`,
+          },
+          loc(),
+        );
       out += String.fromCodePoint(cp);
     } else {
       fail(
         'UNDEFINED_ENTITY',
-        `Entity reference &${name}; is not allowed (only the predefined XML entities are accepted; DTDs and entity declarations are refused)`,
+        {
+          de: `Der Entitätsverweis &${name}; ist nicht erlaubt (nur die vordefinierten XML-Entitäten werden angenommen; DTDs und Entitätsdeklarationen werden abgelehnt)`,
+          en: `Entity reference &${name}; is not allowed (only the predefined XML entities are accepted; DTDs and entity declarations are refused)`,
+        },
         loc(),
       );
     }
@@ -134,7 +152,10 @@ function decodeInput(input: string | Uint8Array): string {
   if (declared === 'iso-8859-1' || declared === 'latin1' || declared === 'windows-1252') {
     return new TextDecoder(declared).decode(bytes);
   }
-  fail('UNSUPPORTED_ENCODING', `XML encoding "${declared}" is not supported (use UTF-8)`);
+  fail('UNSUPPORTED_ENCODING', {
+    de: `Die XML-Kodierung „${declared}“ wird nicht unterstützt (verwenden Sie UTF-8)`,
+    en: `XML encoding "${declared}" is not supported (use UTF-8)`,
+  });
 }
 
 /**
@@ -146,14 +167,20 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
   if (size > maxBytes) {
-    fail('INPUT_TOO_LARGE', `XML input has ${size} bytes, the limit is ${maxBytes} bytes`);
+    fail('INPUT_TOO_LARGE', {
+      de: `Die XML-Eingabe hat ${size} Bytes, erlaubt sind höchstens ${maxBytes} Bytes`,
+      en: `XML input has ${size} bytes, the limit is ${maxBytes} bytes`,
+    });
   }
   let text: string;
   try {
     text = decodeInput(input);
   } catch (e) {
     if (e instanceof FimParseError) throw e;
-    fail('INVALID_ENCODING', 'XML input is not valid UTF-8');
+    fail('INVALID_ENCODING', {
+      de: 'Die XML-Eingabe ist kein gültiges UTF-8',
+      en: 'XML input is not valid UTF-8',
+    });
   }
   const locate = makeLocator(text);
 
@@ -163,7 +190,10 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
   if (dtd) {
     fail(
       'DTD_FORBIDDEN',
-      'Document type declarations (DTD, <!DOCTYPE>/<!ENTITY>) are not allowed; entities are never expanded',
+      {
+        de: 'Dokumenttypdeklarationen (DTD, <!DOCTYPE>/<!ENTITY>) sind nicht erlaubt; Entitäten werden nie aufgelöst',
+        en: 'Document type declarations (DTD, <!DOCTYPE>/<!ENTITY>) are not allowed; entities are never expanded',
+      },
       locate(dtd.index),
     );
   }
@@ -172,17 +202,26 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
   if (depthError !== undefined) {
     fail(
       'NESTING_TOO_DEEP',
-      `XML elements are nested deeper than the limit of ${maxDepth}`,
+      {
+        de: `Die XML-Elemente sind tiefer verschachtelt als die Grenze von ${maxDepth}`,
+        en: `XML elements are nested deeper than the limit of ${maxDepth}`,
+      },
       locate(depthError),
     );
   }
 
   const wellFormed = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (wellFormed !== true) {
-    fail('MALFORMED_XML', `XML is not well-formed: ${wellFormed.err.msg}`, {
-      line: wellFormed.err.line,
-      column: wellFormed.err.col,
-    });
+    // The parser's own explanation exists in English only; the German text still says what is wrong.
+    const why = wellFormed.err.msg;
+    fail(
+      'MALFORMED_XML',
+      { de: `XML ist nicht wohlgeformt: ${why}`, en: `XML is not well-formed: ${why}` },
+      {
+        line: wellFormed.err.line,
+        column: wellFormed.err.col,
+      },
+    );
   }
 
   const parser = new XMLParser({
@@ -204,10 +243,19 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
   try {
     raw = parser.parse(text) as RawNode[];
   } catch (e) {
-    fail('MALFORMED_XML', `XML could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    const why = e instanceof Error ? e.message : String(e);
+    fail('MALFORMED_XML', {
+      de: `XML konnte nicht gelesen werden: ${why}`,
+      en: `XML could not be read: ${why}`,
+    });
   }
   const rootNodes = raw.filter((n) => elementName(n) !== undefined);
-  if (rootNodes.length !== 1) fail('MALFORMED_XML', 'XML document must have exactly one root element');
+  if (rootNodes.length !== 1) {
+    fail('MALFORMED_XML', {
+      de: 'Ein XML-Dokument muss genau ein Wurzelelement haben',
+      en: 'XML document must have exactly one root element',
+    });
+  }
   const root = convert(rootNodes[0], new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), '', locate);
   return { root, locate };
 }
@@ -263,7 +311,14 @@ function convert(
   const local = colon === -1 ? qname : qname.slice(colon + 1);
   const ns = nsScope.get(prefix);
   if (prefix !== '' && ns === undefined)
-    fail('UNDECLARED_PREFIX', `Namespace prefix "${prefix}" is not declared`, loc());
+    fail(
+      'UNDECLARED_PREFIX',
+      {
+        de: `Das Namensraum-Präfix „${prefix}“ ist nicht deklariert`,
+        en: `Namespace prefix "${prefix}" is not declared`,
+      },
+      loc(),
+    );
   const path = `${parentPath}/${local}${index > 1 ? `[${index}]` : ''}`;
 
   const children: XmlElement[] = [];

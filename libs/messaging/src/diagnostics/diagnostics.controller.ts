@@ -1,5 +1,5 @@
-import { type Principal, CurrentPrincipal, ProblemException, Roles } from '@amtsbote/platform';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { type Principal, CurrentPrincipal, ProblemException, Roles, UuidPipe } from '@amtsbote/platform';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EchoRecordDto, EchoSentDto, SendEchoDto } from './diagnostics.dto';
 import { DiagnosticsService } from './diagnostics.service';
@@ -22,7 +22,7 @@ export class DiagnosticsController {
   @Get(':echoId')
   @ApiOperation({ summary: 'What this service recorded of a probe event' })
   @ApiResponse({ status: 200, type: [EchoRecordDto] })
-  async find(@Param('echoId', new ParseUUIDPipe()) echoId: string): Promise<EchoRecordDto[]> {
+  async find(@Param('echoId', UuidPipe) echoId: string): Promise<EchoRecordDto[]> {
     const records = await this.diagnostics.find(echoId);
     if (records.length === 0) throw ProblemException.notFound({ de: 'Der Prüfaufruf', en: 'The probe' });
     return records;

@@ -1,1 +1,4 @@
 export * from './url-signer';
+export * from './filename';
+export * from './media-type';
+export * from './signed-url-query';

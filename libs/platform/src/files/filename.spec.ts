@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sanitizeFilename } from './filename';
+
+describe('sanitizeFilename', () => {
+  const clean = (name: string | undefined) => sanitizeFilename(name, 'datei');
+
+  it('keeps only the base name', () => {
+    assert.equal(clean('../../etc/passwd'), 'passwd');
+    assert.equal(clean('C:\\Users\\anna\\Meldebescheinigung.pdf'), 'Meldebescheinigung.pdf');
+    assert.equal(clean('Bescheid Müller.pdf'), 'Bescheid Müller.pdf');
+  });
+
+  it('drops C0 and C1 controls and quotes', () => {
+    assert.equal(clean('a\u0000b"c\n.pdf'), 'abc.pdf');
+    assert.equal(clean('a\r\nb\tc.pdf'), 'abc.pdf');
+    assert.equal(clean('x\u0085y\u009b\u007f.pdf'), 'xy.pdf');
+  });
+
+  it('drops every Unicode bidi control, so a name shows what it is', () => {
+    assert.equal(clean('rechnung\u202Efdp.exe'), 'rechnungfdp.exe');
+    for (const c of [
+      '\u202A',
+      '\u202B',
+      '\u202C',
+      '\u202D',
+      '\u202E',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+    ]) {
+      assert.equal(clean(`a${c}b.pdf`), 'ab.pdf', `U+${c.codePointAt(0)?.toString(16)}`);
+    }
+    assert.equal(clean('\u200Ea\u200Fb\u061C.pdf'), 'ab.pdf');
+    // Right-to-left text itself stays.
+    assert.equal(clean('\u0645\u0644\u0641.pdf'), '\u0645\u0644\u0641.pdf');
+  });
+
+  it('composes to NFC and cuts at 255 characters, never inside a character', () => {
+    assert.equal(clean('Mu\u0308ller.pdf'), 'Müller.pdf');
+    assert.equal([...clean('ä'.repeat(300))].length, 255);
+    assert.equal([...clean('😀'.repeat(300))].length, 255);
+    assert.doesNotMatch(clean('😀'.repeat(300)), /[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+
+  it('falls back for names that are empty or only dots', () => {
+    for (const name of ['', '  ', '.', '..', '../', '\u202E', undefined]) assert.equal(clean(name), 'datei');
+  });
+});
