@@ -97,6 +97,8 @@ const cli = join(root, 'libs/testing/dist/src/stack/cli.js');
 const needsStack = selected.some((b) => BENCHES[b].stack);
 const hadStack = spawnSync(process.execPath, [cli, 'status'], { cwd: root, stdio: 'ignore' }).status === 0;
 if (needsStack && run([cli, 'start']) !== 0) process.exit(1);
+// Topics left by earlier test and benchmark runs would weigh on the broker (and its heap).
+if (needsStack) run([cli, 'prune-topics']);
 const figures = {};
 const failed = [];
 try {

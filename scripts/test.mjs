@@ -149,6 +149,8 @@ if (!only || only === 'int' || only === 'e2e') {
     console.error('✖ could not start the local stack (see messages above)');
     process.exit(1);
   }
+  // A broker kept across runs would pile up every run's namespaced topics until its heap runs out.
+  stack('prune-topics');
   try {
     if (!only || only === 'int') {
       // Integration specs share one broker and one PostgreSQL and some stop them on purpose: one file at a time.

@@ -36,19 +36,23 @@ function machineCpu(): { busy: number; total: number } {
   return { busy: (total - idle) * tick, total: total * tick };
 }
 
-/** Runs a phase and measures how busy the machine was and its CPU time per event. */
-async function measured(
-  phase: () => Promise<number>,
-): Promise<{ rate: number; busy: number; cpuUsPerEvent: number }> {
+interface Run {
+  rate: number;
+  /** Share of the machine's CPU (all cores) busy while the events flowed. */
+  busy: number;
+  /** Machine CPU time (Node, Kafka, PostgreSQL, everything) per event. */
+  cpuUsPerEvent: number;
+}
+
+/** Times `N` events flowing through `work` and measures how busy the machine was meanwhile. */
+async function timed(work: () => Promise<void>): Promise<Run> {
   const before = machineCpu();
-  const rate = await phase();
+  const start = performance.now();
+  await work();
+  const secs = (performance.now() - start) / 1000;
   const after = machineCpu();
   const busyMs = after.busy - before.busy;
-  return {
-    rate,
-    busy: busyMs / (after.total - before.total),
-    cpuUsPerEvent: (busyMs * 1000) / N,
-  };
+  return { rate: N / secs, busy: busyMs / (after.total - before.total), cpuUsPerEvent: (busyMs * 1000) / N };
 }
 
 async function waitFor(done: () => boolean, timeoutMs = 180000): Promise<void> {
@@ -59,7 +63,7 @@ async function waitFor(done: () => boolean, timeoutMs = 180000): Promise<void> {
   }
 }
 
-async function raw(f: BackboneFixture): Promise<number> {
+async function raw(f: BackboneFixture): Promise<Run> {
   const topic = `${f.prefix}raw.${TOPICS.diagnostics}`;
   await ensureTopics(f.kafka, [topic], { partitions: 3, replicationFactor: 1, retryLevels: 0 });
   const producer = f.kafka.producer({
@@ -78,21 +82,21 @@ async function raw(f: BackboneFixture): Promise<number> {
     },
   });
   await new Promise((r) => setTimeout(r, 2000)); // let the group settle before timing
-  const start = performance.now();
-  await inBatches(async (from, to) => {
-    const messages = [];
-    for (let j = from; j < to; j++)
-      messages.push({ key: `k${j % 50}`, value: JSON.stringify({ n: j, note: NOTE }) });
-    await producer.send({ topic, acks: -1, messages });
+  const run = await timed(async () => {
+    await inBatches(async (from, to) => {
+      const messages = [];
+      for (let j = from; j < to; j++)
+        messages.push({ key: `k${j % 50}`, value: JSON.stringify({ n: j, note: NOTE }) });
+      await producer.send({ topic, acks: -1, messages });
+    });
+    await waitFor(() => seen >= N);
   });
-  await waitFor(() => seen >= N);
-  const secs = (performance.now() - start) / 1000;
   await consumer.disconnect();
   await producer.disconnect();
-  return N / secs;
+  return run;
 }
 
-async function backbone(f: BackboneFixture): Promise<number> {
+async function backbone(f: BackboneFixture): Promise<Run> {
   let handled = 0;
   const consumer = new EventConsumer(f.kafka, f.producer, f.dataSource, {
     groupId: `${f.prefix}bench`,
@@ -122,20 +126,23 @@ async function backbone(f: BackboneFixture): Promise<number> {
   });
   relay.start();
   await new Promise((r) => setTimeout(r, 2000));
-  const start = performance.now();
-  for (let i = 0; i < N; i += BATCH) {
-    const drafts: Array<{ contract: typeof testEvent; subject: string; data: { n: number; note: string } }> =
-      [];
-    for (let j = i; j < Math.min(N, i + BATCH); j++) {
-      drafts.push({ contract: testEvent, subject: `k${j % 50}`, data: { n: j, note: NOTE } });
-    }
-    await f.dataSource.transaction((m) => f.writer.addMany(m, drafts));
-  }
-  await waitFor(() => handled >= N);
-  const secs = (performance.now() - start) / 1000;
+  const run = await timed(async () => {
+    await inBatches(async (from, to) => {
+      const drafts: Array<{
+        contract: typeof testEvent;
+        subject: string;
+        data: { n: number; note: string };
+      }> = [];
+      for (let j = from; j < to; j++) {
+        drafts.push({ contract: testEvent, subject: `k${j % 50}`, data: { n: j, note: NOTE } });
+      }
+      await f.dataSource.transaction((m) => f.writer.addMany(m, drafts));
+    });
+    await waitFor(() => handled >= N);
+  });
   await relay.stop();
   await consumer.stop();
-  return N / secs;
+  return run;
 }
 
 async function main(): Promise<void> {
@@ -143,8 +150,8 @@ async function main(): Promise<void> {
   await f.setUp('bench');
   void ALL_TOPICS;
   try {
-    const rawRun = await measured(() => raw(f));
-    const backboneRun = await measured(() => backbone(f));
+    const rawRun = await raw(f);
+    const backboneRun = await backbone(f);
     const rawRate = rawRun.rate;
     const backboneRate = backboneRun.rate;
     const ratio = backboneRate / rawRate;

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import { performance } from 'node:perf_hooks';
+import { pruneTestTopics } from './kafka';
 import { isStackComponent, stackStatus, startComponent, STACK_COMPONENTS, stopComponent } from './stack';
 import type { ComponentStart, ComponentStop, StackComponent } from './types';
 import { errorMessage, formatMs } from './util';
 
 const USAGE = `Usage: node libs/testing/dist/src/stack/cli.js <start|stop|status|restart> [kafka|postgres|oidc ...]
-       npm run stack -- <start|stop|status|restart> [component ...]
+       node libs/testing/dist/src/stack/cli.js prune-topics
+       npm run stack -- <start|stop|status|restart|prune-topics> [component ...]
 
 Starts, checks and stops the local infrastructure on 127.0.0.1 (data, logs and pid files in .stack/).
 Without components all of kafka, postgres and oidc are meant. Exit code 0 if everything asked for is fine.
+prune-topics deletes the topics earlier test and benchmark runs left on the running broker.
 Ports: AMTSBOTE_KAFKA_PORT (9092), AMTSBOTE_KAFKA_CONTROLLER_PORT (9093), AMTSBOTE_POSTGRES_PORT (55432),
        AMTSBOTE_OIDC_PORT (4400); AMTSBOTE_STACK_DIR moves the state dir (for a second, isolated stack).`;
 
@@ -81,6 +84,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...names] = argv;
   if (command === '-h' || command === '--help' || command === 'help') {
     console.log(USAGE);
+    return 0;
+  }
+  if (command === 'prune-topics') {
+    const t0 = performance.now();
+    const n = await pruneTestTopics();
+    console.log(
+      `✓ kafka    ${n} topic(s) of earlier test runs deleted in ${formatMs(performance.now() - t0)}`,
+    );
     return 0;
   }
   const unknown = names.filter((n) => !isStackComponent(n));

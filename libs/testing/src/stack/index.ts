@@ -27,6 +27,8 @@ export {
   startKafka,
   stopKafka,
   kafkaRunning,
+  pruneTestTopics,
+  TEST_TOPIC,
   type KafkaOptions,
 } from './kafka';
 export {

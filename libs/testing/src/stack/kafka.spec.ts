@@ -11,7 +11,9 @@ import {
   kafkaLibsComplete,
   renderLog4jProperties,
   renderServerProperties,
+  TEST_TOPIC,
 } from './kafka';
+import { uniqueName } from '../harness/service-harness';
 import { stackPaths } from './paths';
 
 function props(text: string): Map<string, string> {
@@ -93,7 +95,7 @@ void describe('kafkaJavaArgs', () => {
     const args = kafkaJavaArgs(p, ['kafka.Kafka', p.config]);
     assert.equal(args[args.indexOf('-cp') + 1], '/repo/.stack/kafka/libs/*');
     assert.ok(args.includes('-Dlog4j.configuration=file:/repo/.stack/kafka/log4j.properties'));
-    assert.ok(args.includes('-Xmx512m'));
+    assert.ok(args.includes('-Xmx1g'));
     assert.deepEqual(args.slice(-2), ['kafka.Kafka', '/repo/.stack/kafka/server.properties']);
   });
 });
@@ -117,5 +119,23 @@ void describe('kafkaLibsComplete', () => {
     assert.equal(kafkaLibsComplete(p), true);
     rmSync(path.join(p.libs, 'kafka_2.13-3.9.1.jar'));
     assert.equal(kafkaLibsComplete(p), false, 'a listed jar is missing');
+  });
+});
+
+void describe('TEST_TOPIC', () => {
+  void it('matches the topics of test and benchmark runs and spares the development topics', () => {
+    for (const label of ['journey', 'bench-intake', 'hostile input']) {
+      const prefix = uniqueName(label);
+      assert.ok(TEST_TOPIC.test(`${prefix}.amtsbote.submission.v1`), prefix);
+      assert.ok(TEST_TOPIC.test(`${prefix.replace(/_/g, '-')}.amtsbote.routing.v1.retry.1`), prefix);
+    }
+    for (const dev of [
+      'amtsbote.submission.v1',
+      'amtsbote.routing.v1.dlt',
+      'dev.amtsbote.payment.v1',
+      '__consumer_offsets',
+    ]) {
+      assert.equal(TEST_TOPIC.test(dev), false, dev);
+    }
   });
 });

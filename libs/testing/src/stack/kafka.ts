@@ -117,7 +117,7 @@ export function isKafkaFormatted(dataDir: string): boolean {
 export function kafkaJavaArgs(
   p: StackPaths['kafka'],
   mainArgs: string[],
-  heap = ['-Xmx512m', '-Xms256m'],
+  heap = ['-Xmx1g', '-Xms256m'],
 ): string[] {
   return [
     ...heap,
@@ -223,6 +223,29 @@ export async function kafkaReady(brokers: string[] = kafkaBrokers()): Promise<bo
     return cluster.brokers.length > 0;
   } catch {
     return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Topics of a test or benchmark run: their prefix ends in `uniqueName`'s random suffix (`journey-4c6c0a63.`). */
+export const TEST_TOPIC = /^[a-z0-9_-]*[_-][0-9a-f]{8}\./;
+
+/**
+ * Deletes the topics test and benchmark runs left behind (each run namespaces its topics), so a broker
+ * that lives across many runs does not pile up thousands of partitions until its heap runs out. The
+ * development topics (no such prefix) stay. Returns how many topics were deleted.
+ */
+export async function pruneTestTopics(brokers: string[] = kafkaBrokers()): Promise<number> {
+  const admin = createKafkaClient({ brokers }).admin();
+  await admin.connect();
+  try {
+    const stale = (await admin.listTopics()).filter((t) => TEST_TOPIC.test(t));
+    // In slices: one DeleteTopics request for thousands of topics would outlast its timeout.
+    for (let i = 0; i < stale.length; i += 200) {
+      await admin.deleteTopics({ topics: stale.slice(i, i + 200), timeout: 60_000 });
+    }
+    return stale.length;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
