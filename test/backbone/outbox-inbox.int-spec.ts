@@ -60,6 +60,37 @@ describe('outbox → Kafka → inbox (real broker, real PostgreSQL)', () => {
     await relay.stop();
   });
 
+  it('publishes a backlog larger than the broker takes in one batch (1 MiB per partition)', async () => {
+    await f.consumer(recordEffect);
+    // 1200 events of ~2.5 KB under one key (one partition): ~3 MB, three times what one batch may carry.
+    const note = 'x'.repeat(2500);
+    await f.dataSource.transaction((m) =>
+      f.writer.addMany(
+        m,
+        Array.from({ length: 1200 }, (_, i) => ({
+          contract: testEvent,
+          subject: 'backlog',
+          data: { n: 1000 + i, note },
+        })),
+      ),
+    );
+    const relay = f.relay();
+    relay.start();
+    f.track(relay);
+    const effects = await eventually(
+      async () => {
+        const e = (await f.effects()).filter((x) => x.n >= 1000);
+        return e.length >= 1200 ? e : undefined;
+      },
+      { what: 'all 1200 events handled', timeoutMs: 60_000 },
+    );
+    assert.deepEqual(
+      effects.map((e) => e.n).sort((a, b) => a - b),
+      Array.from({ length: 1200 }, (_, i) => 1000 + i),
+    );
+    await relay.stop();
+  });
+
   it('rejects an event that does not match its contract before it reaches the outbox', async () => {
     await assert.rejects(
       f.dataSource.transaction((m) =>

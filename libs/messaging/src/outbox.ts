@@ -13,6 +13,9 @@ export interface EventDraft<C extends EventContract> {
   id?: string;
 }
 
+/** Events carry references and facts, not files: well below the broker's 1 MiB per record batch. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+
 /**
  * Tells the relay of this process that events were written. In-process on purpose: NOTIFY would take
  * PostgreSQL's global notification lock at every commit and serialise all writing transactions; relays
@@ -70,6 +73,11 @@ export class OutboxWriter {
       if (!parsed.success) {
         throw new Error(`Event ${d.contract.type} does not match its contract: ${parsed.error.message}`);
       }
+      const data = JSON.stringify(parsed.data);
+      if (Buffer.byteLength(data) > MAX_EVENT_BYTES) {
+        // The broker would refuse it for ever and hold up every event behind it.
+        throw new Error(`Event ${d.contract.type} is larger than ${MAX_EVENT_BYTES} bytes; send a reference`);
+      }
       return {
         id: d.id ?? randomUUID(),
         topic: d.contract.topic,
@@ -78,7 +86,7 @@ export class OutboxWriter {
         subject: d.subject,
         tenant: d.tenant ?? null,
         traceparent: d.traceparent ?? null,
-        data: JSON.stringify(parsed.data),
+        data,
       };
     });
     return { ids: rows.map((r) => r.id), rows: JSON.stringify(rows), source: this.source };

@@ -2,14 +2,20 @@ import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Producer, TopicMessages } from 'kafkajs';
 import { Counter } from 'prom-client';
-import type { DataSource, QueryResult } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { type CloudEvent, toKafkaMessage } from './envelope';
 import type { OutboxSignal } from './outbox';
 import { metric } from './metrics';
 
 export interface RelayOptions {
   schema: string;
+  /** Most events per batch. */
   batchSize?: number;
+  /**
+   * Most bytes of event data per batch (default 512 KiB): every partition's record batch stays below the
+   * broker's `message.max.bytes` (1 MiB by default), which would otherwise refuse the batch again and again.
+   */
+  batchBytes?: number;
   /** Poll interval for events written by other replicas (this process's writes wake the relay at once). */
   pollIntervalMs?: number;
   /** Wakes the relay when this process wrote events (others are found by polling). */
@@ -35,6 +41,9 @@ interface Row {
   data: string;
   time: Date;
 }
+
+/** What a record's key and CloudEvents headers add to its data, roughly. */
+const HEADER_BYTES = 400;
 
 const published = (): Counter<'schema'> =>
   metric(
@@ -65,6 +74,9 @@ const failures = (): Counter<'schema'> =>
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly batchSize: number;
+  private readonly batchBytes: number;
+  /** Whether the last batch was cut short by a limit (more rows are waiting). */
+  private full = false;
   private readonly pollIntervalMs: number;
   private readonly lockKey: string;
   private running = false;
@@ -79,6 +91,7 @@ export class OutboxRelay {
     private readonly options: RelayOptions,
   ) {
     this.batchSize = options.batchSize ?? 1000;
+    this.batchBytes = options.batchBytes ?? 512 * 1024;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     // pg advisory locks take a bigint; derive a stable one per schema.
     this.lockKey = BigInt.asIntN(
@@ -114,7 +127,7 @@ export class OutboxRelay {
         this.logger.warn({ err: (err as Error).message }, `outbox relay failed, retrying in ${backoff} ms`);
       }
       if (!this.running) break;
-      if (count >= this.batchSize && backoff === 0) continue;
+      if (this.full && count > 0 && backoff === 0) continue;
       if (count === 0 && this.wokenRecently) {
         // Woken before the writer's commit was visible: look again shortly instead of at the next poll.
         this.wokenRecently = false;
@@ -153,15 +166,23 @@ export class OutboxRelay {
       }
       // Taken out in the same transaction that publishes them: if Kafka or this process fails before
       // COMMIT, the rows come back and are published again (same event ids; consumers drop copies).
+      // The oldest rows up to the count and byte limits (the first row always, whatever its size), and
+      // whether rows were left out for the byte limit.
       const result = (await qr.query(
-        `DELETE FROM ${s}.outbox WHERE id IN (
-           SELECT id FROM ${s}.outbox ORDER BY seq LIMIT $1
+        `WITH head AS (
+           SELECT id, seq, octet_length(data::text) + ${HEADER_BYTES} AS bytes
+           FROM ${s}.outbox ORDER BY seq LIMIT $1
+         ), candidates AS (
+           SELECT id, sum(bytes) OVER (ORDER BY seq) - bytes AS before FROM head
+         ), taken AS (
+           DELETE FROM ${s}.outbox WHERE id IN (SELECT id FROM candidates WHERE before < $2)
+           RETURNING id, seq, topic, key, type, source, subject, tenant, traceparent, data::text AS data, time
          )
-         RETURNING id, seq, topic, key, type, source, subject, tenant, traceparent, data::text AS data, time`,
-        [this.batchSize],
-        true,
-      )) as QueryResult<Row>;
-      const rows = result.records;
+         SELECT taken.*, (SELECT count(*) FROM candidates)::int AS candidates FROM taken`,
+        [this.batchSize, this.batchBytes],
+      )) as Array<Row & { candidates: number }>;
+      const rows = result;
+      this.full = rows.length > 0 && (rows[0].candidates > rows.length || rows.length >= this.batchSize);
       rows.sort((a, b) => Number(a.seq) - Number(b.seq));
       if (rows.length === 0) {
         await qr.commitTransaction();
