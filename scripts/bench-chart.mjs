@@ -12,28 +12,33 @@ const text = (x, y, s, attrs = '') => `<text x="${r1(x)}" y="${r1(y)}" ${attrs}>
 const rect = (x, y, w, h, attrs) =>
   `<rect x="${r1(x)}" y="${r1(y)}" width="${r1(w)}" height="${r1(h)}" ${attrs}/>`;
 
-/** 1, 2 or 5 times a power of ten, so that about five ticks cover `max`. */
-function niceStep(max) {
-  const raw = max / 5;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
-}
+/** Milliseconds in few characters: 734, 1.5k, 79k. */
+const short = (ms) => (ms < 1000 ? String(Math.round(ms)) : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}k`);
 
 function latencyPanel(journey, top) {
-  const phases = [...(journey.fixed ?? [])];
-  const height = 300;
+  // The ladder's steps and the fixed-rate phases, by offered rate: the curve from idle to overload.
+  const phases = [
+    ...(journey.ladder?.steps ?? []).map((p) => ({ ...p, label: `${p.offeredPerSecond}/s` })),
+    ...(journey.fixed ?? []).map((p) => ({ ...p, label: `${p.offeredPerSecond}/s, ${p.seconds} s` })),
+  ].sort((a, b) => a.offeredPerSecond - b.offeredPerSecond);
+  const height = 320;
   const left = 70;
   const plotW = WIDTH - left - 30;
-  const plotH = height - 90;
+  const plotH = height - 110;
   const y0 = top + 50 + plotH;
   const keys = ['p50', 'p95', 'p99'];
   const values = phases.flatMap((p) => keys.map((k) => p.submitToDeliveredMs[k]).filter((v) => v !== null));
-  const max = Math.max(1, ...values);
-  const step = niceStep(max);
-  const yMax = Math.ceil(max / step) * step;
-  const y = (v) => r1(y0 - (v / yMax) * plotH);
+  // Logarithmic: latencies run from a tenth of a second when idle to minutes in overload.
+  const lo = 10 ** Math.floor(Math.log10(Math.max(1, Math.min(...values, 100))));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(lo * 10, ...values)));
+  const y = (v) => r1(y0 - ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / Math.log10(hi / lo)) * plotH);
   const parts = [
-    text(20, top + 20, 'Journey: submit (201) → delivered at the Fachverfahren, ms', 'class="title"'),
+    text(
+      20,
+      top + 20,
+      'Journey: submit (201) → delivered at the Fachverfahren, ms (log scale)',
+      'class="title"',
+    ),
   ];
   const sustained = journey.ladder?.maxSustainedPerSecond;
   const ladderNote =
@@ -42,7 +47,7 @@ function latencyPanel(journey, top) {
         (journey.ladder.limitedBy ? ` (next step ${journey.ladder.limitedBy})` : '')
       : '';
   if (ladderNote) parts.push(text(20, top + 38, ladderNote, 'class="note"'));
-  for (let v = 0; v <= yMax; v += step) {
+  for (let v = lo; v <= hi; v *= 10) {
     parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(v)}" y2="${y(v)}" stroke="${COLORS.grid}"/>`);
     parts.push(text(left - 8, y(v) + 4, v, 'text-anchor="end" class="axis"'));
   }
@@ -59,17 +64,20 @@ function latencyPanel(journey, top) {
         v === null ? `fill="none" stroke="${COLORS[k]}" stroke-dasharray="4 3"` : `fill="${COLORS[k]}"`;
       parts.push(rect(x, y0 - h, bar - 2, h, fill));
       parts.push(
-        text(x + (bar - 2) / 2, y0 - h - 4, v === null ? '∞' : v, 'text-anchor="middle" class="value"'),
+        text(
+          x + (bar - 2) / 2,
+          y0 - h - 4,
+          v === null ? '∞' : short(v),
+          'text-anchor="middle" class="value"',
+        ),
       );
     });
-    parts.push(
-      text(left + i * group + group / 2, y0 + 18, `${p.offeredPerSecond}/s offered`, 'text-anchor="middle"'),
-    );
+    parts.push(text(left + i * group + group / 2, y0 + 18, p.label, 'text-anchor="middle"'));
     parts.push(
       text(
         left + i * group + group / 2,
         y0 + 34,
-        `${p.deliveredPerSecond.toFixed(1)}/s delivered${p.undelivered ? `, ${p.undelivered} late` : ''}`,
+        `${p.deliveredPerSecond.toFixed(1)}/s${p.undelivered ? `, ${p.undelivered} late` : ''}`,
         'text-anchor="middle" class="axis"',
       ),
     );
@@ -79,7 +87,15 @@ function latencyPanel(journey, top) {
     parts.push(rect(x, top + 8, 12, 12, `fill="${COLORS[k]}"`));
     parts.push(text(x + 16, top + 18, k, 'class="axis"'));
   });
-  if (phases.length === 0) parts.push(text(left, top + 80, 'no fixed-rate phase ran', 'class="note"'));
+  if (phases.length === 0) parts.push(text(left, top + 80, 'no journey phase ran', 'class="note"'));
+  parts.push(
+    text(
+      left,
+      y0 + 52,
+      'offered rate (20 s ladder steps; the fixed-rate phases name their length), delivered rate below',
+      'class="axis"',
+    ),
+  );
   return { svg: parts.join('\n'), height };
 }
 

@@ -25,7 +25,7 @@
  *
  * Settings (environment): BENCH_JOURNEY_RATES (default 50,100 submissions/s), BENCH_JOURNEY_SECONDS (60 per
  * rate), BENCH_JOURNEY_LADDER (offered rates of the search for the maximum sustained rate, default
- * 25,50,…; `none` to skip), BENCH_JOURNEY_STEP_SECONDS (20 per step), BENCH_JOURNEY_P99_BOUND_MS (2000),
+ * 10,20,30,…; `none` to skip), BENCH_JOURNEY_STEP_SECONDS (20 per step), BENCH_JOURNEY_P99_BOUND_MS (2000),
  * BENCH_JOURNEY_DRAIN_SECONDS (60: how long after the last send deliveries still count),
  * BENCH_JOURNEY_WARMUP_SECONDS (5, at 10/s, not reported), BENCH_JOURNEY_SERVICE_ENV (settings given to every
  * service to try a tuning, e.g. `ROUTING_DELIVERY_CONCURRENCY=16,ROUTING_DELIVERY_POLL_MS=50`; default none).
@@ -62,7 +62,7 @@ const settings = loadConfig(
   z.object({
     BENCH_JOURNEY_RATES: rateList('50,100'),
     BENCH_JOURNEY_SECONDS: z.coerce.number().positive().default(60),
-    BENCH_JOURNEY_LADDER: rateList('25,50,75,100,125,150,200,250,300,400'),
+    BENCH_JOURNEY_LADDER: rateList('10,20,30,40,50,60,80,100,150,200'),
     BENCH_JOURNEY_STEP_SECONDS: z.coerce.number().positive().default(20),
     BENCH_JOURNEY_P99_BOUND_MS: z.coerce.number().positive().default(2000),
     BENCH_JOURNEY_DRAIN_SECONDS: z.coerce.number().positive().default(60),
