@@ -1,15 +1,7 @@
 import { CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { LimitQueryDto } from '../common/limit-query.dto';
 import { ADMIN_ROLES, adminScope, scopeTenant } from '../common/access';
 import { AuditRepository } from './audit.repository';
 
@@ -23,15 +15,7 @@ export class AuditRecordDto {
   @ApiProperty({ type: Object }) details!: Record<string, unknown>;
 }
 
-export class AuditQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
+export class AuditQueryDto extends LimitQueryDto {}
 
 @ApiTags('audit')
 @ApiBearerAuth()

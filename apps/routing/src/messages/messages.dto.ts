@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { LimitQueryDto } from '../common/limit-query.dto';
 import { DESTINATION_ID } from '../destinations/destinations.dto';
 import { MESSAGE_STATES, type MessageState } from './messages.types';
 
@@ -38,7 +38,7 @@ export class DeadLetterDto extends MessageSummaryDto {
   report!: Record<string, unknown>;
 }
 
-export class ListMessagesQueryDto {
+export class ListMessagesQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -53,14 +53,6 @@ export class ListMessagesQueryDto {
   @IsOptional()
   @IsIn(MESSAGE_STATES)
   state?: MessageState;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 export class DeadLettersQueryDto {

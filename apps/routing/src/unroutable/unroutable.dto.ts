@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { IsISO8601, IsOptional } from 'class-validator';
+import { LimitQueryDto } from '../common/limit-query.dto';
 
-export class UnroutableQueryDto {
+export class UnroutableQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({
     format: 'date-time',
     example: '2026-03-01T00:00:00Z',
@@ -11,14 +11,6 @@ export class UnroutableQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   since?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 export class UnroutableDto {
