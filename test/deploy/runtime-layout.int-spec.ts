@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,6 +17,7 @@ import {
   serviceTestEnv,
   type TestDatabase,
   uniqueName,
+  freeLoopbackPort,
 } from '@amtsbote/testing';
 import { DockerfileParser } from 'dockerfile-ast';
 
@@ -38,17 +38,6 @@ function depsInstallCommand(): string {
     }
   }
   throw new Error('docker/Dockerfile has no RUN in a stage named deps');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function snapshot(dir: string): Map<string, number> {
@@ -150,7 +139,7 @@ describe(`the runtime layout of the ${APP} image`, () => {
   });
 
   it('migrates, becomes ready against the stack, writes nothing into its own files and exits on SIGTERM', async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const scratch = mkdtempSync(join(work, 'tmp-'));
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -8,10 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, mintToken, repoRoot } from '@amtsbote/testing';
+import { eventually, freeLoopbackPort, mintToken, repoRoot } from '@amtsbote/testing';
 import { awaitIntakeStatus } from '../journeys/journey';
 import { startSystem, type System } from '../journeys/system';
 import {
@@ -38,17 +37,6 @@ const WORKER_ENV = {
   ROUTING_ATTACHMENT_FETCH_TIMEOUT_MS: '3000',
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /** routing's compiled entry point as its own process; the last lines it wrote are kept for failures. */
 class RoutingProcess {
   private output = '';
@@ -62,7 +50,7 @@ class RoutingProcess {
   }
 
   static async start(env: Record<string, string>): Promise<RoutingProcess> {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const child = spawn(process.execPath, [join(repoRoot(), 'apps', 'routing', 'dist', 'src', 'main.js')], {
       env: { ...process.env, ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

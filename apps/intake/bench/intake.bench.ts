@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createKafka, ensureTopics } from '@amtsbote/messaging';
@@ -25,6 +24,7 @@ import {
   serviceTestEnv,
   type TestDatabase,
   uniqueName,
+  freeLoopbackPort,
 } from '@amtsbote/testing';
 import { Pool } from 'pg';
 import { z } from 'zod';
@@ -71,18 +71,6 @@ type Autocannon = (opts: {
 const autocannon = createRequire(__filename)('autocannon') as Autocannon;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -166,7 +154,7 @@ async function main(): Promise<void> {
   try {
     db = await freshDatabase('intake_bench');
     const prefix = `${uniqueName('bench-intake').replace(/_/g, '-')}.`;
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const env = {
       ...serviceTestEnv({ databaseUrl: db.url, topicPrefix: prefix }),
       PORT: String(port),
