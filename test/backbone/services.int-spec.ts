@@ -131,10 +131,12 @@ describe('the four services on the real backbone', () => {
     const notFound = (await missing.json()) as { titles: { de: string } };
     assert.equal(notFound.titles.de, 'Nicht gefunden');
 
+    // A malformed id names nothing that could exist: not found, like a well-formed unknown one.
     const badId = await fetch(`${intake}/diagnostics/echo/not-a-uuid`, {
       headers: { authorization: `Bearer ${operator}` },
     });
-    assert.equal(badId.status, 400);
+    assert.equal(badId.status, 404);
+    assert.match(badId.headers.get('content-type') ?? '', /^application\/problem\+json/);
   });
 
   it('serves OpenAPI at /docs and Prometheus metrics at /metrics', async () => {
