@@ -167,9 +167,10 @@ void describe('AuthModule with the dev OIDC provider', () => {
   });
 
   void it('answers 401 once a short-lived token from the token endpoint has run out', async () => {
-    const token = await mintToken(provider.issuer, 'ben', { ttlSeconds: 1 });
+    // Whole seconds: a 1 s token minted late in a second may already be over when first used.
+    const token = await mintToken(provider.issuer, 'ben', { ttlSeconds: 2 });
     assert.equal((await get('/me', token)).statusCode, 200);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     assert.equal((await get('/me', token)).statusCode, 401);
   });
 
