@@ -7,10 +7,8 @@
  * (docs/fachverfahren.md §3, §6). Nothing is lost and nothing arrives twice.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, freeLoopbackPort, mintToken, repoRoot } from '@amtsbote/testing';
+import { eventually, mintToken, type ServiceProcess, startServiceProcess } from '@amtsbote/testing';
 import { awaitIntakeStatus } from '../journeys/journey';
 import { startSystem, type System } from '../journeys/system';
 import {
@@ -37,55 +35,9 @@ const WORKER_ENV = {
   ROUTING_ATTACHMENT_FETCH_TIMEOUT_MS: '3000',
 };
 
-/** routing's compiled entry point as its own process; the last lines it wrote are kept for failures. */
-class RoutingProcess {
-  private output = '';
-  private constructor(
-    readonly child: ChildProcess,
-    readonly url: string,
-  ) {
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString('utf8')).slice(-4000));
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-  }
-
-  static async start(env: Record<string, string>): Promise<RoutingProcess> {
-    const port = await freeLoopbackPort();
-    const child = spawn(process.execPath, [join(repoRoot(), 'apps', 'routing', 'dist', 'src', 'main.js')], {
-      env: { ...process.env, ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const p = new RoutingProcess(child, `http://127.0.0.1:${port}`);
-    await eventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`routing exited with ${child.exitCode}: ${p.output}`);
-        return (await fetch(`${p.url}/health/live`)).status === 200 ? true : undefined;
-      },
-      { timeoutMs: 30_000, what: 'the routing process to listen' },
-    );
-    return p;
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** SIGKILL: no shutdown hook runs, in-flight pushes are cut off. */
-  async kill(): Promise<void> {
-    if (!this.alive) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGKILL');
-    await exited;
-  }
-
-  get lastOutput(): string {
-    return this.output;
-  }
-}
-
 describe('a routing replica killed mid-delivery', () => {
   let sys: System;
-  let replica: RoutingProcess | undefined;
+  let replica: ServiceProcess | undefined;
 
   before(async () => {
     sys = await startSystem({
@@ -107,7 +59,7 @@ describe('a routing replica killed mid-delivery', () => {
     const anna = await mintToken(t.issuer, 'anna');
     const applications = await prepareApplications(t, anna, SUBMISSIONS);
     sys.fvSim.setMode({ kind: 'slow', delayMs: 1000 });
-    replica = await RoutingProcess.start(replicaEnv);
+    replica = await startServiceProcess('routing', replicaEnv);
 
     const refusals: Refusal[] = [];
     const accepted = (
@@ -135,7 +87,7 @@ describe('a routing replica killed mid-delivery', () => {
     assert.ok(atKill < SUBMISSIONS && pending > 0, 'the replica died with work left');
 
     sys.fvSim.setMode({ kind: 'ok' });
-    replica = await RoutingProcess.start(replicaEnv);
+    replica = await startServiceProcess('routing', replicaEnv);
     const messages = await eventually(
       async () => {
         const m = await destinationMessages(t);
@@ -144,7 +96,7 @@ describe('a routing replica killed mid-delivery', () => {
       { timeoutMs: 90_000, intervalMs: 500, what: 'every message DELIVERED after the restart' },
     ).catch(async (err: Error) => {
       const progress = await deliveryProgress(t, anna, sys.fvSim.received, ids);
-      throw new Error(`${err.message} (${progress}; replica: ${replica?.lastOutput.slice(-1000) ?? ''})`);
+      throw new Error(`${err.message} (${progress})`);
     });
 
     // No loss, and exactly once at the receiver: one message per submission, under its one message id.

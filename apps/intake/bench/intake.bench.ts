@@ -9,26 +9,26 @@
  * service's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
  */
 import { randomUUID } from 'node:crypto';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createKafka, ensureTopics } from '@amtsbote/messaging';
-import { loadConfig, runMigrations } from '@amtsbote/platform';
+import { loadConfig } from '@amtsbote/platform';
 import {
   freshDatabase,
   KAFKA_BROKERS,
   mintToken,
   OIDC_ISSUER,
   serviceTestEnv,
+  type ServiceProcess,
+  startServiceProcess,
   type TestDatabase,
   uniqueName,
-  freeLoopbackPort,
 } from '@amtsbote/testing';
 import { Pool } from 'pg';
 import { z } from 'zod';
-import { DATABASE_SCHEMA, MIGRATIONS } from '../src/service';
+import { DATABASE_SCHEMA } from '../src/service';
 import { DEMO_SCHEMA_ID, demoData, demoSchemaXml } from '../test/fixtures/demo-schema';
 
 const settings = loadConfig(
@@ -36,7 +36,6 @@ const settings = loadConfig(
     BENCH_SECONDS: z.coerce.number().positive().default(12),
     BENCH_CONNECTIONS: z.coerce.number().int().positive().default(16),
     BENCH_NODE_ARGS: z.string().default(''),
-    PATH: z.string().default('/usr/bin:/bin'),
   }),
 );
 const SECONDS = settings.BENCH_SECONDS;
@@ -71,21 +70,6 @@ type Autocannon = (opts: {
 const autocannon = createRequire(__filename)('autocannon') as Autocannon;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`intake exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(`${url}/health/ready`);
-      if (r.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error('intake did not become ready');
-}
 
 async function post(url: string, bearer: string, body: unknown, contentType = 'application/json') {
   const r = await fetch(url, {
@@ -149,30 +133,23 @@ async function rawKafka(prefix: string, payload: string): Promise<number> {
 
 async function main(): Promise<void> {
   let db: TestDatabase | undefined;
-  let child: ChildProcess | undefined;
+  let intake: ServiceProcess | undefined;
   const storage = mkdtempSync(path.join(tmpdir(), 'intake-bench-'));
   try {
     db = await freshDatabase('intake_bench');
     const prefix = `${uniqueName('bench-intake').replace(/_/g, '-')}.`;
-    const port = await freeLoopbackPort();
     const env = {
       ...serviceTestEnv({ databaseUrl: db.url, topicPrefix: prefix }),
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'fatal',
       DATABASE_POOL_SIZE: String(POOL),
       KAFKA_CLIENT_ID: 'amtsbote-intake-bench',
       INTAKE_STORAGE_DIR: storage,
       INTAKE_DOWNLOAD_URL_SECRET: 'bench-secret-0123456789abcdef0123456789',
       INTAKE_MAINTENANCE_INTERVAL_SECONDS: '0',
     };
-    await runMigrations({ url: db.url, schema: DATABASE_SCHEMA, entities: [], migrations: MIGRATIONS });
     const nodeArgs = settings.BENCH_NODE_ARGS.split(' ').filter((a) => a !== '');
-    child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, '..', 'src', 'main.js')], {
-      env: { PATH: settings.PATH, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await waitReady(url, child);
+    intake = await startServiceProcess('intake', env, { nodeArgs });
+    const url = intake.url;
 
     const admin = await mintToken(OIDC_ISSUER, 'hb-catalog-admin');
     await post(`${url}/admin/tenants/hb`, admin, {
@@ -289,11 +266,7 @@ async function main(): Promise<void> {
         '\n',
     );
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(15_000)]);
-    }
+    await intake?.stop();
     await db?.drop();
     rmSync(storage, { recursive: true, force: true });
   }

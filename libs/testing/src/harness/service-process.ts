@@ -12,6 +12,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** SIGTERM (graceful shutdown), SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL at once: no shutdown hook runs (a crash). */
+  kill(): Promise<void>;
 }
 
 /** A port that was free a moment ago (the service binds it itself). */
@@ -57,19 +59,21 @@ export async function startServiceProcess(
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const stop = async (graceMs = 15_000): Promise<void> => {
+  const end = async (signal: 'SIGTERM' | 'SIGKILL', graceMs: number): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
-    child.kill('SIGTERM');
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   };
+  const stop = (graceMs = 15_000): Promise<void> => end('SIGTERM', graceMs);
+  const kill = (): Promise<void> => end('SIGKILL', 0);
   const deadline = Date.now() + (o.readyTimeoutMs ?? 90_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready`);
     try {
-      if ((await fetch(`${url}/health/ready`)).status === 200) return { name, url, child, stop };
+      if ((await fetch(`${url}/health/ready`)).status === 200) return { name, url, child, stop, kill };
     } catch {
       // not listening yet
     }
