@@ -49,7 +49,7 @@ import {
   uniqueName,
 } from '@amtsbote/testing';
 import { z } from 'zod';
-import { DEMO, formData, http, type JourneyTargets, seedDemo, uploadPdf } from '../journeys/journey';
+import { DEMO, formData, type JourneyTargets, openDraft, seedDemo, uploadPdf } from '../journeys/journey';
 
 /** `50,100` → [50, 100]; `none` → []. */
 const rateList = (fallback: string) =>
@@ -165,16 +165,12 @@ class JourneyBench {
         const number = this.drafts++;
         const citizen = CITIZENS[number % CITIZENS.length];
         const token = this.tokens.get(citizen)!;
-        const draft = await http<{ draftId: string }>('POST', `${this.t.intake}/drafts`, {
-          token,
-          json: { tenant: DEMO.tenant, leikaKey: DEMO.leikaKey, ars: DEMO.ars },
-          expect: [201],
-        });
+        const { draftId } = await openDraft(this.t, { token });
         for (let i = 0; i < batch; i++) {
           const file = await uploadPdf(
             this.t,
             { token },
-            draft.body.draftId,
+            draftId,
             'meldebescheinigung.pdf',
             `Meldebescheinigung ${citizen} ${number}-${i}`,
           );

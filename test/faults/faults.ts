@@ -22,6 +22,7 @@ import {
   type JourneyTargets,
   type RoutingMessage,
   seedDemo,
+  openDraft,
   uploadPdf,
 } from '../journeys/journey';
 
@@ -100,12 +101,7 @@ export function prepareApplications(
   concurrency = 8,
 ): Promise<Application[]> {
   return inParallel(Array.from({ length: count }), concurrency, async () => {
-    const draft = await http<{ draftId: string }>('POST', `${t.intake}/drafts`, {
-      token,
-      json: { tenant: DEMO.tenant, leikaKey: DEMO.leikaKey, ars: DEMO.ars },
-      expect: [201],
-    });
-    const { draftId } = draft.body;
+    const { draftId } = await openDraft(t, { token });
     const proof = await uploadPdf(t, { token }, draftId, 'meldebescheinigung.pdf', 'Meldebescheinigung');
     return { draftId, data: formData(proof), idempotencyKey: randomUUID() };
   });

@@ -188,6 +188,18 @@ export interface RoutingMessage {
 }
 
 /** Statuses in which intake knows the Fachverfahren has the submission. */
+/** intake's timeline of a paid application the Fachverfahren completed. */
+export const PAID_AND_COMPLETED = [
+  'SUBMITTED',
+  'AWAITING_PAYMENT',
+  'READY',
+  'ROUTED',
+  'DELIVERED',
+  'RECEIVED',
+  'PROCESSING',
+  'COMPLETED',
+] as const;
+
 export const DELIVERED_OR_LATER = ['DELIVERED', 'RECEIVED', 'PROCESSING', 'ACTION_REQUIRED', 'COMPLETED'];
 
 const withCaller = (c: Caller, more: Record<string, string> = {}) => ({
@@ -302,6 +314,26 @@ export async function submitApplication(
 }
 
 /**
+ * `POST /drafts` for a Leistung (the demo's by default); `inDraft` is the caller to use on the draft — an
+ * anonymous draft's access token travels with it.
+ */
+export async function openDraft(
+  t: JourneyTargets,
+  caller: Caller,
+  where: { tenant: string; leikaKey: string; ars: string } = DEMO,
+): Promise<{ draftId: string; inDraft: Caller }> {
+  const draft = await http<{ draftId: string; accessToken?: string }>('POST', `${t.intake}/drafts`, {
+    ...withCaller(caller),
+    json: { tenant: where.tenant, leikaKey: where.leikaKey, ars: where.ars },
+    expect: [201],
+  });
+  const inDraft: Caller = draft.body.accessToken
+    ? { ...caller, headers: { ...caller.headers, 'x-draft-token': draft.body.accessToken } }
+    : caller;
+  return { draftId: draft.body.draftId, inDraft };
+}
+
+/**
  * A Bewohnerparkausweis application as a portal sends it (the demo's FIM schema): draft, proof of residence,
  * submit. `where` names another Leistung or tenant using the same schema. An anonymous draft's access token
  * is carried on to upload and submit.
@@ -311,27 +343,14 @@ export async function applyForParkingPermit(
   caller: Caller,
   where: { tenant: string; leikaKey: string; ars: string } = DEMO,
 ): Promise<{ submissionId: string; vorgangsnummer: string; status: string; receiptToken?: string }> {
-  const draft = await http<{ draftId: string; accessToken?: string }>('POST', `${t.intake}/drafts`, {
-    ...withCaller(caller),
-    json: { tenant: where.tenant, leikaKey: where.leikaKey, ars: where.ars },
-    expect: [201],
-  });
-  const inDraft: Caller = draft.body.accessToken
-    ? { ...caller, headers: { ...caller.headers, 'x-draft-token': draft.body.accessToken } }
-    : caller;
-  const proof = await uploadPdf(
-    t,
-    inDraft,
-    draft.body.draftId,
-    'meldebescheinigung.pdf',
-    'Meldebescheinigung',
-  );
+  const { draftId, inDraft } = await openDraft(t, caller, where);
+  const proof = await uploadPdf(t, inDraft, draftId, 'meldebescheinigung.pdf', 'Meldebescheinigung');
   return submitApplication(t, inDraft, {
     tenant: where.tenant,
     leikaKey: where.leikaKey,
     ars: where.ars,
     data: formData(proof),
-    draftId: draft.body.draftId,
+    draftId,
   });
 }
 
