@@ -75,8 +75,6 @@ export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly batchSize: number;
   private readonly batchBytes: number;
-  /** Whether the last batch was cut short by a limit (more rows are waiting). */
-  private full = false;
   private readonly pollIntervalMs: number;
   private readonly lockKey: string;
   private running = false;
@@ -117,9 +115,9 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let backoff = 0;
     while (this.running) {
-      let count = 0;
+      let batch = { published: 0, more: false };
       try {
-        count = await this.runOnce();
+        batch = await this.publishBatch();
         backoff = 0;
       } catch (err) {
         failures().inc({ schema: this.options.schema });
@@ -127,8 +125,8 @@ export class OutboxRelay {
         this.logger.warn({ err: (err as Error).message }, `outbox relay failed, retrying in ${backoff} ms`);
       }
       if (!this.running) break;
-      if (this.full && count > 0 && backoff === 0) continue;
-      if (count === 0 && this.wokenRecently) {
+      if (batch.more && backoff === 0) continue;
+      if (batch.published === 0 && this.wokenRecently) {
         // Woken before the writer's commit was visible: look again shortly instead of at the next poll.
         this.wokenRecently = false;
         await new Promise((r) => setTimeout(r, 10));
@@ -150,6 +148,11 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many events it published (0 when another replica holds the lock). */
   async runOnce(): Promise<number> {
+    return (await this.publishBatch()).published;
+  }
+
+  /** One batch; `more` when a limit cut it short and rows are waiting. */
+  private async publishBatch(): Promise<{ published: number; more: boolean }> {
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
@@ -162,7 +165,7 @@ export class OutboxRelay {
       }>;
       if (!lock?.locked) {
         await qr.rollbackTransaction();
-        return 0;
+        return { published: 0, more: false };
       }
       // Taken out in the same transaction that publishes them: if Kafka or this process fails before
       // COMMIT, the rows come back and are published again (same event ids; consumers drop copies).
@@ -182,11 +185,11 @@ export class OutboxRelay {
         [this.batchSize, this.batchBytes],
       )) as Array<Row & { candidates: number }>;
       const rows = result;
-      this.full = rows.length > 0 && (rows[0].candidates > rows.length || rows.length >= this.batchSize);
+      const more = rows.length > 0 && (rows[0].candidates > rows.length || rows.length >= this.batchSize);
       rows.sort((a, b) => Number(a.seq) - Number(b.seq));
       if (rows.length === 0) {
         await qr.commitTransaction();
-        return 0;
+        return { published: 0, more: false };
       }
       const byTopic = new Map<string, TopicMessages>();
       for (const r of rows) {
@@ -212,7 +215,7 @@ export class OutboxRelay {
       await this.options.afterPublish?.(ids);
       await qr.commitTransaction();
       published().inc({ schema: this.options.schema }, rows.length);
-      return rows.length;
+      return { published: rows.length, more };
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;
