@@ -102,7 +102,10 @@ function latencyPanel(journey, top) {
 /** Ratios the other benches report: ours against the baseline they measure in the same run. */
 function ratioRows(benches) {
   const rows = [];
-  if (benches.outbox) rows.push(['outbox → Kafka → inbox vs raw kafkajs', benches.outbox.ratio]);
+  if (benches.outbox) {
+    rows.push(['outbox → Kafka → inbox vs raw kafkajs', benches.outbox.ratio]);
+    rows.push(['… vs raw kafkajs with the CloudEvents headers', benches.outbox.ratioToRawWithEnvelope]);
+  }
   if (benches.intake) rows.push(['intake accepted vs slowest baseline', benches.intake.ratioToSlowest]);
   if (benches.fim) rows.push(['FIM validator vs ajv (all errors)', benches.fim.ratioToAjvAllErrors]);
   return rows.filter(([, v]) => typeof v === 'number' && Number.isFinite(v));

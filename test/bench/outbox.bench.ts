@@ -2,10 +2,17 @@
  * `npm run bench:outbox`: events per second through outbox → Kafka → consumer with inbox, against raw
  * kafkajs produce → consume of the same payloads, on the same broker in the same run.
  */
-import { readFileSync } from 'node:fs';
-import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
-import { EventConsumer, ensureTopics, OutboxRelay } from '@amtsbote/messaging';
-import { Partitioners } from 'kafkajs';
+import { TOPICS } from '@amtsbote/contracts';
+import {
+  type EventDraft,
+  EventConsumer,
+  ensureTopics,
+  newEvent,
+  OutboxRelay,
+  toKafkaMessage,
+} from '@amtsbote/messaging';
+import { type CpuUse, describeCpu, withMachineCpu } from '@amtsbote/testing';
+import { type Message, Partitioners } from 'kafkajs';
 import { BackboneFixture, testEvent } from '../backbone/backbone-fixture';
 
 const N = Number(process.env.BENCH_EVENTS ?? 20000);
@@ -13,6 +20,8 @@ const BATCH = 100;
 const NOTE = 'x'.repeat(250);
 /** Writers (and raw producers) working at once, as concurrent requests of a service would. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+/** Measured rounds per side (after one unmeasured warm-up round). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 /** Runs `work(i)` for every batch start i in [0, N) with CONCURRENCY batches in flight. */
 async function inBatches(work: (from: number, to: number) => Promise<unknown>): Promise<void> {
@@ -27,32 +36,17 @@ async function inBatches(work: (from: number, to: number) => Promise<unknown>): 
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
 }
 
-/** Busy and total CPU time of the whole machine (all cores) so far, in ms, from /proc/stat. */
-function machineCpu(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  const idle = fields[3] + (fields[4] ?? 0);
-  const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  return { busy: (total - idle) * tick, total: total * tick };
-}
-
 interface Run {
   rate: number;
-  /** Share of the machine's CPU (all cores) busy while the events flowed. */
-  busy: number;
-  /** Machine CPU time (Node, Kafka, PostgreSQL, everything) per event. */
-  cpuUsPerEvent: number;
+  cpu: CpuUse;
 }
 
-/** Times `N` events flowing through `work` and measures how busy the machine was meanwhile. */
-async function timed(work: () => Promise<void>): Promise<Run> {
-  const before = machineCpu();
-  const start = performance.now();
-  await work();
-  const secs = (performance.now() - start) / 1000;
-  const after = machineCpu();
-  const busyMs = after.busy - before.busy;
-  return { rate: N / secs, busy: busyMs / (after.total - before.total), cpuUsPerEvent: (busyMs * 1000) / N };
+/** A way from producer to consumer: sends events [from, to) and counts what arrived. */
+interface Pipeline {
+  name: string;
+  send(from: number, to: number): Promise<void>;
+  received(): number;
+  close(): Promise<void>;
 }
 
 async function waitFor(done: () => boolean, timeoutMs = 180000): Promise<void> {
@@ -63,16 +57,38 @@ async function waitFor(done: () => boolean, timeoutMs = 180000): Promise<void> {
   }
 }
 
-async function raw(f: BackboneFixture): Promise<Run> {
-  const topic = `${f.prefix}raw.${TOPICS.diagnostics}`;
-  await ensureTopics(f.kafka, [topic], { partitions: 3, replicationFactor: 1, retryLevels: 0 });
+/** Times N events through `p`, from the first send to the last arrival, and the machine's CPU meanwhile. */
+async function measure(p: Pipeline): Promise<Run> {
+  const already = p.received();
+  const start = performance.now();
+  const { cpu } = await withMachineCpu(
+    async () => {
+      await inBatches((from, to) => p.send(from, to));
+      await waitFor(() => p.received() - already >= N);
+    },
+    () => N,
+  );
+  return { rate: N / ((performance.now() - start) / 1000), cpu };
+}
+
+const payload = (j: number) => ({ n: j, note: NOTE });
+
+/**
+ * Raw kafkajs produce → consume of the same keys and payloads. With `envelope`, each record also carries
+ * the CloudEvents headers the relay writes: what Kafka and kafkajs cost for the envelope alone.
+ */
+async function rawPipeline(f: BackboneFixture, envelope: boolean): Promise<Pipeline> {
+  const name = envelope ? 'raw-envelope' : 'raw';
+  const topic = `${f.prefix}${name}.${TOPICS.diagnostics}`;
+  // As many partitions as the backbone's topics.
+  await ensureTopics(f.kafka, [topic], { partitions: 2, replicationFactor: 1, retryLevels: 0 });
   const producer = f.kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();
-  const consumer = f.kafka.consumer({ groupId: `${f.prefix}raw`, maxWaitTimeInMs: 250 });
+  const consumer = f.kafka.consumer({ groupId: `${f.prefix}${name}`, maxWaitTimeInMs: 250 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -81,22 +97,33 @@ async function raw(f: BackboneFixture): Promise<Run> {
       for (const m of batch.messages) if (m.value) seen++;
     },
   });
-  await new Promise((r) => setTimeout(r, 2000)); // let the group settle before timing
-  const run = await timed(async () => {
-    await inBatches(async (from, to) => {
-      const messages = [];
-      for (let j = from; j < to; j++)
-        messages.push({ key: `k${j % 50}`, value: JSON.stringify({ n: j, note: NOTE }) });
+  const source = 'urn:amtsbote:bench';
+  return {
+    name,
+    send: async (from, to) => {
+      const messages: Message[] = [];
+      for (let j = from; j < to; j++) {
+        const key = `k${j % 50}`;
+        if (!envelope) {
+          messages.push({ key, value: JSON.stringify(payload(j)) });
+          continue;
+        }
+        messages.push(
+          toKafkaMessage(newEvent({ type: testEvent.type, source, subject: key, data: payload(j) })),
+        );
+      }
       await producer.send({ topic, acks: -1, messages });
-    });
-    await waitFor(() => seen >= N);
-  });
-  await consumer.disconnect();
-  await producer.disconnect();
-  return run;
+    },
+    received: () => seen,
+    close: async () => {
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
 }
 
-async function backbone(f: BackboneFixture): Promise<Run> {
+/** The backbone: outbox rows written in transactions → relay → Kafka → consumer with its inbox. */
+async function backbonePipeline(f: BackboneFixture): Promise<Pipeline> {
   let handled = 0;
   const consumer = new EventConsumer(f.kafka, f.producer, f.dataSource, {
     groupId: `${f.prefix}bench`,
@@ -125,64 +152,87 @@ async function backbone(f: BackboneFixture): Promise<Run> {
     lingerMs: Number(process.env.BENCH_LINGER_MS ?? 5),
   });
   relay.start();
-  await new Promise((r) => setTimeout(r, 2000));
-  const run = await timed(async () => {
-    await inBatches(async (from, to) => {
-      const drafts: Array<{
-        contract: typeof testEvent;
-        subject: string;
-        data: { n: number; note: string };
-      }> = [];
-      for (let j = from; j < to; j++) {
-        drafts.push({ contract: testEvent, subject: `k${j % 50}`, data: { n: j, note: NOTE } });
-      }
+  return {
+    name: 'backbone',
+    send: async (from, to) => {
+      const drafts: Array<EventDraft<typeof testEvent>> = [];
+      for (let j = from; j < to; j++)
+        drafts.push({ contract: testEvent, subject: `k${j % 50}`, data: payload(j) });
       await f.dataSource.transaction((m) => f.writer.addMany(m, drafts));
-    });
-    await waitFor(() => handled >= N);
-  });
-  await relay.stop();
-  await consumer.stop();
-  return run;
+    },
+    received: () => handled,
+    close: async () => {
+      await relay.stop();
+      await consumer.stop();
+    },
+  };
+}
+
+/** The run with the median rate. */
+function median(runs: Run[]): Run {
+  return [...runs].sort((a, b) => a.rate - b.rate)[Math.floor(runs.length / 2)];
 }
 
 async function main(): Promise<void> {
   const f = new BackboneFixture();
   await f.setUp('bench');
-  void ALL_TOPICS;
+  const pipelines: Pipeline[] = [];
   try {
-    const rawRun = await raw(f);
-    const backboneRun = await backbone(f);
-    const rawRate = rawRun.rate;
-    const backboneRate = backboneRun.rate;
-    const ratio = backboneRate / rawRate;
-    const cpu = (r: { busy: number; cpuUsPerEvent: number }) =>
-      `machine CPU ${(r.busy * 100).toFixed(0)} % busy, ${r.cpuUsPerEvent.toFixed(0)} µs CPU per event`;
-    const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(44)} ${v}\n`);
+    pipelines.push(await rawPipeline(f, false), await rawPipeline(f, true), await backbonePipeline(f));
+    await new Promise((r) => setTimeout(r, 2000)); // let the consumer groups settle
+    // One round unmeasured (JIT in Node and in the broker), then ROUNDS rounds taking turns, so a slow
+    // moment of the machine does not fall on one side only; each side's median counts.
+    const runs = new Map<string, Run[]>(pipelines.map((p) => [p.name, []]));
+    for (let round = 0; round <= ROUNDS; round++) {
+      for (const p of pipelines) {
+        const run = await measure(p);
+        if (round > 0) runs.get(p.name)?.push(run);
+      }
+    }
+    const [raw, envelope, backbone] = pipelines.map((p) => median(runs.get(p.name) ?? []));
+    const ratio = backbone.rate / raw.rate;
+    const cpu = (r: Run) => describeCpu(r.cpu, 'event');
+    const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(46)} ${v}\n`);
     process.stdout.write(
-      `\nbench:outbox — ${N} events of ~300 B, batches of ${BATCH}, ${CONCURRENCY} at once, 2-core machine\n`,
+      `\nbench:outbox — ${N} events of ~300 B, batches of ${BATCH}, ${CONCURRENCY} at once, median of ${ROUNDS} rounds, 2-core machine\n`,
     );
-    line('raw kafkajs produce → consume', `${rawRate.toFixed(0)} events/s (${cpu(rawRun)})`);
+    line('raw kafkajs produce → consume', `${raw.rate.toFixed(0)} events/s  ${cpu(raw)}`);
+    line('  the same with the CloudEvents headers', `${envelope.rate.toFixed(0)} events/s  ${cpu(envelope)}`);
     line(
       'outbox → relay → Kafka → consumer with inbox',
-      `${backboneRate.toFixed(0)} events/s (${cpu(backboneRun)})`,
+      `${backbone.rate.toFixed(0)} events/s  ${cpu(backbone)}`,
     );
     line('ratio (target ≥ 60 %)', `${(ratio * 100).toFixed(1)} %`);
+    line(
+      '  of raw with the same headers',
+      `${((backbone.rate / envelope.rate) * 100).toFixed(1)} % (the headers alone: ${((envelope.rate / raw.rate) * 100).toFixed(1)} % of raw)`,
+    );
     process.stdout.write(
       'BENCH_RESULT ' +
         JSON.stringify({
           bench: 'outbox',
           events: N,
-          rawPerSecond: rawRate,
-          backbonePerSecond: backboneRate,
+          rounds: ROUNDS,
+          rawPerSecond: raw.rate,
+          rawWithEnvelopePerSecond: envelope.rate,
+          backbonePerSecond: backbone.rate,
           ratio,
-          rawCpuUsPerEvent: rawRun.cpuUsPerEvent,
-          backboneCpuUsPerEvent: backboneRun.cpuUsPerEvent,
-          rawMachineBusy: rawRun.busy,
-          backboneMachineBusy: backboneRun.busy,
+          ratioToRawWithEnvelope: backbone.rate / envelope.rate,
+          rawCpuUsPerEvent: raw.cpu.usPerUnit,
+          rawWithEnvelopeCpuUsPerEvent: envelope.cpu.usPerUnit,
+          backboneCpuUsPerEvent: backbone.cpu.usPerUnit,
+          cpuUsPerEventByProgram: {
+            raw: raw.cpu.usPerUnitByProgram,
+            rawWithEnvelope: envelope.cpu.usPerUnitByProgram,
+            backbone: backbone.cpu.usPerUnitByProgram,
+          },
+          rawMachineBusy: raw.cpu.busy,
+          backboneMachineBusy: backbone.cpu.busy,
         }) +
         '\n',
     );
   } finally {
+    for (const p of pipelines) await p.close();
     await f.tearDown();
   }
 }

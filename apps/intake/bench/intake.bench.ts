@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { createKafka, ensureTopics } from '@amtsbote/messaging';
 import { loadConfig } from '@amtsbote/platform';
 import {
+  describeCpu,
   freshDatabase,
   KAFKA_BROKERS,
   mintToken,
@@ -25,6 +26,7 @@ import {
   startServiceProcess,
   type TestDatabase,
   uniqueName,
+  withMachineCpu,
 } from '@amtsbote/testing';
 import { Pool } from 'pg';
 import { z } from 'zod';
@@ -197,21 +199,30 @@ async function main(): Promise<void> {
       (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0].n,
     );
     const start = performance.now();
-    const submissions = await autocannon({
-      url,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [
-        {
-          method: 'POST',
-          path: '/submissions',
-          headers: { authorization: `Bearer ${citizen}`, 'content-type': 'application/json' },
-          body,
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() } }),
-        },
-      ],
-    });
-    while ((await unpublished()) > 0) await sleep(20);
+    const { result: submissions, cpu: intakeCpu } = await withMachineCpu(
+      async () => {
+        const result = await autocannon({
+          url,
+          connections: CONNECTIONS,
+          duration: SECONDS,
+          requests: [
+            {
+              method: 'POST',
+              path: '/submissions',
+              headers: { authorization: `Bearer ${citizen}`, 'content-type': 'application/json' },
+              body,
+              setupRequest: (req) => ({
+                ...req,
+                headers: { ...req.headers, 'idempotency-key': randomUUID() },
+              }),
+            },
+          ],
+        });
+        while ((await unpublished()) > 0) await sleep(20);
+        return result;
+      },
+      (result) => result['2xx'],
+    );
     const elapsed = (performance.now() - start) / 1000;
     const after = Number(
       (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM intake.submissions`)).rows[0].n,
@@ -227,7 +238,11 @@ async function main(): Promise<void> {
     const intakeRate = accepted / elapsed;
 
     const eventSized = JSON.stringify({ ...JSON.parse(body), note: 'x'.repeat(600) });
-    const pgRate = await rawPostgres(db.url, eventSized);
+    const dbUrl = db.url;
+    const { result: pgRate, cpu: pgCpu } = await withMachineCpu(
+      () => rawPostgres(dbUrl, eventSized),
+      (rate) => rate * SECONDS,
+    );
     const kafkaRate = await rawKafka(prefix, eventSized);
 
     const baselines = {
@@ -245,6 +260,8 @@ async function main(): Promise<void> {
       'intake: accepted submissions end to end',
       `${intakeRate.toFixed(0)} /s  (${accepted} in ${elapsed.toFixed(1)} s incl. relay to Kafka; p50 ${submissions.latency.p50} ms, p99 ${submissions.latency.p99} ms${other.length ? `; other answers ${JSON.stringify(Object.fromEntries(other))}` : ''}${submissions.errors ? `; errors ${submissions.errors}` : ''})`,
     );
+    line('  machine CPU per accepted submission', describeCpu(intakeCpu, 'submission'));
+    line('  machine CPU per raw insert tx', describeCpu(pgCpu, 'tx'));
     for (const [name, rate] of Object.entries(baselines))
       line(`ratio to ${name}`, `${((intakeRate / rate) * 100).toFixed(1)} %`);
     line(
@@ -262,6 +279,9 @@ async function main(): Promise<void> {
           rawKafkaPerSecond: kafkaRate,
           intakeAcceptedPerSecond: intakeRate,
           ratioToSlowest: intakeRate / slowest,
+          cpuUsPerSubmission: intakeCpu.usPerUnit,
+          cpuUsPerSubmissionByProgram: intakeCpu.usPerUnitByProgram,
+          cpuUsPerRawInsertTx: pgCpu.usPerUnit,
         }) +
         '\n',
     );

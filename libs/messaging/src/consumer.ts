@@ -1,5 +1,5 @@
 import { deadLetterTopic, type EventContract, retryTopic } from '@amtsbote/contracts';
-import { isTransientInfrastructureError } from '@amtsbote/platform';
+import { isTransientInfrastructureError, preparedQuery } from '@amtsbote/platform';
 import { Logger } from '@nestjs/common';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
@@ -335,12 +335,14 @@ export class EventConsumer {
 
   private async handleAll(qr: QueryRunner, items: Handleable[]): Promise<string[]> {
     const ids = items.map((i) => i.event.id);
-    const inserted = (await qr.query(
+    const inserted = await preparedQuery<{ event_id: string }>(
+      qr.manager,
+      `inbox-insert-${this.options.schema}`,
       `INSERT INTO "${this.options.schema}".inbox (consumer_group, event_id, event_type)
        SELECT $1, x.id, x.type FROM unnest($2::text[], $3::text[]) AS x(id, type)
        ON CONFLICT DO NOTHING RETURNING event_id`,
       [this.options.groupId, ids, items.map((i) => i.event.type)],
-    )) as Array<{ event_id: string }>;
+    );
     const fresh = new Set(inserted.map((r) => r.event_id));
     const duplicates = items.length - fresh.size;
     if (duplicates > 0) this.c.duplicates.inc({ group: this.options.groupId }, duplicates);

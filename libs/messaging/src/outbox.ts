@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventContract, EventPayload } from '@amtsbote/contracts';
+import { preparedQuery } from '@amtsbote/platform';
 import type { EntityManager } from 'typeorm';
 
 export interface EventDraft<C extends EventContract> {
@@ -57,7 +58,10 @@ export class OutboxWriter {
       throw new Error('OutboxWriter.add must run inside a transaction (use dataSource.transaction)');
     }
     const prepared = this.prepare(drafts);
-    await manager.query(this.insertSql(1, 2), [prepared.rows, prepared.source]);
+    await preparedQuery(manager, `outbox-insert-${this.schema}`, this.insertSql(1, 2), [
+      prepared.rows,
+      prepared.source,
+    ]);
     this.written();
     return prepared.ids;
   }

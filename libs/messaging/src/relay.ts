@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { preparedQuery } from '@amtsbote/platform';
 import { Logger } from '@nestjs/common';
 import type { Producer, TopicMessages } from 'kafkajs';
 import { Counter } from 'prom-client';
@@ -171,7 +172,9 @@ export class OutboxRelay {
       // COMMIT, the rows come back and are published again (same event ids; consumers drop copies).
       // The oldest rows up to the count and byte limits (the first row always, whatever its size), and
       // whether rows were left out for the byte limit.
-      const result = (await qr.query(
+      const rows = await preparedQuery<Row & { candidates: number }>(
+        qr.manager,
+        `outbox-relay-${this.options.schema}`,
         `WITH head AS (
            SELECT id, seq, octet_length(data::text) + ${HEADER_BYTES} AS bytes
            FROM ${s}.outbox ORDER BY seq LIMIT $1
@@ -183,8 +186,7 @@ export class OutboxRelay {
          )
          SELECT taken.*, (SELECT count(*) FROM candidates)::int AS candidates FROM taken`,
         [this.batchSize, this.batchBytes],
-      )) as Array<Row & { candidates: number }>;
-      const rows = result;
+      );
       const more = rows.length > 0 && (rows[0].candidates > rows.length || rows.length >= this.batchSize);
       rows.sort((a, b) => Number(a.seq) - Number(b.seq));
       if (rows.length === 0) {

@@ -1,4 +1,5 @@
 import type { OutboxWriter, PreparedEvents } from '@amtsbote/messaging';
+import { preparedQuery } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, QueryResult } from 'pg';
@@ -117,9 +118,9 @@ export class SubmissionsRepository {
     tenant: string,
     leikaKey: string,
   ): Promise<{ replay?: StoredAnswer; leistung?: Leistung }> {
-    const rows = await this.dataSource.query<
-      Array<{ replay: StoredAnswer | null; leistung: LeistungRow | null }>
-    >(
+    const rows = await preparedQuery<{ replay: StoredAnswer | null; leistung: LeistungRow | null }>(
+      this.dataSource.manager,
+      'intake-submission-context',
       `SELECT
          (SELECT json_build_object('requestSha256', request_sha256, 'status', response_status, 'body', response_body)
             FROM ${S}.idempotency_keys WHERE scope = $1 AND key = $2) AS replay,
@@ -208,7 +209,9 @@ export class SubmissionsRepository {
     events: { prepared: PreparedEvents; writer: OutboxWriter },
   ): Promise<{ claimed: boolean; bound: number }> {
     const rows = await withoutParameters(
-      manager.query<Array<{ claimed: number; bound: number }>>(
+      preparedQuery<{ claimed: number; bound: number }>(
+        manager,
+        'intake-submission-insert',
         `WITH claim AS (
          INSERT INTO ${S}.idempotency_keys (scope, key, request_sha256, response_status, response_body)
          VALUES ($1, $2, $3, $4, $5::json) ON CONFLICT (scope, key) DO NOTHING RETURNING 1

@@ -1,6 +1,13 @@
 import { Inject, Injectable, type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import {
+  DataSource,
+  type DataSourceOptions,
+  type EntityManager,
+  type EntitySchema,
+  type MixedList,
+} from 'typeorm';
 import { databaseUrl, loadConfigOrExit, migrationConfigSchema } from '../config';
 import { type ReadinessIndicator, ReadinessRegistry } from '../health';
 
@@ -17,6 +24,27 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** Only for throwaway test databases. */
   synchronize?: boolean;
+}
+
+/**
+ * Runs `text` as the named prepared statement `name`: PostgreSQL parses and plans it once per connection
+ * instead of at every call, and on the hot paths (a submission, an outbox batch, an inbox write) planning
+ * costs as much as executing. One name per SQL text. Runs on the manager's transaction connection if it
+ * has one, else on a pooled connection, like `manager.query`.
+ */
+export async function preparedQuery<T extends QueryResultRow>(
+  manager: EntityManager,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
+  const runner = manager.queryRunner;
+  if (runner && !runner.isReleased) {
+    const client = (await runner.connect()) as PoolClient;
+    return (await client.query<T>({ name, text, values })).rows;
+  }
+  const pool = (manager.connection.driver as unknown as { master: Pool }).master;
+  return (await pool.query<T>({ name, text, values })).rows;
 }
 
 /** One place that turns settings into TypeORM options, shared by the apps and the migration runner. */

@@ -3,3 +3,4 @@ export * from './dev-env';
 export * from './events';
 export * from './pdf';
 export * from './service-process';
+export * from './machine-cpu';
