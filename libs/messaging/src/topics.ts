@@ -1,5 +1,5 @@
 import { deadLetterTopic, retryTopic } from '@amtsbote/contracts';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicProvisioning {
   partitions: number;
@@ -42,8 +42,39 @@ export async function ensureTopics(
           : [],
       })),
     });
+    await leadersKnown(admin, wanted, p.partitions);
     return wanted;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until the broker's metadata shows every partition of `topics` with a leader. The controller
+ * answers CreateTopics once the topics are committed, but a broker busy (say, deleting thousands of old
+ * topics) may serve metadata without them for a while, and producers and consumers starting right away
+ * would fail with UNKNOWN_TOPIC_OR_PARTITION.
+ */
+async function leadersKnown(admin: Admin, topics: string[], partitions: number, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (
+        meta.length === topics.length &&
+        meta.every((t) => t.partitions.length === partitions && t.partitions.every((x) => x.leader >= 0))
+      ) {
+        return;
+      }
+    } catch (err) {
+      last = err; // not known to the broker yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Kafka: ${topics.length} new topic(s) still without leaders after ${timeoutMs} ms${last instanceof Error ? ` (${last.message})` : ''}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
