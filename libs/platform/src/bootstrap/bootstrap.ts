@@ -52,7 +52,9 @@ export async function createServiceApp(
     done(null, payload);
   });
   registerHttpMetrics(fastify);
-  // Errors Fastify raises before Nest sees the request (body parsing, limits) get problem+json too.
+  // Errors Fastify raises before Nest sees the request (body parsing, limits) get problem+json too. This
+  // replaces the handler Nest set, whose plain JSON the hostile-input specs refuse; Fastify warns of the
+  // override once per app (FSTWRN004), and that warning is expected.
   fastify.setErrorHandler((error, request, reply) => {
     const { doc, headers } = buildProblem(error, request, request.id);
     void reply
