@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { CloudEvent } from '@amtsbote/messaging';
-import { readHeader } from '@amtsbote/messaging';
+import { InboxPruner, readHeader } from '@amtsbote/messaging';
 import { eventually } from '@amtsbote/testing';
 import { register } from 'prom-client';
 import { BackboneFixture, SCHEMA, testEvent } from './backbone-fixture';
@@ -210,5 +211,57 @@ describe('poison messages', () => {
     const malformed = dead.find((m) => (readHeader(m.headers, 'x-dlt-reason') ?? '').startsWith('malformed'));
     assert.ok(malformed, 'malformed message dead-lettered');
     assert.equal(readHeader(malformed.headers, 'x-dlt-attempts'), '0');
+  });
+});
+
+describe('inbox retention', () => {
+  const f = new BackboneFixture();
+  before(() => f.setUp('inbox-retention'));
+  after(() => f.tearDown());
+
+  it('removes records past the retention in batches, and a copy of a recent event is still dropped', async () => {
+    const group = `${f.prefix}retention-group`;
+    await f.consumer(recordEffect, { groupId: group });
+    const relay = f.relay({ signal: f.signal });
+    relay.start();
+    f.track(relay);
+    const recent = randomUUID();
+    const emit = () =>
+      f.dataSource.transaction((m) =>
+        f.writer.add(m, { id: recent, contract: testEvent, subject: 'k-ret', data: { n: 30, note: 'ok' } }),
+      );
+    await emit();
+    await eventually(
+      async () => ((await f.effects()).some((e) => e.event_id === recent) ? true : undefined),
+      {
+        what: 'the recent event handled',
+      },
+    );
+    // 12 000 records handled 31 days ago (more than two batches) and 5 handled 29 days ago.
+    await f.dataSource.query(
+      `INSERT INTO ${SCHEMA}.inbox (consumer_group, event_id, event_type, handled_at)
+       SELECT $1, 'old-' || g, $2, now() - make_interval(days => CASE WHEN g <= 12000 THEN 31 ELSE 29 END)
+       FROM generate_series(1, 12005) g`,
+      [group, testEvent.type],
+    );
+    const pruner = new InboxPruner(f.dataSource, {
+      schema: SCHEMA,
+      retentionMs: 30 * 24 * 3600 * 1000,
+      batchSize: 5000,
+    });
+    assert.equal(await pruner.pruneOnce(), 12000);
+    const [left] = await f.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM ${SCHEMA}.inbox WHERE consumer_group = $1`,
+      [group],
+    );
+    assert.equal(left.n, 6, 'the 5 within the retention and the recent event stay');
+    assert.equal(await pruner.pruneOnce(), 0, 'nothing more to remove');
+
+    const before = await duplicatesSeen(group);
+    await emit(); // the same event id again, as a relay re-publishing after a crash would
+    await eventually(async () => ((await duplicatesSeen(group)) > before ? true : undefined), {
+      what: 'the copy dropped by the inbox',
+    });
+    assert.equal((await f.effects()).filter((e) => e.event_id === recent).length, 1, 'effect exactly once');
   });
 });

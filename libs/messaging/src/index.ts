@@ -2,6 +2,7 @@ export * from './consumer';
 export * from './decorators';
 export * from './entities';
 export * from './envelope';
+export * from './inbox-pruner';
 export * from './kafka';
 export * from './messaging.module';
 export * from './migration';

@@ -15,6 +15,7 @@ import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { EventConsumer, type EventHandlerFn, type RegisteredHandler } from './consumer';
 import { EVENT_HANDLER_METADATA } from './decorators';
+import { InboxPruner } from './inbox-pruner';
 import { createKafka, type KafkaConnectionOptions } from './kafka';
 import { OutboxSignal, OutboxWriter } from './outbox';
 import { OutboxRelay, type RelayOptions } from './relay';
@@ -36,6 +37,8 @@ export interface MessagingOptions {
   retryDelaysMs: number[];
   relay?: Omit<RelayOptions, 'schema'>;
   consumerGroupId?: string;
+  /** How long the inbox remembers handled event ids (`INBOX_RETENTION_DAYS`); default 30 days. */
+  inboxRetentionMs?: number;
   afterCommit?: (eventIds: string[]) => Promise<void> | void;
 }
 
@@ -53,6 +56,7 @@ export class MessagingRuntime
   private admin?: Admin;
   private relay?: OutboxRelay;
   private consumer?: EventConsumer;
+  private pruner?: InboxPruner;
   private starting?: Promise<void>;
   private stopped = false;
   private started = false;
@@ -78,6 +82,14 @@ export class MessagingRuntime
   }
 
   onApplicationBootstrap(): void {
+    if (this.options.consumes.length > 0) {
+      // Needs only the database, so it runs whether Kafka is there or not.
+      this.pruner = new InboxPruner(this.dataSource, {
+        schema: this.options.schema,
+        retentionMs: this.options.inboxRetentionMs ?? 30 * 24 * 3600 * 1000,
+      });
+      this.pruner.start();
+    }
     // Start in the background: the HTTP API serves (and the outbox keeps events) while Kafka is away.
     this.starting = this.startWithRetry();
   }
@@ -194,6 +206,7 @@ export class MessagingRuntime
   /** Graceful: in-flight handlers finish, the relay ends its batch, then clients close. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    await this.pruner?.stop();
     await this.starting?.catch(() => undefined);
     await this.stopParts();
   }

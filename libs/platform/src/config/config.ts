@@ -47,12 +47,12 @@ export const baseConfigShape = {
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().optional(),
   KAFKA_SASL_PASSWORD: z.string().optional(),
-  /** Create missing topics at start (needs the broker permission); off when the operator provisions them. */
   /** Prefix for every topic name, so several installations (or test runs) can share one cluster. */
   KAFKA_TOPIC_PREFIX: z
     .string()
     .regex(/^[a-z0-9._-]*$/, 'lowercase letters, digits, dot, dash, underscore')
     .default(''),
+  /** Create missing topics at start (needs the broker permission); off when the operator provisions them. */
   KAFKA_PROVISION_TOPICS: env.bool().prefault('true'),
   KAFKA_TOPIC_PARTITIONS: env.positiveInt().default(3),
   KAFKA_TOPIC_REPLICATION_FACTOR: env.positiveInt().default(1),
@@ -61,6 +61,11 @@ export const baseConfigShape = {
     .csv()
     .pipe(z.array(z.string().regex(/^\d+$/, 'milliseconds').transform(Number)))
     .prefault('1000,10000,60000'),
+  /**
+   * Days a consumer remembers the ids of events it handled, to drop copies. Must exceed the topics'
+   * retention (Kafka's default is 7 days): a copy can only arrive while Kafka still holds the event.
+   */
+  INBOX_RETENTION_DAYS: env.positiveInt().default(30),
   /** OIDC issuers whose tokens are accepted (comma-separated). JWKS is discovered unless OIDC_JWKS_URIS is set. */
   OIDC_ISSUERS: env.csv().pipe(z.array(z.string().url()).min(1)),
   OIDC_JWKS_URIS: env.csv().pipe(z.array(z.string().url())).optional(),
