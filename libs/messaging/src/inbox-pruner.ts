@@ -1,4 +1,4 @@
-import { preparedQuery } from '@amtsbote/platform';
+import { Periodic, preparedQuery } from '@amtsbote/platform';
 import { Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -35,41 +35,33 @@ const pruned = (): Counter<'schema'> =>
  */
 export class InboxPruner {
   private readonly logger = new Logger('InboxPruner');
-  private timer?: NodeJS.Timeout;
-  private run?: Promise<void>;
+  private readonly worker: Periodic;
   private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: InboxPrunerOptions,
-  ) {}
+  ) {
+    this.worker = new Periodic(
+      'inbox pruning',
+      options.intervalMs ?? 3_600_000,
+      async () => {
+        const n = await this.pruneOnce();
+        if (n > 0) this.logger.log(`removed ${n} inbox record(s) past the retention`);
+      },
+      this.logger,
+    );
+  }
 
-  /** Runs shortly after start (jittered, so replicas started together spread out), then every interval. */
+  /** The first run comes soon after start, jittered so replicas started together spread out. */
   start(): void {
     this.stopped = false;
-    this.schedule(30_000 + Math.random() * 30_000);
+    this.worker.start(30_000 + Math.random() * 30_000);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.run;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.run = this.pruneOnce()
-        .then((n) => {
-          if (n > 0) this.logger.log(`removed ${n} inbox record(s) past the retention`);
-        })
-        .catch((err: unknown) => {
-          // The database may be away; the next run catches up.
-          this.logger.warn({ err: (err as Error).message }, 'inbox pruning failed');
-        })
-        .finally(() => this.schedule(this.options.intervalMs ?? 3_600_000));
-    }, delayMs);
-    this.timer.unref();
+    await this.worker.stop();
   }
 
   /** Removes the records handled before `now` minus the retention; returns how many. */

@@ -10,3 +10,4 @@ export * from './logging';
 export * from './metrics';
 export * from './platform.module';
 export * from './representation';
+export * from './scheduling';

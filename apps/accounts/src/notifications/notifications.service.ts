@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { APP_CONFIG } from '@amtsbote/platform';
+import { APP_CONFIG, Periodic } from '@amtsbote/platform';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -8,7 +8,6 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Periodic } from '../common/periodic';
 import type { AccountsConfig } from '../config';
 import { PublicUrl } from '../storage/public-url';
 import { confirmationEmail, type EmailText, newMessageEmail } from './email-texts';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { APP_CONFIG } from '@amtsbote/platform';
+import { APP_CONFIG, Periodic } from '@amtsbote/platform';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -8,7 +8,6 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { FileStore, FileTooLargeError } from '../common/file-store';
-import { Periodic } from '../common/periodic';
 import type { AccountsConfig } from '../config';
 import { type FileRecord, PostkorbRepository } from './postkorb.repository';
 

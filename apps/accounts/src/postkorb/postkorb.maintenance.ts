@@ -1,4 +1,4 @@
-import { APP_CONFIG } from '@amtsbote/platform';
+import { APP_CONFIG, Periodic } from '@amtsbote/platform';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -7,7 +7,6 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { FileStore } from '../common/file-store';
-import { Periodic } from '../common/periodic';
 import type { AccountsConfig } from '../config';
 import { NotificationsRepository } from '../notifications/notifications.repository';
 import { ProjectionsRepository } from '../projections/projections.repository';

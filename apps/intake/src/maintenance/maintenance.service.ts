@@ -1,4 +1,4 @@
-import { APP_CONFIG } from '@amtsbote/platform';
+import { APP_CONFIG, Periodic } from '@amtsbote/platform';
 import {
   Inject,
   Injectable,
@@ -28,8 +28,7 @@ export interface MaintenanceReport {
 @Injectable()
 export class MaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MaintenanceService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private worker?: Periodic;
 
   constructor(
     private readonly repository: MaintenanceRepository,
@@ -41,18 +40,19 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     const seconds = this.config.INTAKE_MAINTENANCE_INTERVAL_SECONDS;
     if (seconds === 0) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.logger.warn({ err: String(err) }, 'maintenance run failed'))
-        .finally(() => (this.running = undefined));
-    }, seconds * 1000);
-    this.timer.unref();
+    this.worker = new Periodic(
+      'maintenance',
+      seconds * 1000,
+      async () => {
+        await this.runOnce();
+      },
+      this.logger,
+    );
+    this.worker.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.worker?.stop();
   }
 
   /** One full pass; `now` is for tests. Returns what it did (nothing when another replica holds the lock). */

@@ -1,4 +1,4 @@
-import { APP_CONFIG } from '@amtsbote/platform';
+import { APP_CONFIG, Periodic } from '@amtsbote/platform';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -26,36 +26,32 @@ export interface ReconcileRound {
 @Injectable()
 export class ReconciliationScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('PaymentReconciliation');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly worker: Periodic;
+  /** Ends a round early at shutdown. */
   private stopped = false;
 
   constructor(
     private readonly repo: PaymentsRepository,
     private readonly confirmation: ConfirmationService,
     @Inject(APP_CONFIG) private readonly config: PaymentConfig,
-  ) {}
+  ) {
+    this.worker = new Periodic(
+      'reconciliation round',
+      config.PAYMENT_RECONCILE_INTERVAL_SECONDS * 1000,
+      async () => {
+        await this.runOnce();
+      },
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    const every = this.config.PAYMENT_RECONCILE_INTERVAL_SECONDS * 1000;
-    this.timer = setInterval(() => {
-      if (this.running || this.stopped) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) =>
-          this.logger.warn(
-            { reason: err instanceof Error ? err.message : String(err) },
-            'reconciliation round failed',
-          ),
-        )
-        .finally(() => (this.running = undefined));
-    }, every);
-    this.timer.unref();
+    this.worker.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.worker.stop();
   }
 
   /** One round; undefined when another replica holds the lock. */

@@ -1,8 +1,9 @@
 import type { Logger } from '@nestjs/common';
 
 /**
- * Runs `work` every `intervalMs` (never two runs at once) until stopped; a failing run is logged and the
- * next one comes as usual. `stop()` waits for a run in progress.
+ * Runs `work` every `intervalMs` (never two runs at once: the next run is `intervalMs` after the last one
+ * ended) until stopped; a failing run is logged and the next one comes as usual. `stop()` waits for a run
+ * in progress. The timer does not keep the process alive.
  */
 export class Periodic {
   private timer?: NodeJS.Timeout;
@@ -16,10 +17,11 @@ export class Periodic {
     private readonly logger: Logger,
   ) {}
 
-  start(): void {
+  /** The first run comes after `firstDelayMs` (default: one interval). */
+  start(firstDelayMs = this.intervalMs): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.schedule(this.intervalMs);
+    this.schedule(firstDelayMs);
   }
 
   private schedule(delay: number): void {
