@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { TOPICS } from '@amtsbote/contracts';
 import type { CloudEvent } from '@amtsbote/messaging';
 import { InboxPruner, readHeader } from '@amtsbote/messaging';
-import { eventually } from '@amtsbote/testing';
+import { eventually, KAFKA_BROKERS } from '@amtsbote/testing';
 import { register } from 'prom-client';
 import { BackboneFixture, SCHEMA, testEvent } from './backbone-fixture';
 
@@ -263,5 +265,43 @@ describe('inbox retention', () => {
       what: 'the copy dropped by the inbox',
     });
     assert.equal((await f.effects()).filter((e) => e.event_id === recent).length, 1, 'effect exactly once');
+  });
+});
+
+describe('Kafka connections at shutdown', () => {
+  const f = new BackboneFixture();
+  before(() => f.setUp('leftover'));
+  after(() => f.tearDown());
+
+  it('closes what a client left open, so the process can exit', async () => {
+    // A producer that is never disconnected stands for the connections kafkajs leaves behind after a broker
+    // outage: its socket and request-queue timers would keep the process alive for ever.
+    const script = `
+      const { createKafka, closeLeftoverSockets } = require('@amtsbote/messaging');
+      (async () => {
+        const kafka = createKafka({ brokers: ${JSON.stringify([...KAFKA_BROKERS])}, clientId: 'leftover' });
+        const producer = kafka.producer();
+        await producer.connect();
+        await producer.send({ topic: ${JSON.stringify(f.prefix + TOPICS.diagnostics)}, messages: [{ value: 'x' }] });
+        if (process.argv[1] === 'close') console.log('closed', await closeLeftoverSockets(kafka));
+      })();`;
+    const run = (mode: string) =>
+      new Promise<{ code: number | null; out: string; exited: boolean }>((resolve) => {
+        const child = spawn(process.execPath, ['-e', script, mode], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+        }, 8000);
+        child.on('exit', (code, signal) => {
+          clearTimeout(timer);
+          resolve({ code, out, exited: signal === null });
+        });
+      });
+    const [kept, closed] = await Promise.all([run('keep'), run('close')]);
+    assert.equal(kept.exited, false, 'without closing, the open connection keeps the process alive');
+    assert.equal(closed.exited, true, 'after closing, the process exits by itself');
+    assert.equal(closed.code, 0);
+    assert.match(closed.out, /closed [1-9]/);
   });
 });

@@ -1,3 +1,5 @@
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { Logger } from '@nestjs/common';
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 
@@ -10,10 +12,24 @@ export interface KafkaConnectionOptions {
   requestTimeoutMs?: number;
 }
 
+/** The sockets each client has open (see `closeLeftoverSockets`). */
+const openSockets = new WeakMap<Kafka, Set<net.Socket>>();
+
 /** The one place Kafka client config is built; kafkajs logs go through Nest's logger. */
 export function createKafka(options: KafkaConnectionOptions): Kafka {
   const logger = new Logger('Kafka');
+  const sockets = new Set<net.Socket>();
   const config: KafkaConfig = {
+    // kafkajs's own socket factory, plus bookkeeping of what is open.
+    socketFactory: ({ host, port, ssl, onConnect }) => {
+      const socket = ssl
+        ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+        : net.connect({ host, port }, onConnect);
+      socket.setKeepAlive(true, 60_000);
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      return socket;
+    },
     clientId: options.clientId,
     brokers: options.brokers,
     ssl: options.ssl ?? false,
@@ -32,5 +48,28 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
         else logger.debug?.(line, message);
       },
   };
-  return new Kafka(config);
+  const kafka = new Kafka(config);
+  openSockets.set(kafka, sockets);
+  return kafka;
+}
+
+/**
+ * Closes the sockets a client still has open once its producers, consumers and admins are disconnected;
+ * returns how many. After a broker outage kafkajs can leave connections behind (of broker objects no longer
+ * in its pool), with request-queue timers that keep the process from exiting. Ending the socket lets the
+ * broker close its side, and kafkajs then disconnects the connection as it does when a broker goes away.
+ */
+export async function closeLeftoverSockets(kafka: Kafka, graceMs = 2000): Promise<number> {
+  const sockets = openSockets.get(kafka);
+  if (!sockets || sockets.size === 0) return 0;
+  const left = [...sockets];
+  const closed = Promise.all(
+    left.map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()))),
+  );
+  for (const socket of left) socket.end();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  for (const socket of sockets) socket.destroy(new Error('Kafka connection left open at shutdown'));
+  return left.length;
 }

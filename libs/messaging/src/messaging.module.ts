@@ -16,7 +16,7 @@ import type { DataSource } from 'typeorm';
 import { EventConsumer, type EventHandlerFn, type RegisteredHandler } from './consumer';
 import { EVENT_HANDLER_METADATA } from './decorators';
 import { InboxPruner } from './inbox-pruner';
-import { createKafka, type KafkaConnectionOptions } from './kafka';
+import { closeLeftoverSockets, createKafka, type KafkaConnectionOptions } from './kafka';
 import { OutboxSignal, OutboxWriter } from './outbox';
 import { OutboxRelay, type RelayOptions } from './relay';
 import { ensureTopics } from './topics';
@@ -209,6 +209,8 @@ export class MessagingRuntime
     await this.pruner?.stop();
     await this.starting?.catch(() => undefined);
     await this.stopParts();
+    const left = await closeLeftoverSockets(this.kafka);
+    if (left > 0) this.logger.warn(`closed ${left} Kafka connection(s) kafkajs left open`);
   }
 }
 
