@@ -187,7 +187,6 @@ export interface RoutingMessage {
   lastError: string | null;
 }
 
-/** Statuses in which intake knows the Fachverfahren has the submission. */
 /** intake's timeline of a paid application the Fachverfahren completed. */
 export const PAID_AND_COMPLETED = [
   'SUBMITTED',

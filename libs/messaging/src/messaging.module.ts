@@ -37,8 +37,8 @@ export interface MessagingOptions {
   retryDelaysMs: number[];
   relay?: Omit<RelayOptions, 'schema'>;
   consumerGroupId?: string;
-  /** How long the inbox remembers handled event ids (`INBOX_RETENTION_DAYS`); default 30 days. */
-  inboxRetentionMs?: number;
+  /** How long the inbox remembers handled event ids (`INBOX_RETENTION_DAYS`). */
+  inboxRetentionMs: number;
   afterCommit?: (eventIds: string[]) => Promise<void> | void;
 }
 
@@ -86,7 +86,7 @@ export class MessagingRuntime
       // Needs only the database, so it runs whether Kafka is there or not.
       this.pruner = new InboxPruner(this.dataSource, {
         schema: this.options.schema,
-        retentionMs: this.options.inboxRetentionMs ?? 30 * 24 * 3600 * 1000,
+        retentionMs: this.options.inboxRetentionMs,
       });
       this.pruner.start();
     }

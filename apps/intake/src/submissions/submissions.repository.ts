@@ -1,8 +1,8 @@
 import type { OutboxWriter, PreparedEvents } from '@amtsbote/messaging';
-import { preparedQuery } from '@amtsbote/platform';
+import { pgPool, preparedQuery } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, QueryResult } from 'pg';
+import type { QueryResult } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AttachmentRecord } from '../attachments/attachments.entity';
 import { withoutParameters } from '../common/query-errors';
@@ -158,8 +158,7 @@ export class SubmissionsRepository {
    */
   private async reserveNumbers(key: string, count: number): Promise<number> {
     const [tenant, year] = key.split('/');
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const client = await pool.connect();
+    const client = await pgPool(this.dataSource).connect();
     try {
       // Simple-query protocol (no parameters), so the statements travel together; nextNumber checked the key.
       const results = (await client.query(

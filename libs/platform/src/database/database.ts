@@ -43,8 +43,12 @@ export async function preparedQuery<T extends QueryResultRow>(
     const client = (await runner.connect()) as PoolClient;
     return (await client.query<T>({ name, text, values })).rows;
   }
-  const pool = (manager.connection.driver as unknown as { master: Pool }).master;
-  return (await pool.query<T>({ name, text, values })).rows;
+  return (await pgPool(manager.connection).query<T>({ name, text, values })).rows;
+}
+
+/** The `pg` pool behind a TypeORM data source, for what TypeORM cannot express (named statements, batches). */
+export function pgPool(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
 /** One place that turns settings into TypeORM options, shared by the apps and the migration runner. */
