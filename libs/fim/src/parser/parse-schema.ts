@@ -260,6 +260,21 @@ class SchemaReader {
     return version === undefined ? { id: id ?? '' } : { id: id ?? '', version };
   }
 
+  /**
+   * The FIM portal and the tools around it publish `<dokumentsteckbrief><id/><version/></dokumentsteckbrief>`;
+   * an `identifikation` wrapper (as for every other element) is accepted too.
+   */
+  dokumentsteckbrief(el: XmlElement, ownerId: string): { id: string; version?: string } {
+    const wrapped = el.children.some((c) => c.local === 'identifikation');
+    if (wrapped) {
+      return this.identification(
+        collect(this.ctx, el, { identifikation: 'one' }, ownerId).one('identifikation'),
+        el,
+      );
+    }
+    return this.identification(el, el);
+  }
+
   legalRefs(list: XmlElement[], id: string): LegalReference[] {
     const refs: LegalReference[] = [];
     for (const el of list) {
@@ -866,10 +881,7 @@ export function tryParseSchema(xml: string | Uint8Array, options: ParseOptions =
     if (amr !== undefined) meta.ableitungsmodifikationenRepraesentation = amr;
     const dsEl = kids.one('dokumentsteckbrief');
     if (dsEl) {
-      const ds = reader.identification(
-        collect(ctx, dsEl, { identifikation: 'one' }, meta.id).one('identifikation'),
-        dsEl,
-      );
+      const ds = reader.dokumentsteckbrief(dsEl, meta.id);
       if (ds.id) meta.dokumentsteckbrief = ds;
     }
     rules = reader.rules(kids.many('regel'), '');
