@@ -1,8 +1,8 @@
+import { returnedRows } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Cursor } from '../common/cursor';
-import { returnedRows } from '../common/sql';
 import type { PostkorbAccess } from '../representation/representation.service';
 import type { CitizenStatus, MessageCategory, Outcome, SenderKind } from './postkorb.model';
 

@@ -1,7 +1,7 @@
+import { returnedRows } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from '../common/sql';
 import type { CitizenStatus, Outcome } from '../postkorb/postkorb.model';
 
 /** accounts' projection of a submission: whose it is and where it stands for the citizen. */
