@@ -9,9 +9,11 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { DestinationsModule } from './destinations/destinations.module';
 import { FachverfahrenModule } from './fachverfahren/fachverfahren.module';
 import { FilesModule } from './files/files.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MessagesModule } from './messages/messages.module';
 import { RoutesModule } from './routes/routes.module';
 import { SchemasModule } from './schemas/schemas.module';
+import { StatusReportsModule } from './status-reports/status-reports.module';
 import { UnroutableModule } from './unroutable/unroutable.module';
 import { DATABASE_SCHEMA, SERVICE_NAME } from './service';
 
@@ -35,7 +37,9 @@ export class AppModule {
         SchemasModule,
         MessagesModule,
         FilesModule,
+        StatusReportsModule,
         DeliveryModule,
+        MaintenanceModule,
         FachverfahrenModule,
         DeadLettersModule,
         UnroutableModule,

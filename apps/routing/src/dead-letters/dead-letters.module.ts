@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { MessagesModule } from '../messages/messages.module';
 import { DeadLettersController } from './dead-letters.controller';
+import { DeadLettersRepository } from './dead-letters.repository';
 import { DeadLettersService } from './dead-letters.service';
 
 @Module({
   imports: [DestinationsModule, MessagesModule],
   controllers: [DeadLettersController],
-  providers: [DeadLettersService],
+  providers: [DeadLettersRepository, DeadLettersService],
 })
 export class DeadLettersModule {}

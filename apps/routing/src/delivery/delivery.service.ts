@@ -2,14 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { routingMetrics } from '../common/metrics';
 import { RoutingSettings } from '../common/settings';
 import { SIGNATURE_HEADERS, signatureHeaders } from '../common/signature';
-import { DestinationsRepository } from '../destinations/destinations.repository';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import { MessageBuilder } from '../formats/message-builder';
-import { type Claimed, MessagesRepository } from '../messages/messages.repository';
+import type { Claimed } from '../messages/message-rows';
 import type { DeadLetterReport, DeadReason, MessageRecord } from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
 import { AttachmentError, AttachmentFetcher } from './attachment-fetcher';
+import { DeliveryRepository } from './delivery.repository';
 import { buildEnvelope } from './envelope';
 import { PushAbortedError, PushClient } from './push-client';
 
@@ -45,9 +45,8 @@ export class DeliveryService {
   private readonly metrics = routingMetrics();
 
   constructor(
-    private readonly messages: MessagesRepository,
-    private readonly destinations: DestinationsRepository,
-    private readonly destinationsService: DestinationsService,
+    private readonly messages: DeliveryRepository,
+    private readonly destinations: DestinationsService,
     private readonly builder: MessageBuilder,
     private readonly fetcher: AttachmentFetcher,
     private readonly push: PushClient,
@@ -122,7 +121,7 @@ export class DeliveryService {
         body,
         {
           'content-type': 'application/json',
-          ...signatureHeaders(this.destinationsService.secretOf(d), body),
+          ...signatureHeaders(this.destinations.secretOf(d), body),
           [SIGNATURE_HEADERS.messageId]: m.id,
           [SIGNATURE_HEADERS.attempt]: String(m.attempts),
         },
@@ -156,6 +155,19 @@ export class DeliveryService {
       return;
     }
     await this.retry(m, d, `HTTP ${response.status}: ${excerpt.slice(0, 200)}`, response.retryAfterSeconds);
+  }
+
+  /**
+   * The Fachverfahren answered on the back channel before the worker read the push's 2xx: it can only know
+   * the message id from that push, so the push arrived. Records the delivery now (the worker's own mark then
+   * finds the message delivered and emits nothing twice); true when this call recorded it.
+   */
+  async confirmPushed(m: MessageRecord, d: DestinationRecord): Promise<boolean> {
+    return this.messages.transaction(async (manager) => {
+      if (!(await this.messages.markPushed(manager, m.id, m.attempts))) return false;
+      if (m.kind === 'submission') await this.events.delivered(manager, m, d);
+      return true;
+    });
   }
 
   private async retry(
@@ -226,7 +238,7 @@ export class DeliveryService {
         body,
         {
           'content-type': 'application/json',
-          ...signatureHeaders(this.destinationsService.secretOf(d), body),
+          ...signatureHeaders(this.destinations.secretOf(d), body),
           [SIGNATURE_HEADERS.messageId]: m.id,
         },
         { mtls: d.mtls, timeoutMs: 5000 },

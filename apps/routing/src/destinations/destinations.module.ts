@@ -6,6 +6,6 @@ import { DestinationsService } from './destinations.service';
 @Module({
   controllers: [DestinationsController],
   providers: [DestinationsRepository, DestinationsService],
-  exports: [DestinationsRepository, DestinationsService],
+  exports: [DestinationsService],
 })
 export class DestinationsModule {}

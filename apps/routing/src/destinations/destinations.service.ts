@@ -1,6 +1,7 @@
 import { isDin91379C, isDvdvIdentity } from '@amtsbote/xoev';
 import { type FieldProblem, type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import { actorOf, adminScope, inScope } from '../common/access';
 import { RoutingSettings } from '../common/settings';
@@ -225,6 +226,11 @@ export class DestinationsService {
       });
     });
     return { secret: fresh };
+  }
+
+  /** A destination as stored (for the features that deliver to it); undefined when there is none. */
+  find(id: string, manager?: EntityManager): Promise<DestinationRecord | undefined> {
+    return this.repository.find(id, manager);
   }
 
   /** The plain HMAC secret of a destination (for signing). */

@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { routingMetrics } from '../common/metrics';
 import { RoutingSettings } from '../common/settings';
 import type { DestinationRecord, MessageFormat } from '../destinations/destinations.types';
-import type { BuiltMessage } from '../messages/messages.repository';
+import type { BuiltMessage } from '../messages/message-rows';
 import type {
   AttachmentRecord,
   CitizenReplyInput,
