@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { MessagesModule } from '../messages/messages.module';
 import { DeadLettersController } from './dead-letters.controller';
@@ -6,7 +7,7 @@ import { DeadLettersRepository } from './dead-letters.repository';
 import { DeadLettersService } from './dead-letters.service';
 
 @Module({
-  imports: [DestinationsModule, MessagesModule],
+  imports: [DestinationsModule, MessagesModule, ChannelsModule],
   controllers: [DeadLettersController],
   providers: [DeadLettersRepository, DeadLettersService],
 })

@@ -14,18 +14,19 @@ export class DeadLettersRepository {
 
   /**
    * Back into delivery: a dead letter whose message was built is sent (or offered) again unchanged, one that
-   * never was built is rebuilt. The attempt count and age start afresh; the message id stays.
+   * never was built is rebuilt. The attempt count and age start afresh; the message id stays. `pullChannels`:
+   * the channels whose messages wait in the mailbox instead of being sent.
    */
-  async redeliver(manager: EntityManager, ids: string[]): Promise<string[]> {
+  async redeliver(manager: EntityManager, ids: string[], pullChannels: string[]): Promise<string[]> {
     const rows = await returning<{ id: string }>(
       manager,
       `UPDATE routing.message SET
-         state = CASE WHEN payload IS NULL THEN 'BUILDING' WHEN channel = 'pull' THEN 'AVAILABLE' ELSE 'SENDING' END,
-         due_at = CASE WHEN payload IS NOT NULL AND channel = 'pull' THEN NULL ELSE now() END,
-         available_at = CASE WHEN payload IS NOT NULL AND channel = 'pull' THEN now() ELSE available_at END,
+         state = CASE WHEN payload IS NULL THEN 'BUILDING' WHEN channel = ANY($2::text[]) THEN 'AVAILABLE' ELSE 'SENDING' END,
+         due_at = CASE WHEN payload IS NOT NULL AND channel = ANY($2::text[]) THEN NULL ELSE now() END,
+         available_at = CASE WHEN payload IS NOT NULL AND channel = ANY($2::text[]) THEN now() ELSE available_at END,
          attempts = 0, cycle_started_at = now(), dead_reason = NULL, dead_at = NULL, last_error = NULL
        WHERE id = ANY($1::uuid[]) AND state = 'DEAD' AND purged_at IS NULL RETURNING id`,
-      [ids],
+      [ids, pullChannels],
     );
     return rows.map((r) => r.id);
   }

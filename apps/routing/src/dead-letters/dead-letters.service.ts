@@ -2,7 +2,8 @@ import { type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
 import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
-import { refusesTheMessage } from '../delivery/delivery.service';
+import { ChannelRegistry } from '../channels/channel-registry';
+import { refusesTheMessage } from '../channels/refusal';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DeadLetterDto } from '../messages/messages.dto';
 import { toDeadLetter } from '../messages/messages.mapper';
@@ -22,6 +23,7 @@ export class DeadLettersService {
     private readonly destinations: DestinationsService,
     private readonly audit: AuditRepository,
     private readonly events: RoutingEvents,
+    private readonly channels: ChannelRegistry,
   ) {}
 
   async list(p: Principal, destinationId?: string): Promise<DeadLetterDto[]> {
@@ -49,7 +51,7 @@ export class DeadLettersService {
   async redeliver(p: Principal, id: string): Promise<{ redelivered: string[] }> {
     const m = await this.dead(p, id);
     return this.repository.transaction(async (manager) => {
-      const redelivered = await this.repository.redeliver(manager, [m.id]);
+      const redelivered = await this.repository.redeliver(manager, [m.id], this.channels.namesOf('pull'));
       await this.audit.record(manager, {
         ...actorOf(p),
         action: 'dead-letter.redeliver',
@@ -64,7 +66,7 @@ export class DeadLettersService {
     await this.destinations.visible(p, destinationId);
     const ids = await this.repository.deadIds(destinationId);
     return this.repository.transaction(async (manager) => {
-      const redelivered = await this.repository.redeliver(manager, ids);
+      const redelivered = await this.repository.redeliver(manager, ids, this.channels.namesOf('pull'));
       await this.audit.record(manager, {
         ...actorOf(p),
         action: 'dead-letter.redeliver-all',

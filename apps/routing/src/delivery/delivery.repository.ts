@@ -146,12 +146,50 @@ export class DeliveryRepository {
     return rows.length === 1;
   }
 
-  async markPushed(manager: EntityManager, id: string, attempts: number): Promise<boolean> {
+  /** SENDING → DELIVERED; `followUpAt`: the channel asks its transport for the receipt then. */
+  async markPushed(
+    manager: EntityManager,
+    id: string,
+    attempts: number,
+    followUpAt: Date | null = null,
+  ): Promise<boolean> {
     const rows = await returning<unknown>(
       manager,
-      `UPDATE routing.message SET state = 'DELIVERED', due_at = NULL, delivered_at = now(), last_error = NULL
+      `UPDATE routing.message SET state = 'DELIVERED', due_at = $3, delivered_at = now(), last_error = NULL
        WHERE id = $1 AND state = 'SENDING' AND attempts = $2 RETURNING id`,
-      [id, attempts],
+      [id, attempts, followUpAt],
+    );
+    return rows.length === 1;
+  }
+
+  /** The channel's own state of a message (e.g. a remote submission id), kept at once. */
+  async saveChannelState(id: string, state: unknown): Promise<void> {
+    await this.dataSource.query(`UPDATE routing.message SET channel_state = $2 WHERE id = $1`, [
+      id,
+      JSON.stringify(state),
+    ]);
+  }
+
+  /** A delivered message whose acknowledgement the channel follows: asked again at `dueAt` (or no more). */
+  async scheduleFollowUp(id: string, attempts: number, dueAt: Date | null, error?: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE routing.message SET due_at = $3, last_error = $4 WHERE id = $1 AND state = 'DELIVERED' AND attempts = $2`,
+      [id, attempts, dueAt, error?.slice(0, 2000) ?? null],
+    );
+  }
+
+  /** DELIVERED → REJECTED: the receiver refused the submission after taking it over. */
+  async markRefusedAfterDelivery(
+    manager: EntityManager,
+    id: string,
+    attempts: number,
+    rejection: unknown,
+  ): Promise<boolean> {
+    const rows = await returning<unknown>(
+      manager,
+      `UPDATE routing.message SET state = 'REJECTED', rejected_at = now(), rejection = $3, due_at = NULL
+       WHERE id = $1 AND state = 'DELIVERED' AND attempts = $2 RETURNING id`,
+      [id, attempts, JSON.stringify(rejection)],
     );
     return rows.length === 1;
   }

@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } f
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { MessageSummaryDto } from '../messages/messages.dto';
-import type { DeliveryEnvelope } from '../delivery/envelope';
+import type { DeliveryEnvelope } from '../channels/envelope';
 import { ClientScope, ClientScopeGuard } from './client-scope.guard';
 import {
   PendingQueryDto,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { FilesModule } from '../files/files.module';
@@ -11,7 +12,14 @@ import { MailboxRepository } from './mailbox.repository';
 import { FachverfahrenService } from './fachverfahren.service';
 
 @Module({
-  imports: [DestinationsModule, MessagesModule, FilesModule, StatusReportsModule, DeliveryModule],
+  imports: [
+    DestinationsModule,
+    MessagesModule,
+    FilesModule,
+    StatusReportsModule,
+    DeliveryModule,
+    ChannelsModule,
+  ],
   controllers: [FachverfahrenController],
   providers: [MailboxRepository, FachverfahrenRepository, FachverfahrenService, ClientScopeGuard],
 })

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Principal, principalKey, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
+import { ChannelRegistry } from '../channels/channel-registry';
 import { RoutingSettings } from '../common/settings';
 import { DeliveryService } from '../delivery/delivery.service';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
-import { buildEnvelope, type DeliveryEnvelope } from '../delivery/envelope';
+import { buildEnvelope, type DeliveryEnvelope } from '../channels/envelope';
 import { FilesService } from '../files/files.service';
 import type { MessageSummaryDto } from '../messages/messages.dto';
 import { toSummary } from '../messages/messages.mapper';
@@ -50,6 +51,7 @@ export class FachverfahrenService {
     private readonly files: FilesService,
     private readonly statusReports: StatusReportsService,
     private readonly delivery: DeliveryService,
+    private readonly channels: ChannelRegistry,
     private readonly events: RoutingEvents,
     private readonly settings: RoutingSettings,
   ) {}
@@ -80,7 +82,11 @@ export class FachverfahrenService {
   }
 
   private readable(m: MessageRecord): void {
-    if (m.channel !== 'pull' || !['AVAILABLE', 'DELIVERED'].includes(m.state) || m.purgedAt !== null) {
+    if (
+      !this.channels.isPull(m.channel) ||
+      !['AVAILABLE', 'DELIVERED'].includes(m.state) ||
+      m.purgedAt !== null
+    ) {
       throw ProblemException.notFound(NOT_FOUND);
     }
   }
@@ -131,7 +137,7 @@ export class FachverfahrenService {
 
   async accept(p: Principal, id: string): Promise<StateDto> {
     const { m, d } = await this.own(p, id);
-    if (m.channel !== 'pull')
+    if (!this.channels.isPull(m.channel))
       throw conflict(
         'not-pull',
         'Push-Nachrichten werden nicht angenommen.',
@@ -155,7 +161,7 @@ export class FachverfahrenService {
 
   async reject(p: Principal, id: string, dto: RejectDto): Promise<StateDto> {
     const { m } = await this.own(p, id);
-    if (m.channel !== 'pull')
+    if (!this.channels.isPull(m.channel))
       throw conflict(
         'not-pull',
         'Push-Nachrichten werden nicht zurückgewiesen.',
@@ -202,7 +208,7 @@ export class FachverfahrenService {
         'Status and replies refer to the submission message.',
       );
     }
-    if (found.m.state === 'SENDING' && found.d.channel === 'http-push') {
+    if (found.m.state === 'SENDING' && !this.channels.isPull(found.d.channel)) {
       // The Fachverfahren answers before routing has read the push's 200: it can only know this message
       // id from that push, so the push arrived. Record the delivery now (the worker's own mark then
       // finds the message delivered and emits nothing twice).

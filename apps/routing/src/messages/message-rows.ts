@@ -16,7 +16,7 @@ export const LIGHT = `id, kind, submission_id, reply_id, tenant, vorgangsnummer,
   cycle_started_at, due_at, last_error, dead_reason, dead_report, dead_at, built_at, payload_filename, payload_media_type,
   payload_size, payload_sha512, encrypted, created_at, available_at, delivered_at, fetched_at, rejected_at, receipt_at,
   purged_at, metadata IS NOT NULL AS has_metadata`;
-export const FULL = `${LIGHT}, input, payload, metadata`;
+export const FULL = `${LIGHT}, input, payload, metadata, channel_state`;
 
 export type Row = Record<string, unknown>;
 
@@ -56,6 +56,7 @@ export function toMessage(r: Row): MessageRecord {
     rejectedAt: (r.rejected_at as Date | null) ?? null,
     receiptAt: (r.receipt_at as Date | null) ?? null,
     purgedAt: (r.purged_at as Date | null) ?? null,
+    channelState: r.channel_state ?? null,
   };
 }
 
