@@ -1,4 +1,4 @@
-import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
+import { ALL_TOPICS } from '@amtsbote/contracts';
 import { serviceCoreImports } from '@amtsbote/messaging';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
@@ -21,7 +21,6 @@ export class AppModule {
           service: SERVICE_NAME,
           schema: DATABASE_SCHEMA,
           config,
-          consumes: [TOPICS.submission, TOPICS.payment, TOPICS.routing, TOPICS.diagnostics],
           topics: [...ALL_TOPICS],
         }),
         StorageModule,
