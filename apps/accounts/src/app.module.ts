@@ -2,6 +2,7 @@ import { ALL_TOPICS } from '@amtsbote/contracts';
 import { serviceCoreImports } from '@amtsbote/messaging';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import type { AccountsConfig } from './config';
 import { ErasureModule } from './erasure/erasure.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -24,6 +25,7 @@ export class AppModule {
           topics: [...ALL_TOPICS],
         }),
         StorageModule,
+        AuditModule,
         NotificationsModule,
         AccountsModule,
         RepresentationModule,

@@ -178,14 +178,18 @@ export class MessagingRuntime
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
-        const contract = this.reflector.get<EventContract | undefined>(
+        const marked = this.reflector.get<EventContract | readonly EventContract[] | undefined>(
           EVENT_HANDLER_METADATA,
           fn as () => void,
         );
-        if (!contract) continue;
-        if (handlers.has(contract.type))
-          throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
-        handlers.set(contract.type, { contract, handle: (fn as EventHandlerFn).bind(instance) });
+        if (!marked) continue;
+        const handle = (fn as EventHandlerFn).bind(instance);
+        const contracts: readonly EventContract[] = isContractList(marked) ? marked : [marked];
+        for (const contract of contracts) {
+          if (handlers.has(contract.type))
+            throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
+          handlers.set(contract.type, { contract, handle });
+        }
       }
     }
     return handlers;
@@ -224,6 +228,12 @@ export class MessagingRuntime
     const left = await closeLeftoverSockets(this.kafka);
     if (left > 0) this.logger.warn(`closed ${left} Kafka connection(s) kafkajs left open`);
   }
+}
+
+function isContractList(
+  marked: EventContract | readonly EventContract[],
+): marked is readonly EventContract[] {
+  return Array.isArray(marked);
 }
 
 /**
