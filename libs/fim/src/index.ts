@@ -33,8 +33,12 @@ export {
 export {
   BUNDLED_CODELIST_DIR,
   CodeListRegistry,
+  compareVersions,
   pinnedUri,
+  requestedUri,
   type CodeListRegistryOptions,
+  type CodeListResolution,
+  type ResolveOptions,
 } from './codelists/registry';
 export {
   ValidatorCache,
@@ -52,6 +56,7 @@ export {
   type FieldPlan,
   type GroupPlan,
   type PlanNode,
+  type PlannedCodeList,
   type ScalarValue,
   type SchemaOptions,
   type SchemaPlan,
@@ -62,6 +67,7 @@ export { MULTIPLE_OF_PRECISION } from './validator/formats';
 export { JSON_SCHEMA_DIALECT, toJsonSchema, type JsonSchema } from './export/json-schema';
 export {
   toFormDefinition,
+  type FormCodeList,
   type FormDefinition,
   type FormElement,
   type FormField,
