@@ -64,15 +64,20 @@ export function formCases(): FormCase[] {
   return files.map(([name], i) => ({ name, validator: compileValidator(schemas[i], options) }));
 }
 
-/** One place in the data: the plan node, its value and where it sits. */
+/**
+ * One place in the data: an element (`container` is the object holding it) or the first entry of a repeated
+ * element (`container` is the array). `single` when `value` is one field value or one group object.
+ */
 interface Occurrence {
   node: PlanNode;
   pointer: string;
-  parent: Record<string, unknown>;
+  container: Record<string, unknown> | unknown[];
+  key: string | number;
   value: unknown;
+  single: boolean;
 }
 
-/** Every element present in `data`, depth-first; of a repeated element only the first entry. */
+/** Every element of `data` depth-first, labels included (they are absent: labels carry no data). */
 function* occurrences(
   nodes: readonly PlanNode[],
   data: Record<string, unknown>,
@@ -80,13 +85,17 @@ function* occurrences(
 ): Generator<Occurrence> {
   for (const node of nodes) {
     const value = data[node.key];
-    if (value === undefined) continue;
     const here = `${pointer}/${node.key}`;
-    yield { node, pointer: here, parent: data, value };
-    const first = Array.isArray(value) ? (value[0] as unknown) : value;
-    const at = Array.isArray(value) ? `${here}/0` : here;
+    const isLabel = node.kind === 'field' && node.c.noData;
+    if (value === undefined && !isLabel) continue;
+    const repeated = Array.isArray(value);
+    yield { node, pointer: here, container: data, key: node.key, value, single: !repeated };
+    const first: unknown = repeated ? value[0] : value;
+    if (repeated && first !== undefined) {
+      yield { node, pointer: `${here}/0`, container: value, key: 0, value: first, single: true };
+    }
     if (node.kind === 'group' && typeof first === 'object' && first !== null) {
-      yield* occurrences(node.children, first as Record<string, unknown>, at);
+      yield* occurrences(node.children, first as Record<string, unknown>, repeated ? `${here}/0` : here);
     }
   }
 }
@@ -97,79 +106,57 @@ export interface Mutation {
 }
 
 /**
- * Up to seven changes of the sample that our validator must refuse: an unknown property, a code not in the
- * list, an overlong text, a missing required element, a wrong type or date, a file without its id, a label
- * with a value.
+ * Up to eight changes of the sample that our validator must refuse: an unknown property, a code not in the
+ * list, an overlong text, a missing required field, an impossible date, text for a number or yes/no, a file
+ * without its id, a label with a value.
  */
 export function mutationsOf(v: FimValidator, sample: Record<string, unknown>): Mutation[] {
-  const out: Mutation[] = [];
-  const tryOne = (what: string, pick: (o: Occurrence) => boolean, change: (o: Occurrence) => void): void => {
+  const out: Mutation[] = [
+    { what: 'unknown property at the root', data: { ...structuredClone(sample), unbekannt: 'x' } },
+  ];
+  const tryOne = (
+    what: string,
+    pick: (f: FieldPlan, o: Occurrence) => boolean,
+    change: (o: Occurrence) => void,
+  ): void => {
     const data = structuredClone(sample);
-    const found = [...occurrences(v.plan.children, data)].find(pick);
+    const found = [...occurrences(v.plan.children, data)].find(
+      (o) => o.node.kind === 'field' && pick(o.node, o),
+    );
     if (!found) return;
     change(found);
     out.push({ what: `${what} at ${found.pointer}`, data });
   };
-  const field = (o: Occurrence): FieldPlan | undefined =>
-    o.node.kind === 'field' && !Array.isArray(o.value) ? o.node : undefined;
-  const set = (value: unknown) => (o: Occurrence) => {
-    o.parent[o.node.key] = value;
+  const value = (o: Occurrence): boolean => o.single && o.value !== undefined;
+  const set = (replacement: unknown) => (o: Occurrence) => {
+    (o.container as Record<string | number, unknown>)[o.key] = replacement;
   };
-
-  out.push({ what: 'unknown property at the root', data: { ...structuredClone(sample), unbekannt: 'x' } });
-  tryOne('code not in the list', (o) => field(o)?.c.options !== undefined, set('kein-code'));
+  tryOne('code not in the list', (f, o) => value(o) && f.c.options !== undefined, set('kein-code'));
   tryOne(
     'text longer than maxLength',
-    (o) => field(o)?.c.maxLength !== undefined && field(o)?.c.feldart === 'input',
-    (o) => set('x'.repeat((field(o)?.c.maxLength ?? 0) + 1))(o),
+    (f, o) => value(o) && f.c.feldart === 'input' && f.c.maxLength !== undefined,
+    (o) => set('x'.repeat(((o.node as FieldPlan).c.maxLength ?? 0) + 1))(o),
   );
   tryOne(
     'required field missing',
-    (o) => o.node.kind === 'field' && o.node.multiplicity.min >= 1,
-    (o) => delete o.parent[o.node.key],
+    (f, o) => f.multiplicity.min >= 1 && o.value !== undefined && !Array.isArray(o.container),
+    (o) => delete (o.container as Record<string, unknown>)[o.key as string],
   );
   tryOne(
     'impossible date',
-    (o) => field(o)?.c.datentyp === 'date' && field(o)?.c.fixed === undefined,
+    (f, o) => value(o) && f.c.datentyp === 'date' && f.c.fixed === undefined,
     set('2021-02-30'),
   );
   tryOne(
     'text where a number or yes/no belongs',
-    (o) => ['num', 'num_int', 'bool'].includes(field(o)?.c.datentyp ?? ''),
+    (f, o) => value(o) && ['num', 'num_int', 'num_currency', 'bool'].includes(f.c.datentyp),
     set('falsch'),
   );
   tryOne(
     'file without attachment id',
-    (o) => field(o)?.c.datentyp === 'file',
+    (f, o) => value(o) && f.c.datentyp === 'file',
     (o) => delete (o.value as Record<string, unknown>).attachmentId,
   );
-  const label = [...occurrencesOfLabels(v.plan.children, sample)][0];
-  if (label) {
-    const data = structuredClone(sample);
-    const parent = label.path.reduce<Record<string, unknown>>(
-      (d, k) => d[k] as Record<string, unknown>,
-      data,
-    );
-    parent[label.key] = 'Text';
-    out.push({ what: `label with a value at /${[...label.path, label.key].join('/')}`, data });
-  }
+  tryOne('label with a value', (f, o) => f.c.noData && !Array.isArray(o.container), set('Text'));
   return out;
-}
-
-/** Labels carry no data, so they are found through their group, which the sample does hold. */
-function* occurrencesOfLabels(
-  nodes: readonly PlanNode[],
-  data: Record<string, unknown>,
-  path: Array<string | number> = [],
-): Generator<{ path: Array<string | number>; key: string }> {
-  for (const node of nodes) {
-    if (node.kind === 'field' && node.c.noData) yield { path, key: node.key };
-    if (node.kind !== 'group') continue;
-    const value = data[node.key];
-    if (Array.isArray(value) && value.length > 0) {
-      yield* occurrencesOfLabels(node.children, value[0] as Record<string, unknown>, [...path, node.key, 0]);
-    } else if (typeof value === 'object' && value !== null) {
-      yield* occurrencesOfLabels(node.children, value as Record<string, unknown>, [...path, node.key]);
-    }
-  }
 }
