@@ -76,6 +76,13 @@ export {
   type FormRule,
   type FormWidget,
 } from './export/form';
+export {
+  ATTACHMENT_FIELD,
+  RENDER_TEXTS,
+  toUiSchema,
+  type UiLanguage,
+  type UiSchema,
+} from './export/ui-schema';
 export { sampleData, type SampleOptions } from './export/sample';
 export { defaultNamespace, toXml, type XmlExportOptions } from './export/xml';
 export { toXsd, type XsdExportOptions } from './export/xsd';

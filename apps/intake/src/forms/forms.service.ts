@@ -73,6 +73,7 @@ export class FormsService {
     const def: FormDefinitionDto = {
       leistung: publicLeistung(l),
       jsonSchema: validator.jsonSchema(),
+      uiSchema: { de: validator.uiSchema('de'), en: validator.uiSchema('en') },
       ui: ui,
       attachments: {
         ...toLeistungDto(l).attachments,

@@ -19,6 +19,7 @@ Commands:
   validate <schema.xml> <data.json>  exit 0 valid, 1 invalid (errors listed), 2 unusable input
   json-schema <schema.xml>           JSON Schema 2020-12 of the submissions
   form <schema.xml>                  form definition (labels, help texts, order, options) as JSON
+  ui-schema <schema.xml>             react-jsonschema-form uiSchema to go with json-schema
   xsd <schema.xml>                   XML Schema of the data XML
   xml <schema.xml> <data.json>       data as XML (elements named by FIM ids)
   sample <schema.xml>                a valid example instance
@@ -29,7 +30,7 @@ Options:
   --exact-codelists            use only the code-list version a schema names (no fallback to the newest
                                stored version of the same list)
   --lenient                    (validate) draft mode: missing required fields are not reported
-  --lang de|en                 (validate) language of the messages, default de
+  --lang de|en                 (validate, ui-schema) language of messages / our form texts, default de
   --json                       (inspect, validate) machine-readable output
   --namespace <uri>            (xml, xsd) target namespace
   --required-only              (sample) leave out optional elements
@@ -248,6 +249,11 @@ export function run(argv: readonly string[], io: Io): number {
         return EXIT_OK;
       case 'form':
         io.out(JSON.stringify(compile(args, loadSchema(args), io).formDefinition(), null, 2));
+        return EXIT_OK;
+      case 'ui-schema':
+        io.out(
+          JSON.stringify(compile(args, loadSchema(args)).uiSchema(lang === 'en' ? 'en' : 'de'), null, 2),
+        );
         return EXIT_OK;
       case 'xsd': {
         const ns = args.values.get('--namespace');
