@@ -229,8 +229,14 @@ class Planner {
       if (p.maxLength !== undefined) c.maxLength = p.maxLength;
       if (p.pattern !== undefined) {
         const t = translateXsdPattern(p.pattern);
-        if ('regex' in t) c.pattern = t;
-        else
+        if ('regex' in t) {
+          c.pattern = t;
+          if (t.anchorsDropped)
+            this.note(
+              node,
+              `pattern "${p.pattern}": leading ^ / trailing $ read as anchors, used as "${t.xsd}"`,
+            );
+        } else
           this.problem(node, {
             de: `das Muster „${p.pattern}“ ist nicht verwendbar: ${t.de}`,
             en: `pattern "${p.pattern}" cannot be used: ${t.en}`,
