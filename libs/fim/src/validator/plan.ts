@@ -260,7 +260,8 @@ class Planner {
         file.mediaTypePattern = `^(?:${alts.join('|')})$`;
         file.mediaTypeRegex = new RegExp(file.mediaTypePattern, 'u');
       }
-      if (f.maxSize !== undefined) file.maxBytes = f.maxSize * 1024;
+      // maxSize is a number of bytes: the portal's 20000000 goes with help texts saying "20 MB".
+      if (f.maxSize !== undefined) file.maxBytes = f.maxSize;
       c.file = file;
     }
     if (f.inhalt !== undefined && f.datentyp !== 'file' && f.datentyp !== 'obj') {
