@@ -35,8 +35,12 @@ export {
 export {
   BUNDLED_CODELIST_DIR,
   CodeListRegistry,
+  compareVersions,
   pinnedUri,
+  requestedUri,
   type CodeListRegistryOptions,
+  type CodeListResolution,
+  type ResolveOptions,
 } from './codelists/registry';
 export {
   ValidatorCache,
@@ -54,6 +58,7 @@ export {
   type FieldPlan,
   type GroupPlan,
   type PlanNode,
+  type PlannedCodeList,
   type ScalarValue,
   type SchemaOptions,
   type SchemaPlan,
@@ -64,6 +69,7 @@ export { MULTIPLE_OF_PRECISION } from './validator/formats';
 export { JSON_SCHEMA_DIALECT, toJsonSchema, type JsonSchema } from './export/json-schema';
 export {
   toFormDefinition,
+  type FormCodeList,
   type FormDefinition,
   type FormElement,
   type FormField,
