@@ -5,8 +5,10 @@
 export {
   FimExportError,
   FimParseError,
+  FimSampleError,
   FimSchemaError,
   type FimIssue,
+  type SampleProblem,
   type FimIssueSeverity,
   type XmlLocation,
 } from './errors';

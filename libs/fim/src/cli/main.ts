@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
 import { CodeListRegistry } from '../codelists/registry';
-import { FimExportError, FimParseError, FimSchemaError } from '../errors';
+import { FimExportError, FimParseError, FimSampleError, FimSchemaError } from '../errors';
 import { type CodeListUsage, inspectSchema } from '../inspect';
 import type { FimNode, FimSchema } from '../model';
 import { parseSchema } from '../parser/parse-schema';
@@ -22,7 +22,8 @@ Commands:
   ui-schema <schema.xml>             react-jsonschema-form uiSchema to go with json-schema
   xsd <schema.xml>                   XML Schema of the data XML
   xml <schema.xml> <data.json>       data as XML (elements named by FIM ids)
-  sample <schema.xml>                a valid example instance
+  sample <schema.xml>                a valid example instance (exit 2 naming the fields whose
+                                     constraints contradict each other)
 
 Options:
   --codelists <dir>            load further genericode files from a directory
@@ -294,6 +295,9 @@ export function run(argv: readonly string[], io: Io): number {
     } else if (e instanceof FimSchemaError) {
       io.err('error: the schema cannot be enforced:');
       for (const p of e.problems) io.err(`  ${p.en}`);
+    } else if (e instanceof FimSampleError) {
+      io.err('error: no valid sample exists, the constraints of these fields contradict each other:');
+      for (const p of e.problems) io.err(`  ${p.elementId} (${p.path}): ${p.message.en}`);
     } else if (e instanceof FimExportError) {
       io.err(`error: ${e.message}`);
     } else {
