@@ -17,6 +17,4 @@ export const SERVICE: ServiceDescription = {
     '(4) `POST /submissions` with an `Idempotency-Key` — 201 with Vorgangsnummer and receipt; ' +
     '(5) `GET /submissions/{id}/status` for the timeline. Citizens authenticate with a bearer token of their identity provider; ' +
     'anonymous Leistungen work without one (draft and receipt tokens instead).',
-  // Submissions and schema uploads are JSON or XML of at most a few MiB; files are streamed separately.
-  bodyLimit: 4 * 1024 * 1024,
 };

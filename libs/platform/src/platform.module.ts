@@ -6,6 +6,7 @@ import { AuthModule } from './auth';
 import type { BaseConfig } from './config';
 import { ProblemFilter, validationProblem } from './errors';
 import { HealthController, ReadinessRegistry } from './health';
+import { linearTransformer } from './http/dto-transformer';
 import { loggerParams } from './logging';
 import { METRICS_OPTIONS, MetricsController } from './metrics';
 
@@ -55,6 +56,8 @@ export class PlatformModule {
             forbidNonWhitelisted: true,
             transform: true,
             exceptionFactory: validationProblem,
+            // Linear in the size of the request, unknown properties and form data included.
+            transformerPackage: linearTransformer,
           }),
         },
       ],

@@ -1,4 +1,4 @@
-import { OptionalAuth, UuidPipe } from '@amtsbote/platform';
+import { BodyLimit, OptionalAuth, UuidPipe } from '@amtsbote/platform';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Caller } from '../common/access.service';
 import { CurrentCaller } from '../common/caller.decorator';
+import { APPLICATION_BODY_LIMIT } from '../common/body-limits';
 import { ACT_FOR_HEADER_DOC, ApiProblems } from '../common/openapi';
 import { CreateDraftDto, DraftDto, UpdateDraftDto } from './drafts.dto';
 import { DraftsService } from './drafts.service';
@@ -29,6 +30,7 @@ export class DraftsController {
   constructor(private readonly drafts: DraftsService) {}
 
   @Post()
+  @BodyLimit(APPLICATION_BODY_LIMIT)
   @OptionalAuth()
   @ApiOperation({
     summary: 'Start a draft for a Leistung',
@@ -62,6 +64,7 @@ export class DraftsController {
   }
 
   @Put(':draftId')
+  @BodyLimit(APPLICATION_BODY_LIMIT)
   @OptionalAuth()
   @DRAFT_TOKEN_DOC
   @ApiOperation({

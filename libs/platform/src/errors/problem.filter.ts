@@ -112,6 +112,9 @@ const FASTIFY_DETAILS: Record<string, Bilingual> = {
   },
 };
 
+/** A problem names at most this many field errors (a route import or form can have far more). */
+export const MAX_PROBLEM_ERRORS = 1000;
+
 export function buildProblem(
   exception: unknown,
   req: FastifyRequest | undefined,
@@ -185,7 +188,8 @@ export function buildProblem(
     code,
     titles: title,
     ...(detail ? { details: detail } : {}),
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(errors && errors.length > 0 ? { errors: errors.slice(0, MAX_PROBLEM_ERRORS) } : {}),
+    ...(errors && errors.length > MAX_PROBLEM_ERRORS ? { errorsTruncated: errors.length } : {}),
     correlationId,
     ...extensions,
   };
