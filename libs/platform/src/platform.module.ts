@@ -47,7 +47,10 @@ export class PlatformModule {
       providers: [
         ReadinessRegistry,
         { provide: APP_CONFIG, useValue: config },
-        { provide: METRICS_OPTIONS, useValue: { token: config.METRICS_TOKEN } },
+        {
+          provide: METRICS_OPTIONS,
+          useValue: { token: config.METRICS_TOKEN, public: config.METRICS_PUBLIC },
+        },
         { provide: APP_FILTER, useClass: ProblemFilter },
         {
           provide: APP_PIPE,

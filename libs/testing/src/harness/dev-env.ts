@@ -81,6 +81,8 @@ export function devServiceEnv(
     KAFKA_RETRY_DELAYS_MS: '500,2000,5000',
     OIDC_ISSUERS: OIDC_ISSUER,
     OIDC_AUDIENCE: 'amtsbote',
+    // On loopback in development; deployments set METRICS_TOKEN instead.
+    METRICS_PUBLIC: 'true',
     ...serviceSettings(service),
     ...extra,
   };
