@@ -35,6 +35,7 @@ export class PlatformModule {
         TerminusModule.forRoot({ logger: false }),
         AuthModule.forRoot({
           clockToleranceSeconds: config.OIDC_CLOCK_TOLERANCE_SECONDS,
+          maxTokenLifetimeSeconds: config.OIDC_MAX_TOKEN_LIFETIME_SECONDS,
           issuers: config.OIDC_ISSUERS.map((issuer, i) => ({
             issuer,
             // Without an explicit JWKS URI the verifier discovers it from the issuer's metadata.
