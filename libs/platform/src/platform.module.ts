@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth';
@@ -9,6 +9,7 @@ import { HealthController, ReadinessRegistry } from './health';
 import { linearTransformer } from './http/dto-transformer';
 import { loggerParams } from './logging';
 import { METRICS_OPTIONS, MetricsController } from './metrics';
+import { CLIENT_RATE_LIMIT, RateLimitInterceptor, TokenBuckets } from './ratelimit';
 
 /** The validated config object of the app, injectable anywhere under this token. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -20,7 +21,7 @@ export interface PlatformOptions {
 
 /**
  * What every Amtsbote service gets: validated config, JSON logs with redaction, problem+json errors,
- * request validation, OIDC authentication, health and metrics.
+ * request validation, OIDC authentication, a per-client rate limit, health and metrics.
  */
 @Global()
 @Module({})
@@ -53,6 +54,11 @@ export class PlatformModule {
           useValue: { token: config.METRICS_TOKEN, public: config.METRICS_PUBLIC },
         },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        {
+          provide: CLIENT_RATE_LIMIT,
+          useValue: new TokenBuckets(config.RATE_LIMIT_REQUESTS_PER_MINUTE, config.RATE_LIMIT_BURST),
+        },
+        { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({
