@@ -74,9 +74,9 @@ export class DraftsService {
   }
 
   async list(caller: Caller): Promise<DraftDto[]> {
-    const acting = await this.access.actingAs(caller);
-    if (acting.ownerKey === null) return [];
-    const drafts = await this.drafts.listLive([acting.ownerKey]);
+    const scope = await this.access.listScope(caller);
+    if (scope === undefined) return [];
+    const drafts = await this.drafts.listLive(scope);
     const out: DraftDto[] = [];
     for (const d of drafts) out.push(await this.view(d, await this.leistungen.get(d.tenant, d.leikaKey)));
     return out;

@@ -1,5 +1,5 @@
 import type { OutboxWriter, PreparedEvents } from '@amtsbote/messaging';
-import { pgPool, preparedQuery } from '@amtsbote/platform';
+import { type ListScope, pgPool, preparedQuery } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { QueryResult } from 'pg';
@@ -276,13 +276,14 @@ export class SubmissionsRepository {
     });
   }
 
-  listOwned(ownerKeys: string[], limit: number): Promise<Submission[]> {
-    return this.dataSource.manager
+  /** The owner's submissions, of the Leistungen in scope only (null: all). */
+  listOwned(scope: ListScope, limit: number): Promise<Submission[]> {
+    const q = this.dataSource.manager
       .createQueryBuilder(Submission, 's')
-      .where('s.owner_key IN (:...owners)', { owners: ownerKeys })
-      .orderBy('s.submitted_at', 'DESC')
-      .limit(limit)
-      .getMany();
+      .where('s.owner_key = :owner', { owner: scope.ownerKey });
+    if (scope.leikaScope !== null)
+      q.andWhere('s.leika_key = ANY(:leikaKeys)', { leikaKeys: scope.leikaScope });
+    return q.orderBy('s.submitted_at', 'DESC').limit(limit).getMany();
   }
 
   timeline(submissionId: string): Promise<SubmissionStatusEntry[]> {

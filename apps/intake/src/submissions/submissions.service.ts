@@ -361,10 +361,10 @@ export class SubmissionsService {
   }
 
   async list(caller: Caller): Promise<SubmissionDto[]> {
-    const acting = await this.access.actingAs(caller);
-    if (acting.ownerKey === null) return [];
+    const scope = await this.access.listScope(caller);
+    if (scope === undefined) return [];
     const out: SubmissionDto[] = [];
-    for (const s of await this.submissions.listOwned([acting.ownerKey], 100)) out.push(await this.view(s));
+    for (const s of await this.submissions.listOwned(scope, 100)) out.push(await this.view(s));
     return out;
   }
 
