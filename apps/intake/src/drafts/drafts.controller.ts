@@ -40,7 +40,7 @@ export class DraftsController {
       'The data is checked leniently: `fieldErrors` lists what is wrong so far, missing required fields are not reported yet.',
   })
   @ApiCreatedResponse({ type: DraftDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 429)
   create(@Body() body: CreateDraftDto, @CurrentCaller() caller: Caller): Promise<DraftDto> {
     return this.drafts.create(caller, body);
   }
@@ -72,7 +72,7 @@ export class DraftsController {
     description: 'Returns the draft with the field errors found so far and the extended expiry.',
   })
   @ApiOkResponse({ type: DraftDto })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(400, 401, 403, 404)
   update(
     @Param('draftId', UuidPipe) draftId: string,
     @Body() body: UpdateDraftDto,
