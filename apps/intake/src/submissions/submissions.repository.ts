@@ -124,7 +124,11 @@ export class SubmissionsRepository {
       `SELECT
          (SELECT json_build_object('requestSha256', request_sha256, 'status', response_status, 'body', response_body)
             FROM ${S}.idempotency_keys WHERE scope = $1 AND key = $2) AS replay,
-         (SELECT row_to_json(l) FROM ${S}.leistungen l WHERE tenant = $3 AND leika_key = $4) AS leistung`,
+         (SELECT row_to_json(l) FROM ${S}.leistungen l JOIN ${S}.tenants t ON t.id = l.tenant
+            WHERE l.tenant = $3 AND l.leika_key = $4
+              -- within the tenant's area (see withinArea), else it is not offered
+              AND NOT EXISTS (SELECT 1 FROM unnest(l.regions) r WHERE left(r, length(t.ars)) <> t.ars)
+         ) AS leistung`,
       [scope, key, tenant, leikaKey],
     );
     const row = rows[0];
