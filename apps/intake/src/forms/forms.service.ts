@@ -60,7 +60,7 @@ export class FormsService {
   ) {}
 
   async listOffered(tenant: string): Promise<PublicLeistungDto[]> {
-    return (await this.leistungen.list(tenant, true)).map(publicLeistung);
+    return (await this.leistungen.listOffered(tenant)).map(publicLeistung);
   }
 
   async form(tenant: string, leikaKey: string): Promise<RenderedForm> {
