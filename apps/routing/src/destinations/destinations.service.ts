@@ -2,7 +2,7 @@ import { isDin91379C, isDvdvIdentity } from '@amtsbote/xoev';
 import { type FieldProblem, type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { actorOf, adminScope, inScope } from '../common/access';
 import { RoutingSettings } from '../common/settings';
@@ -48,7 +48,7 @@ export function toDestinationDto(d: DestinationRecord): DestinationDto {
 export class DestinationsService {
   constructor(
     private readonly repository: DestinationsRepository,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
     private readonly settings: RoutingSettings,
     private readonly channels: ChannelRegistry,
     private readonly formats: FormatRegistry,
