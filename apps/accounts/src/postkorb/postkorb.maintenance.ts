@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import { FileStore } from '../common/file-store';
 import type { AccountsConfig } from '../config';
-import { NotificationsRepository } from '../notifications/notifications.repository';
-import { PostkorbRepository } from './postkorb.repository';
+import { NotificationsService } from '../notifications/notifications.service';
+import { PostkorbPurgeRepository } from './postkorb-purge.repository';
 
 /**
  * Purges what is deleted or no longer needed: soft-deleted messages, stale uploads, old notifications (the
@@ -21,8 +21,8 @@ export class PostkorbMaintenance implements OnApplicationBootstrap, BeforeApplic
   private readonly worker: Periodic;
 
   constructor(
-    private readonly postkorb: PostkorbRepository,
-    private readonly notifications: NotificationsRepository,
+    private readonly postkorb: PostkorbPurgeRepository,
+    private readonly notifications: NotificationsService,
     private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {

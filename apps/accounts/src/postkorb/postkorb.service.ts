@@ -14,7 +14,8 @@ import type {
   MessageListDto,
   MessageSummaryDto,
 } from './postkorb.dto';
-import { type FileRecord, type MessageRecord, PostkorbRepository } from './postkorb.repository';
+import type { FileRecord, MessageRecord } from './postkorb.records';
+import { PostkorbRepository } from './postkorb.repository';
 
 export const MESSAGE = { de: 'Die Nachricht', en: 'The message' };
 

@@ -20,7 +20,8 @@ import type { AccountsConfig } from '../config';
 import { type PostkorbAccess, RepresentationService } from '../representation/representation.service';
 import { PublicUrl } from '../storage/public-url';
 import type { MessageDto, ReplyDto, UploadDto } from './postkorb.dto';
-import { type FileRecord, PostkorbRepository } from './postkorb.repository';
+import type { FileRecord } from './postkorb.records';
+import { PostkorbRepository } from './postkorb.repository';
 import { isReplyable, MESSAGE, PostkorbService } from './postkorb.service';
 
 /** A citizen's (or representative's) answer to an authority: uploads for it, then the reply itself. */
