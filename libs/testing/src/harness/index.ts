@@ -5,3 +5,4 @@ export * from './pdf';
 export * from './service-process';
 export * from './machine-cpu';
 export * from './test-service';
+export * from './app-under-test';
