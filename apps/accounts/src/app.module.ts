@@ -1,7 +1,8 @@
-import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
+import { ALL_TOPICS } from '@amtsbote/contracts';
 import { serviceCoreImports } from '@amtsbote/messaging';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
 import type { AccountsConfig } from './config';
 import { ErasureModule } from './erasure/erasure.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -21,10 +22,10 @@ export class AppModule {
           service: SERVICE_NAME,
           schema: DATABASE_SCHEMA,
           config,
-          consumes: [TOPICS.submission, TOPICS.payment, TOPICS.routing, TOPICS.diagnostics],
           topics: [...ALL_TOPICS],
         }),
         StorageModule,
+        AuditModule,
         NotificationsModule,
         AccountsModule,
         RepresentationModule,

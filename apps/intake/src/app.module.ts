@@ -1,4 +1,4 @@
-import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
+import { ALL_TOPICS } from '@amtsbote/contracts';
 import { serviceCoreImports } from '@amtsbote/messaging';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AttachmentRecord } from './attachments/attachments.entity';
@@ -50,7 +50,6 @@ export class AppModule {
           schema: DATABASE_SCHEMA,
           config,
           entities: INTAKE_ENTITIES,
-          consumes: [TOPICS.payment, TOPICS.routing, TOPICS.accounts],
           topics: [...ALL_TOPICS],
         }),
         CommonModule,

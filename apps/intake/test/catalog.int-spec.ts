@@ -11,14 +11,14 @@ import {
   accountKey,
   call,
   type FieldError,
-  type Intake,
+  type IntakeUnderTest,
   LEIKA,
   seedCatalog,
   sharedFixture,
   startIntake,
   TENANT,
   token,
-} from './helpers';
+} from './harness';
 
 const BLAUE_KARTE_LEIKA = '99010003001000';
 
@@ -32,7 +32,7 @@ interface OpenApiDoc {
 }
 
 describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', () => {
-  let intake: Intake;
+  let intake: IntakeUnderTest;
   let recorder: EventRecorder;
   let base: string;
   const blaueKarte = sharedFixture('fim-xdf2', 'BlaueKarte.xml');
@@ -40,7 +40,7 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
   before(async () => {
     intake = await startIntake('catalog');
     base = intake.url;
-    recorder = await EventRecorder.start(intake.prefix, [TOPICS.catalog]);
+    recorder = await EventRecorder.start(intake.topicPrefix, [TOPICS.catalog]);
   });
 
   after(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DraftDto } from '../src/drafts/drafts.dto';
-import { call, type Intake, seedCatalog, startIntake, TENANT } from './helpers';
+import { call, type IntakeUnderTest, seedCatalog, startIntake, TENANT } from './harness';
 
 const PATTERN_LEIKA = '99050012104099';
 const SCHEMA_ID = 'S60000000900';
@@ -31,7 +31,7 @@ function patternSchema(id: string, pattern: string): string {
 }
 
 describe('intake: FIM patterns from uploaded schemas cannot stall the service', () => {
-  let intake: Intake;
+  let intake: IntakeUnderTest;
   let base: string;
 
   before(async () => {

@@ -15,14 +15,14 @@ import {
   accountKey,
   type Answer,
   call,
-  type Intake,
+  type IntakeUnderTest,
   LEIKA,
   pdfBytes,
   seedCatalog,
   startIntake,
   TENANT,
   upload,
-} from './helpers';
+} from './harness';
 
 const OTHER_LEIKA = '99050012104005';
 const ANON_LEIKA = '99050012104001';
@@ -42,7 +42,7 @@ function expectProblem(a: Answer<unknown>, status: number, code: string): void {
 }
 
 describe('intake hardening (issue 17)', () => {
-  let intake: Intake;
+  let intake: IntakeUnderTest;
   let base: string;
   /** Anonymous drafts created so far, with their access tokens. */
   const anonymous: DraftDto[] = [];
@@ -85,7 +85,7 @@ describe('intake hardening (issue 17)', () => {
     const grant = (representative: string, leikaKeys: string[] | null) =>
       publishTestEvent({
         id: randomUUID(),
-        topicPrefix: intake.prefix,
+        topicPrefix: intake.topicPrefix,
         contract: mandateGrantedV1,
         subject: ORG,
         data: {

@@ -1,4 +1,4 @@
-import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
+import { ALL_TOPICS } from '@amtsbote/contracts';
 import { serviceCoreImports } from '@amtsbote/messaging';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditLogEntity } from './audit/audit.entity';
@@ -31,8 +31,6 @@ export class AppModule {
           schema: DATABASE_SCHEMA,
           config,
           entities: PAYMENT_ENTITIES,
-          // accounts: the mandate projection (who may act for whom).
-          consumes: [TOPICS.submission, TOPICS.accounts, TOPICS.diagnostics],
           topics: [...ALL_TOPICS],
         }),
         AuditModule,

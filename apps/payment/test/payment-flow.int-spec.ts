@@ -26,12 +26,12 @@ import {
   keyOf,
   LEIKA_FREI,
   LEIKA_PARKEN,
-  type PaymentStack,
+  type PaymentUnderTest,
   PORTAL,
   sleep,
-  startPaymentStack,
+  startPayment,
   submit,
-} from './support';
+} from './harness';
 
 interface Payment {
   submissionId: string;
@@ -46,7 +46,7 @@ interface Payment {
 }
 
 describe('payment flow against the provider simulator over real HTTP', () => {
-  let stack: PaymentStack;
+  let stack: PaymentUnderTest;
   let sim: PaymentSimulator;
   /** A second provider that demands OAuth2 client credentials. */
   let oauthSim: PaymentSimulator;
@@ -113,7 +113,7 @@ describe('payment flow against the provider simulator over real HTTP', () => {
     oauthSim = await startPaymentSimulator({
       client: { clientId: 'amtsbote-hb', clientSecret: 'oauth-geheim' },
     });
-    stack = await startPaymentStack('payment_flow', {
+    stack = await startPayment('payment_flow', {
       PAYMENT_SECRETS_DIR: secretsDir,
       PAYMENT_SECRET_HB_XBEZAHLDIENSTE_CLIENT: 'oauth-geheim',
     });

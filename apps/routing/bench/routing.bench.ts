@@ -36,7 +36,7 @@ import {
   simulatorModule,
   startRouting,
   tokens,
-} from '../test/support/harness';
+} from '../test/harness';
 
 /** `--messages=N` (per format), `--samples=N` (reference validators), `--concurrency=N` (delivery worker). */
 const arg = (name: string, fallback: number): number => {

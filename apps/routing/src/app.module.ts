@@ -1,4 +1,4 @@
-import { ALL_TOPICS, TOPICS } from '@amtsbote/contracts';
+import { ALL_TOPICS } from '@amtsbote/contracts';
 import { serviceCoreImports } from '@amtsbote/messaging';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
@@ -9,9 +9,11 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { DestinationsModule } from './destinations/destinations.module';
 import { FachverfahrenModule } from './fachverfahren/fachverfahren.module';
 import { FilesModule } from './files/files.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MessagesModule } from './messages/messages.module';
 import { RoutesModule } from './routes/routes.module';
 import { SchemasModule } from './schemas/schemas.module';
+import { StatusReportsModule } from './status-reports/status-reports.module';
 import { UnroutableModule } from './unroutable/unroutable.module';
 import { DATABASE_SCHEMA, SERVICE_NAME } from './service';
 
@@ -25,7 +27,6 @@ export class AppModule {
           service: SERVICE_NAME,
           schema: DATABASE_SCHEMA,
           config,
-          consumes: [TOPICS.submission, TOPICS.catalog, TOPICS.postkorb, TOPICS.diagnostics],
           topics: [...ALL_TOPICS],
         }),
         CommonModule,
@@ -35,7 +36,9 @@ export class AppModule {
         SchemasModule,
         MessagesModule,
         FilesModule,
+        StatusReportsModule,
         DeliveryModule,
+        MaintenanceModule,
         FachverfahrenModule,
         DeadLettersModule,
         UnroutableModule,

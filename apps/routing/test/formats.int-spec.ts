@@ -18,7 +18,7 @@ import {
   startRouting,
   startSimulator,
   tokens,
-} from './support/harness';
+} from './harness';
 
 const SECRET = 'a-shared-hmac-secret-of-the-test-fachverfahren-0123456789';
 const sha512 = (b: Buffer) => createHash('sha512').update(b).digest('hex');
@@ -122,7 +122,7 @@ describe('message formats: built, validated before sending, checked again by the
   }
 
   async function validationCount(format: string): Promise<number> {
-    const metrics = await (await fetch(`${r.url}/metrics`)).text();
+    const metrics = await r.metrics();
     const re = new RegExp(
       `amtsbote_routing_validation_seconds_count\\{format="${format}",schema="[^"]+"\\} (\\d+)`,
       'g',

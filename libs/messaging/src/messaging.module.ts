@@ -27,8 +27,11 @@ export interface MessagingOptions {
   kafka: KafkaConnectionOptions;
   /** The app's PostgreSQL schema (outbox and inbox tables). */
   schema: string;
-  /** Topics this service consumes (it may consume none). */
-  consumes: string[];
+  /**
+   * Topics this service consumes. Normally left out: they are the topics of the contracts its
+   * `@EventHandler`s handle. When given, a handler of a contract on another topic fails the boot.
+   */
+  consumes?: string[];
   /** Topics this service publishes to or consumes; created if missing when `provisionTopics` is on. */
   topics: string[];
   provisionTopics?: { partitions: number; replicationFactor: number };
@@ -60,6 +63,8 @@ export class MessagingRuntime
   private starting?: Promise<void>;
   private stopped = false;
   private started = false;
+  private handlers = new Map<string, RegisteredHandler>();
+  private consumed: string[] = [];
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -81,8 +86,15 @@ export class MessagingRuntime
     );
   }
 
+  /** The topics consumed: those of the registered handlers' contracts. */
+  get consumedTopics(): string[] {
+    return this.consumed;
+  }
+
   onApplicationBootstrap(): void {
-    if (this.options.consumes.length > 0) {
+    this.handlers = this.discoverHandlers();
+    this.consumed = consumedTopics(this.handlers, this.options.consumes, this.options.service);
+    if (this.consumed.length > 0) {
       // Needs only the database, so it runs whether Kafka is there or not.
       this.pruner = new InboxPruner(this.dataSource, {
         schema: this.options.schema,
@@ -106,7 +118,7 @@ export class MessagingRuntime
         await this.startOnce();
         this.started = true;
         this.logger.log(
-          `messaging started (group ${this.groupId}, consumes ${this.options.consumes.join(', ') || 'nothing'})`,
+          `messaging started (group ${this.groupId}, consumes ${this.consumed.join(', ') || 'nothing'})`,
         );
       } catch (err) {
         this.logger.warn({ err: (err as Error).message }, `messaging start failed, retrying in ${delay} ms`);
@@ -142,13 +154,13 @@ export class MessagingRuntime
       signal: this.signal,
     });
     this.relay.start();
-    const handlers = this.discoverHandlers();
-    if (o.consumes.length > 0 && handlers.size > 0) {
+    const handlers = this.handlers;
+    if (this.consumed.length > 0) {
       this.consumer = new EventConsumer(this.kafka, this.producer, this.dataSource, {
         groupId: this.groupId,
         schema: o.schema,
         service: o.service,
-        topics: o.consumes.map((t) => (o.topicPrefix ?? '') + t),
+        topics: this.consumed.map((t) => (o.topicPrefix ?? '') + t),
         retryDelaysMs: o.retryDelaysMs,
         handlers,
         afterCommit: o.afterCommit,
@@ -166,14 +178,18 @@ export class MessagingRuntime
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
-        const contract = this.reflector.get<EventContract | undefined>(
+        const marked = this.reflector.get<EventContract | readonly EventContract[] | undefined>(
           EVENT_HANDLER_METADATA,
           fn as () => void,
         );
-        if (!contract) continue;
-        if (handlers.has(contract.type))
-          throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
-        handlers.set(contract.type, { contract, handle: (fn as EventHandlerFn).bind(instance) });
+        if (!marked) continue;
+        const handle = (fn as EventHandlerFn).bind(instance);
+        const contracts: readonly EventContract[] = isContractList(marked) ? marked : [marked];
+        for (const contract of contracts) {
+          if (handlers.has(contract.type))
+            throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
+          handlers.set(contract.type, { contract, handle });
+        }
       }
     }
     return handlers;
@@ -212,6 +228,34 @@ export class MessagingRuntime
     const left = await closeLeftoverSockets(this.kafka);
     if (left > 0) this.logger.warn(`closed ${left} Kafka connection(s) kafkajs left open`);
   }
+}
+
+function isContractList(
+  marked: EventContract | readonly EventContract[],
+): marked is readonly EventContract[] {
+  return Array.isArray(marked);
+}
+
+/**
+ * The topics a service consumes follow from its handlers, so a new handler cannot be forgotten in a list.
+ * An explicit list (`declared`) may only narrow nothing: a handler whose topic it lacks fails the boot.
+ */
+export function consumedTopics(
+  handlers: Map<string, RegisteredHandler>,
+  declared: string[] | undefined,
+  service: string,
+): string[] {
+  const topics = [...new Set([...handlers.values()].map((h) => h.contract.topic))].sort();
+  if (declared === undefined) return topics;
+  const missing = [...handlers.values()].filter((h) => !declared.includes(h.contract.topic));
+  if (missing.length > 0) {
+    throw new Error(
+      `${service} handles ${missing.map((h) => `${h.contract.type} (topic ${h.contract.topic})`).join(', ')} ` +
+        `but does not consume ${[...new Set(missing.map((h) => h.contract.topic))].join(', ')}: ` +
+        'leave out `consumes` (it follows from the handlers) or add the topic',
+    );
+  }
+  return [...new Set(declared)];
 }
 
 @Module({})

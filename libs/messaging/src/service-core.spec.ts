@@ -16,7 +16,6 @@ const options = (env: Record<string, string>) =>
     service: 'intake',
     schema: 'intake',
     config: loadConfig(baseConfigSchema, { ...base, ...env }),
-    consumes: [],
     topics: [],
   });
 

@@ -17,7 +17,8 @@ export interface ServiceCoreOptions {
   schema: string;
   config: BaseConfig;
   entities?: DatabaseOptions['entities'];
-  consumes: string[];
+  /** Leave out: the consumed topics follow from the service's `@EventHandler`s (see MessagingOptions). */
+  consumes?: string[];
   topics: string[];
   messaging?: Partial<Pick<MessagingOptions, 'relay' | 'afterCommit' | 'consumerGroupId'>>;
 }

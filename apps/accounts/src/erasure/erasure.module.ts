@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
-import { AuditRepository } from '../audit/audit.repository';
 import { PostkorbModule } from '../postkorb/postkorb.module';
 import { ProjectionsModule } from '../projections/projections.module';
 import { RepresentationModule } from '../representation/representation.module';
@@ -10,6 +9,6 @@ import { ErasureService } from './erasure.service';
 @Module({
   imports: [AccountsModule, RepresentationModule, PostkorbModule, ProjectionsModule],
   controllers: [ErasureController],
-  providers: [ErasureService, AuditRepository],
+  providers: [ErasureService],
 })
 export class ErasureModule {}

@@ -2,10 +2,10 @@ import { accountDeletedV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { FileStore } from '../common/file-store';
-import { PostkorbRepository } from '../postkorb/postkorb.repository';
-import { ProjectionsRepository } from '../projections/projections.repository';
+import { PostkorbService } from '../postkorb/postkorb.service';
+import { ProjectionsService } from '../projections/projections.service';
 import { MandatesRepository } from '../representation/mandates.repository';
 import { MandatesService } from '../representation/mandates.service';
 
@@ -22,9 +22,9 @@ export class ErasureService {
     private readonly accounts: AccountsRepository,
     private readonly mandates: MandatesRepository,
     private readonly mandatesService: MandatesService,
-    private readonly postkorb: PostkorbRepository,
-    private readonly projections: ProjectionsRepository,
-    private readonly audit: AuditRepository,
+    private readonly postkorb: PostkorbService,
+    private readonly projections: ProjectionsService,
+    private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
     private readonly store: FileStore,
   ) {}

@@ -9,7 +9,8 @@ import {
 } from '@nestjs/common';
 import { FileStore, FileTooLargeError } from '../common/file-store';
 import type { AccountsConfig } from '../config';
-import { type FileRecord, PostkorbRepository } from './postkorb.repository';
+import { FileFetchesRepository } from './file-fetches.repository';
+import type { FileRecord } from './postkorb.records';
 
 class PermanentFetchError extends Error {}
 
@@ -24,7 +25,7 @@ export class AttachmentFetcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly worker: Periodic;
 
   constructor(
-    private readonly repository: PostkorbRepository,
+    private readonly repository: FileFetchesRepository,
     private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {

@@ -40,6 +40,8 @@ import {
   UploadQuery,
 } from './postkorb.dto';
 import { type Download, PostkorbService } from './postkorb.service';
+import { PostkorbRepliesService } from './replies.service';
+import { PostkorbSubmissionsService } from './submissions.service';
 
 /** The slice of Fastify's reply the controller needs (headers of a streamed download). */
 interface HeaderReply {
@@ -75,7 +77,11 @@ const ACT_FOR_DOC = {
 @UseInterceptors(AccountInterceptor)
 @Controller('postkorb')
 export class PostkorbController {
-  constructor(private readonly postkorb: PostkorbService) {}
+  constructor(
+    private readonly postkorb: PostkorbService,
+    private readonly replies: PostkorbRepliesService,
+    private readonly applications: PostkorbSubmissionsService,
+  ) {}
 
   @Get('messages')
   @ApiOperation({ summary: 'Messages, newest first, with cursor paging and filters' })
@@ -156,7 +162,7 @@ export class PostkorbController {
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<MessageDto> {
     const access = await this.postkorb.access(account.key, actFor);
-    return this.postkorb.reply(access, account.key, actFor, messageId, body);
+    return this.replies.reply(access, account.key, actFor, messageId, body);
   }
 
   @Post('uploads')
@@ -178,7 +184,7 @@ export class PostkorbController {
       return Array.isArray(value) ? value[0] : value;
     };
     const length = header('content-length');
-    return this.postkorb.upload(
+    return this.replies.upload(
       access,
       account.key,
       query.filename,
@@ -196,7 +202,7 @@ export class PostkorbController {
     @Query() query: PageQuery,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<SubmissionListDto> {
-    return this.postkorb.submissions(await this.postkorb.access(account.key, actFor), query);
+    return this.applications.submissions(await this.postkorb.access(account.key, actFor), query);
   }
 
   @Get('submissions/:submissionId/timeline')
@@ -207,7 +213,7 @@ export class PostkorbController {
     @Param('submissionId', UuidPipe) submissionId: string,
     @Headers(ACT_FOR_HEADER) actFor?: string,
   ): Promise<TimelineDto> {
-    return this.postkorb.timeline(await this.postkorb.access(account.key, actFor), submissionId);
+    return this.applications.timeline(await this.postkorb.access(account.key, actFor), submissionId);
   }
 }
 

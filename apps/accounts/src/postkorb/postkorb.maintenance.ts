@@ -8,20 +8,21 @@ import {
 } from '@nestjs/common';
 import { FileStore } from '../common/file-store';
 import type { AccountsConfig } from '../config';
-import { NotificationsRepository } from '../notifications/notifications.repository';
-import { ProjectionsRepository } from '../projections/projections.repository';
-import { PostkorbRepository } from './postkorb.repository';
+import { NotificationsService } from '../notifications/notifications.service';
+import { PostkorbPurgeRepository } from './postkorb-purge.repository';
 
-/** Purges what is deleted or no longer needed: soft-deleted messages, stale uploads, old bookkeeping. */
+/**
+ * Purges what is deleted or no longer needed: soft-deleted messages, stale uploads, old notifications (the
+ * projection purges its parked events itself: ProjectionsMaintenance).
+ */
 @Injectable()
 export class PostkorbMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('PostkorbMaintenance');
   private readonly worker: Periodic;
 
   constructor(
-    private readonly postkorb: PostkorbRepository,
-    private readonly projections: ProjectionsRepository,
-    private readonly notifications: NotificationsRepository,
+    private readonly postkorb: PostkorbPurgeRepository,
+    private readonly notifications: NotificationsService,
     private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {
@@ -47,7 +48,6 @@ export class PostkorbMaintenance implements OnApplicationBootstrap, BeforeApplic
       ...(await this.postkorb.purgeUnattachedUploads(this.config.ACCOUNTS_UPLOAD_RETENTION_HOURS)),
     ];
     for (const id of fileIds) await this.store.remove(id);
-    await this.projections.purgeParked(this.config.ACCOUNTS_PENDING_EVENT_RETENTION_DAYS);
     await this.notifications.purgeFinished(30);
     if (fileIds.length > 0) this.logger.log(`purged ${fileIds.length} files`);
   }

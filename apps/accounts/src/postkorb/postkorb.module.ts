@@ -2,15 +2,19 @@ import { ProblemException } from '@amtsbote/platform';
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AccountsModule } from '../accounts/accounts.module';
-import { AuditRepository } from '../audit/audit.repository';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { ProjectionsModule } from '../projections/projections.module';
 import { RepresentationModule } from '../representation/representation.module';
 import { AttachmentFetcher } from './attachment-fetcher';
 import { PostkorbController, SignedFilesController } from './postkorb.controller';
 import { PostkorbMaintenance } from './postkorb.maintenance';
+import { FileFetchesRepository } from './file-fetches.repository';
+import { PostkorbPurgeRepository } from './postkorb-purge.repository';
 import { PostkorbRepository } from './postkorb.repository';
+import { PostkorbInbox } from './postkorb-inbox.service';
+import { PostkorbSubmissionsRepository } from './postkorb-submissions.repository';
 import { PostkorbService } from './postkorb.service';
+import { PostkorbRepliesService } from './replies.service';
+import { PostkorbSubmissionsService } from './submissions.service';
 
 /** The route the request matched (Fastify's `request.routeOptions`). */
 interface RoutedRequest {
@@ -46,10 +50,21 @@ interface ParserHost {
 }
 
 @Module({
-  imports: [AccountsModule, RepresentationModule, ProjectionsModule, NotificationsModule],
+  imports: [AccountsModule, RepresentationModule, NotificationsModule],
   controllers: [PostkorbController, SignedFilesController],
-  providers: [PostkorbRepository, PostkorbService, AttachmentFetcher, PostkorbMaintenance, AuditRepository],
-  exports: [PostkorbRepository],
+  providers: [
+    PostkorbRepository,
+    FileFetchesRepository,
+    PostkorbPurgeRepository,
+    PostkorbSubmissionsRepository,
+    PostkorbService,
+    PostkorbRepliesService,
+    PostkorbSubmissionsService,
+    PostkorbInbox,
+    AttachmentFetcher,
+    PostkorbMaintenance,
+  ],
+  exports: [PostkorbService, PostkorbInbox],
 })
 export class PostkorbModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}

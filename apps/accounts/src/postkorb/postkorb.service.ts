@@ -1,52 +1,32 @@
-import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { postkorbReplySentV1 } from '@amtsbote/contracts';
-import { OutboxWriter } from '@amtsbote/messaging';
-import {
-  APP_CONFIG,
-  MediaTypeSniffer,
-  ProblemException,
-  sanitizeFilename,
-  UploadRefused,
-} from '@amtsbote/platform';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ProblemException } from '@amtsbote/platform';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AccountsRepository } from '../accounts/accounts.repository';
-import { AuditRepository } from '../audit/audit.repository';
-import { FALLBACK_FILENAME } from '../common/content-disposition';
+import { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { FileStore, FileTooLargeError } from '../common/file-store';
-import { detectMediaType } from '../common/media-type';
+import { FileStore } from '../common/file-store';
 import { UrlSigner } from '../common/signed-url';
-import type { AccountsConfig } from '../config';
-import { ProjectionsRepository } from '../projections/projections.repository';
 import { type PostkorbAccess, RepresentationService } from '../representation/representation.service';
-import { PublicUrl } from '../storage/public-url';
 import type {
   AttachmentDto,
   ListMessagesQuery,
   MessageDto,
   MessageListDto,
   MessageSummaryDto,
-  PageQuery,
-  ReplyDto,
-  SubmissionDto,
-  SubmissionListDto,
-  TimelineDto,
-  UploadDto,
 } from './postkorb.dto';
-import { type FileRecord, type MessageRecord, PostkorbRepository } from './postkorb.repository';
+import type { FileRecord, MessageRecord } from './postkorb.records';
+import { PostkorbRepository } from './postkorb.repository';
 
-const MESSAGE = { de: 'Die Nachricht', en: 'The message' };
+export const MESSAGE = { de: 'Die Nachricht', en: 'The message' };
 
-function badCursor(): ProblemException {
+export function badCursor(): ProblemException {
   return ProblemException.badRequest('invalid-cursor', {
     de: 'Der Blätter-Cursor ist ungültig',
     en: 'The paging cursor is invalid',
   });
 }
 
-function isReplyable(m: MessageRecord): boolean {
+export function isReplyable(m: MessageRecord): boolean {
   return m.direction === 'in' && m.senderKind === 'authority' && m.submissionId !== null && m.tenant !== null;
 }
 
@@ -68,30 +48,19 @@ export class PostkorbService {
 
   constructor(
     private readonly repository: PostkorbRepository,
-    private readonly projections: ProjectionsRepository,
     private readonly representation: RepresentationService,
-    private readonly accounts: AccountsRepository,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
     private readonly files: FileStore,
     private readonly signer: UrlSigner,
-    private readonly publicUrl: PublicUrl,
-    private readonly outbox: OutboxWriter,
-    @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {}
 
   access(callerKey: string, actFor: string | undefined): Promise<PostkorbAccess> {
     return this.representation.postkorbAccess(callerKey, actFor);
   }
 
-  /** Representatives' actions are recorded: who acted for whom. */
-  private async recordActed(manager: EntityManager, access: PostkorbAccess, action: string, target: string) {
-    if (!access.actedByKey) return;
-    await this.audit.record(manager, {
-      actorKey: access.actedByKey,
-      ownerKey: access.ownerKey,
-      action,
-      target,
-    });
+  /** Erasure: the owner's messages, files and their references go; the ids of the stored files to remove. */
+  eraseOwner(manager: EntityManager, ownerKey: string): ReturnType<PostkorbRepository['eraseOwner']> {
+    return this.repository.eraseOwner(manager, ownerKey);
   }
 
   async list(access: PostkorbAccess, q: ListMessagesQuery): Promise<MessageListDto> {
@@ -127,7 +96,7 @@ export class PostkorbService {
       const m = await this.repository.find(access, id, manager);
       if (!m) throw ProblemException.notFound(MESSAGE);
       if (m.readAt === null && m.direction === 'in' && (await this.repository.markRead(manager, id))) {
-        await this.recordActed(manager, access, 'message.read', id);
+        await this.audit.recordActed(manager, access, 'message.read', id);
         return { ...m, readAt: new Date() };
       }
       return m;
@@ -139,7 +108,7 @@ export class PostkorbService {
     await this.repository.transaction(async (manager) => {
       if (!(await this.repository.find(access, id, manager))) throw ProblemException.notFound(MESSAGE);
       await this.repository.markUnread(manager, id);
-      await this.recordActed(manager, access, 'message.unread', id);
+      await this.audit.recordActed(manager, access, 'message.unread', id);
     });
   }
 
@@ -148,7 +117,7 @@ export class PostkorbService {
     await this.repository.transaction(async (manager) => {
       if (!(await this.repository.find(access, id, manager))) throw ProblemException.notFound(MESSAGE);
       await this.repository.softDelete(manager, id);
-      await this.recordActed(manager, access, 'message.deleted', id);
+      await this.audit.recordActed(manager, access, 'message.deleted', id);
     });
   }
 
@@ -175,7 +144,7 @@ export class PostkorbService {
     }
     if (access.actedByKey) {
       await this.repository.transaction((manager) =>
-        this.recordActed(manager, access, 'attachment.downloaded', attachmentId),
+        this.audit.recordActed(manager, access, 'attachment.downloaded', attachmentId),
       );
     }
     return {
@@ -195,219 +164,6 @@ export class PostkorbService {
     }
   }
 
-  /** A file for a reply, streamed into the store; it belongs to the Postkorb owner until attached or purged. */
-  async upload(
-    access: PostkorbAccess,
-    callerKey: string,
-    filename: string,
-    contentType: string | undefined,
-    contentLength: number | undefined,
-    body: unknown,
-  ): Promise<UploadDto> {
-    const allowed = this.config.ACCOUNTS_UPLOAD_MEDIA_TYPES;
-    const declared = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    const stream = body instanceof Readable ? body : undefined;
-    const notAllowed = (detected?: string) =>
-      new ProblemException({
-        status: 415,
-        code: 'unsupported-media-type',
-        title: { de: 'Dateityp nicht erlaubt', en: 'File type not allowed' },
-        detail:
-          detected === undefined
-            ? { de: `Erlaubt sind: ${allowed.join(', ')}.`, en: `Allowed are: ${allowed.join(', ')}.` }
-            : {
-                de: `Der Inhalt der Datei ist kein erlaubter Dateityp (erkannt: ${detected}). Erlaubt sind: ${allowed.join(', ')}.`,
-                en: `The content of the file is not of an allowed type (detected: ${detected}). Allowed are: ${allowed.join(', ')}.`,
-              },
-      });
-    if (!stream || !allowed.includes(declared)) {
-      stream?.resume();
-      throw notAllowed();
-    }
-    const max = this.config.ACCOUNTS_UPLOAD_MAX_BYTES;
-    const tooLarge = () =>
-      new ProblemException({
-        status: 413,
-        code: 'file-too-large',
-        title: { de: 'Datei zu groß', en: 'File too large' },
-        detail: {
-          de: `Eine Datei darf höchstens ${max} Bytes groß sein.`,
-          en: `A file may have at most ${max} bytes.`,
-        },
-      });
-    if (contentLength !== undefined && contentLength > max) {
-      stream.resume();
-      throw tooLarge();
-    }
-    const id = randomUUID();
-    // The declared Content-Type is the client's word; what is stored is what the bytes are.
-    const sniffer = new MediaTypeSniffer({
-      isAllowed: (type) => allowed.includes(type),
-      detect: detectMediaType,
-    });
-    let stored;
-    try {
-      stored = await this.files.write(id, stream, max, sniffer);
-    } catch (err) {
-      // Read the rest, so the client still gets the answer.
-      stream.resume();
-      if (err instanceof FileTooLargeError) throw tooLarge();
-      if (err instanceof UploadRefused && err.reason === 'media-type') throw notAllowed(err.detail.detected);
-      if (err instanceof UploadRefused) {
-        throw ProblemException.unprocessable(
-          'upload-empty',
-          { de: 'Leere Datei', en: 'Empty file' },
-          undefined,
-          {
-            de: 'Die hochgeladene Datei enthält keine Daten.',
-            en: 'The uploaded file contains no data.',
-          },
-        );
-      }
-      throw err;
-    }
-    const mediaType = sniffer.mediaType!;
-    const name = sanitizeFilename(filename, FALLBACK_FILENAME);
-    try {
-      await this.repository.transaction(async (manager) => {
-        await this.repository.insertFiles(manager, [
-          {
-            id,
-            ownerKey: access.ownerKey,
-            messageId: null,
-            origin: 'upload',
-            position: 0,
-            filename: name,
-            mediaType,
-            size: stored.size,
-            sha512: stored.sha512,
-            state: 'stored',
-            uploadedByKey: callerKey,
-          },
-        ]);
-        await this.recordActed(manager, access, 'attachment.uploaded', id);
-      });
-    } catch (err) {
-      await this.files.remove(id);
-      throw err;
-    }
-    return { id, filename: name, mediaType, size: stored.size, sha512: stored.sha512 };
-  }
-
-  /**
-   * Answers an authority's message: stored in the Postkorb as sent, and `postkorbReplySentV1` through the
-   * outbox, its attachments as short-lived signed links routing fetches from here.
-   */
-  async reply(
-    access: PostkorbAccess,
-    callerKey: string,
-    actFor: string | undefined,
-    messageId: string,
-    dto: ReplyDto,
-  ): Promise<MessageDto> {
-    const original = await this.repository.find(access, messageId);
-    if (!original) throw ProblemException.notFound(MESSAGE);
-    if (!isReplyable(original) || original.submissionId === null || original.tenant === null) {
-      throw ProblemException.conflict('not-replyable', {
-        de: 'Auf diese Nachricht kann nicht geantwortet werden',
-        en: 'This message cannot be answered',
-      });
-    }
-    // Acting on a Leistung needs a mandate for exactly that Leistung.
-    const party = await this.representation.actingFor(callerKey, actFor, original.leikaKey);
-    const attachmentIds = dto.attachmentIds ?? [];
-    if (attachmentIds.length > this.config.ACCOUNTS_REPLY_MAX_ATTACHMENTS) {
-      throw ProblemException.unprocessable('too-many-attachments', {
-        de: `Höchstens ${this.config.ACCOUNTS_REPLY_MAX_ATTACHMENTS} Anhänge je Antwort`,
-        en: `At most ${this.config.ACCOUNTS_REPLY_MAX_ATTACHMENTS} attachments per reply`,
-      });
-    }
-    const owner = await this.accounts.find(party.ownerKey);
-    const senderName = owner?.displayNameOverride ?? owner?.tokenName ?? 'Antragsteller/in';
-    const replyId = randomUUID();
-    const submissionId = original.submissionId;
-    const tenant = original.tenant;
-    const baseUrl = this.publicUrl.base();
-    await this.repository.transaction(async (manager) => {
-      const uploads = await this.repository.lockUploads(manager, party.ownerKey, attachmentIds);
-      if (uploads.length !== attachmentIds.length) {
-        const known = new Set(uploads.map((u) => u.id));
-        throw ProblemException.unprocessable(
-          'unknown-attachment',
-          { de: 'Anhang unbekannt oder schon verwendet', en: 'Attachment unknown or already used' },
-          attachmentIds
-            .map((id, i) => ({ id, i }))
-            .filter(({ id }) => !known.has(id))
-            .map(({ i }) => ({
-              path: `/attachmentIds/${i}`,
-              code: 'unknown-attachment',
-              message: {
-                de: 'Diese Datei wurde nicht hochgeladen oder ist schon einer Antwort beigefügt.',
-                en: 'This file was not uploaded or is attached to a reply already.',
-              },
-            })),
-        );
-      }
-      const ordered = attachmentIds.map((id) => uploads.find((u) => u.id === id) as FileRecord);
-      await this.repository.insert(manager, {
-        id: replyId,
-        ownerKey: party.ownerKey,
-        direction: 'out',
-        category: 'reply',
-        sourceEventId: null,
-        submissionId,
-        vorgangsnummer: original.vorgangsnummer,
-        leikaKey: original.leikaKey,
-        tenant,
-        senderKind: 'citizen',
-        senderName,
-        subject: `Antwort: ${original.subject}`.slice(0, 300),
-        body: dto.text,
-        bodyHtml: null,
-        subjectEn: null,
-        bodyEn: null,
-        status: null,
-        outcome: null,
-        authorityRef: null,
-        inReplyTo: original.id,
-        actedByKey: party.actedByKey ?? null,
-      });
-      // The citizen has read what they answer.
-      await this.repository.markRead(manager, original.id);
-      await this.repository.attachUploads(manager, replyId, attachmentIds);
-      const expiresAt = new Date(Date.now() + this.config.ACCOUNTS_FILE_URL_TTL_SECONDS * 1000);
-      await this.outbox.add(manager, {
-        contract: postkorbReplySentV1,
-        subject: submissionId,
-        tenant,
-        data: {
-          replyId,
-          submissionId,
-          tenant,
-          vorgangsnummer: original.vorgangsnummer ?? undefined,
-          inReplyTo: original.authorityRef ?? undefined,
-          fromKey: party.ownerKey,
-          actedByKey: party.actedByKey,
-          text: dto.text,
-          attachments: ordered.map((u) => ({
-            fileId: u.id,
-            filename: u.filename,
-            mediaType: u.mediaType,
-            size: u.size,
-            sha512: u.sha512,
-            url: this.signer.sign(baseUrl, u.id, expiresAt),
-            urlExpiresAt: expiresAt.toISOString(),
-          })),
-          at: new Date().toISOString(),
-        },
-      });
-      await this.recordActed(manager, access, 'message.replied', replyId);
-    });
-    const sent = await this.repository.find({ ownerKey: party.ownerKey, leikaScope: null }, replyId);
-    if (!sent) throw new Error(`reply ${replyId} vanished`);
-    return this.full(sent);
-  }
-
   /** A reply attachment for whoever holds a valid signed link (routing). */
   async signedDownload(fileId: string, expires?: string, signature?: string): Promise<Download> {
     const file = this.signer.verify(fileId, expires, signature)
@@ -419,65 +175,6 @@ export class PostkorbService {
       filename: file.filename,
       mediaType: file.mediaType,
       size: file.size,
-    };
-  }
-
-  // ---- submissions and their timeline ---------------------------------------------------------------------
-
-  async submissions(access: PostkorbAccess, q: PageQuery): Promise<SubmissionListDto> {
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (q.cursor !== undefined && !cursor) throw badCursor();
-    const limit = q.limit ?? 20;
-    const rows = await this.projections.listSubmissions(
-      access.ownerKey,
-      access.leikaScope,
-      cursor,
-      limit + 1,
-    );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((s) => ({
-        submissionId: s.submissionId,
-        vorgangsnummer: s.vorgangsnummer,
-        leistungName: s.leistungName,
-        leikaKey: s.leikaKey,
-        submittedAt: s.submittedAt,
-        status: s.status,
-        outcome: s.outcome,
-        actedByKey: s.actedByKey,
-      })),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor({ createdAt: last.submittedAt, id: last.submissionId })
-          : null,
-    };
-  }
-
-  async timeline(access: PostkorbAccess, submissionId: string): Promise<TimelineDto> {
-    const s = await this.projections.visibleSubmission(access.ownerKey, access.leikaScope, submissionId);
-    if (!s) throw ProblemException.notFound({ de: 'Der Antrag', en: 'The application' });
-    const entries = await this.projections.timeline(submissionId);
-    const head: SubmissionDto = {
-      submissionId: s.submissionId,
-      vorgangsnummer: s.vorgangsnummer,
-      leistungName: s.leistungName,
-      leikaKey: s.leikaKey,
-      submittedAt: s.submittedAt,
-      status: s.status,
-      outcome: s.outcome,
-      actedByKey: s.actedByKey,
-    };
-    return {
-      ...head,
-      entries: entries.map((e) => ({
-        at: e.at,
-        kind: e.kind,
-        status: e.status,
-        outcome: e.outcome,
-        title: { de: e.titleDe, en: e.titleEn },
-        messageId: e.messageId,
-      })),
     };
   }
 
@@ -502,7 +199,8 @@ export class PostkorbService {
     };
   }
 
-  private async full(m: MessageRecord): Promise<MessageDto> {
+  /** A message as its reader sees it, with its attachments. */
+  async full(m: MessageRecord): Promise<MessageDto> {
     const files = await this.repository.filesOf([m.id]);
     const attachments: AttachmentDto[] = files.map((f) => ({
       id: f.id,

@@ -1,3 +1,8 @@
+// Longer than our ~400 lines on purpose: this is the table of what the citizen reads — every timeline entry
+// and Postkorb message the projection writes, in German and English, one function per event. Kept in one
+// file so that wording, tone and the shared phrases (dates, amounts, the Vorgangsnummer) are reviewed and
+// translated together; the decisions about them live in projection-rules.ts and projections.service.ts.
+
 import type {
   EventPayload,
   paymentExpiredV1,

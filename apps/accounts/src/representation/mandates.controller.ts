@@ -14,7 +14,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { AccountInterceptor, CurrentAccount } from '../accounts/account.context';
 import { refuseActFor } from '../accounts/accounts.controller';
 import type { Account } from '../accounts/accounts.repository';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import {
   ActivityDto,
   ACTIVITY_LIMIT,
@@ -108,7 +108,7 @@ export class RepresentationsController {
 @UseInterceptors(AccountInterceptor)
 @Controller('me/activity')
 export class ActivityController {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(private readonly audit: AuditService) {}
 
   @Get()
   @ApiOperation({

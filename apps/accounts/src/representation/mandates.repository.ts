@@ -1,8 +1,8 @@
+import { returnedRows } from '@amtsbote/platform';
 import type { Mandate } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from '../common/sql';
 
 export interface MandateRecord extends Mandate {
   grantedByKey: string;

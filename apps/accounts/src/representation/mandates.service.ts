@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Account } from '../accounts/accounts.repository';
 import { AccountsRepository } from '../accounts/accounts.repository';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import type { AccountsConfig } from '../config';
 import type { GrantMandateDto, MandateDto } from './mandates.dto';
 import { type MandateRecord, MandatesRepository } from './mandates.repository';
@@ -33,7 +33,7 @@ export class MandatesService {
   constructor(
     private readonly mandates: MandatesRepository,
     private readonly accounts: AccountsRepository,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {}

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
-import { AuditRepository } from '../audit/audit.repository';
 import { ActivityController, MandatesController, RepresentationsController } from './mandates.controller';
 import { MandatesRepository } from './mandates.repository';
 import { MandatesService } from './mandates.service';
@@ -9,7 +8,7 @@ import { RepresentationService } from './representation.service';
 @Module({
   imports: [AccountsModule],
   controllers: [MandatesController, RepresentationsController, ActivityController],
-  providers: [MandatesRepository, MandatesService, RepresentationService, AuditRepository],
+  providers: [MandatesRepository, MandatesService, RepresentationService],
   exports: [MandatesRepository, MandatesService, RepresentationService],
 })
 export class RepresentationModule {}

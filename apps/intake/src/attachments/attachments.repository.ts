@@ -1,7 +1,7 @@
+import { returnedRows } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull } from 'typeorm';
-import { returnedRows } from '../common/query-result';
 import { Draft } from '../drafts/drafts.entity';
 import { AttachmentRecord } from './attachments.entity';
 

@@ -1,10 +1,9 @@
-import type { ListScope } from '@amtsbote/platform';
+import { type ListScope, returnedRows } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, IsNull, MoreThan } from 'typeorm';
 import { AttachmentRecord } from '../attachments/attachments.entity';
 import { withoutParameters } from '../common/query-errors';
-import { returnedRows } from '../common/query-result';
 import { Draft } from './drafts.entity';
 
 @Injectable()

@@ -1,7 +1,7 @@
+import { returnedRows } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from '../common/query-result';
 
 const S = '"intake"';
 

@@ -1,4 +1,5 @@
 import {
+  type EventContract,
   type EventPayload,
   paymentExpiredV1,
   paymentFailedV1,
@@ -16,7 +17,7 @@ import type { SubmissionStatus } from './state-machine';
 import { SubmissionStatusService } from './submission-status.service';
 import type { StatusReason } from './submissions.entity';
 
-type Event<C extends Parameters<typeof EventHandler>[0]> = CloudEvent<EventPayload<C>>;
+type Event<C extends EventContract> = CloudEvent<EventPayload<C>>;
 
 /** Payment and routing events move the submission's state; the status service does the rest. */
 @Injectable()

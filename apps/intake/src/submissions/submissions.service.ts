@@ -1,58 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { submissionStatusChangedV1, submissionSubmittedV1 } from '@amtsbote/contracts';
-import { OutboxWriter } from '@amtsbote/messaging';
-import { type FieldProblem, principalKey, ProblemException } from '@amtsbote/platform';
+import { OutboxWriter, type PreparedEvents } from '@amtsbote/messaging';
+import { principalKey, ProblemException } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AttachmentRecord } from '../attachments/attachments.entity';
-import { AccessService, type Caller } from '../common/access.service';
+import { AccessService, type ActingAs, type Caller } from '../common/access.service';
 import { canonicalJson, sha256Hex, sha512Hex } from '../common/canonical-json';
 import { newSecretToken, tokenSha256 } from '../common/secrets';
 import { DraftsRepository } from '../drafts/drafts.repository';
 import { DraftsService, regionProblem } from '../drafts/drafts.service';
-import { FimRuntime } from '../fim-schemas/fim-runtime.service';
-import { fimProblem } from '../fim-schemas/fim-problems';
-import { regionOffered } from '../leistungen/leistungen.entity';
-import { findAttachmentRefs } from './attachment-refs';
+import { type Leistung, regionOffered } from '../leistungen/leistungen.entity';
 import type { CreateSubmissionDto, SubmissionAcceptedDto, SubmissionDto } from './submissions.dto';
 import type { Receipt, Submission } from './submissions.entity';
-import { type StoredAnswer, SubmissionsRepository } from './submissions.repository';
+import { checkedIdempotencyKey, KeyTaken, replayOf, type SubmitResult } from './idempotency';
+import { SubmissionData } from './submission-data.service';
+import { SubmissionsRepository } from './submissions.repository';
 import { formatVorgangsnummer, germanYear } from './vorgangsnummer';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,255}$/;
 export const SUBMISSION = { de: 'Der Antrag', en: 'The submission' };
 
-export interface SubmitResult {
-  status: number;
-  body: SubmissionAcceptedDto;
-  replayed: boolean;
-}
-
-/** The stored answer again, if the request is the same; the key was used for another request otherwise. */
-function replayOf(stored: StoredAnswer, requestSha256: string): SubmitResult {
-  if (stored.requestSha256 !== requestSha256) throw keyReused();
-  return { status: stored.status, body: stored.body as SubmissionAcceptedDto, replayed: true };
-}
-
-/** Thrown inside the transaction when a concurrent identical request won the key: roll back and replay. */
-class KeyTaken extends Error {}
-
-function keyReused(): ProblemException {
-  return ProblemException.unprocessable(
-    'idempotency-key-reused',
-    { de: 'Idempotency-Key schon verwendet', en: 'Idempotency-Key already used' },
-    [
-      {
-        path: '/headers/idempotency-key',
-        code: 'idempotency-key-reused',
-        message: {
-          de: 'Dieser Idempotency-Key wurde bereits für eine andere Anfrage verwendet. Nehmen Sie für einen neuen Antrag einen neuen Schlüssel.',
-          en: 'This Idempotency-Key was already used for a different request. Use a new key for a new submission.',
-        },
-      },
-    ],
-  );
-}
+/** The accepted submission before it is stored: its ids, receipt and the answer to the applicant. */
+type Accepted = Awaited<ReturnType<SubmissionsService['numberAndReceipt']>>;
 
 @Injectable()
 export class SubmissionsService {
@@ -60,7 +29,7 @@ export class SubmissionsService {
 
   constructor(
     private readonly submissions: SubmissionsRepository,
-    private readonly fim: FimRuntime,
+    private readonly data: SubmissionData,
     private readonly access: AccessService,
     private readonly drafts: DraftsService,
     private readonly draftsRepository: DraftsRepository,
@@ -68,37 +37,44 @@ export class SubmissionsService {
   ) {}
 
   /**
-   * Accepts a submission: eligibility (Leistung offered, trust level, region), FIM validation of all data at
-   * once, attachments (exist, belong to the applicant, within limits); then, in one transaction, the
-   * submission, its first timeline entry, the bound attachments, the stored idempotent answer and the
-   * outbox events. The same Idempotency-Key with the same body gives the same answer, even concurrently.
+   * Accepts a submission: eligibility (Leistung offered, trust level, region, draft), attachments (exist,
+   * belong to the applicant, within limits) and FIM validation of all data at once; then its Vorgangsnummer
+   * and receipt, and in one transaction the submission, its first timeline entry, the bound attachments, the
+   * stored idempotent answer and the outbox events. The same Idempotency-Key with the same body gives the
+   * same answer, even concurrently.
    */
   async submit(
     caller: Caller,
     idempotencyKey: string | undefined,
     dto: CreateSubmissionDto,
   ): Promise<SubmitResult> {
-    if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw ProblemException.badRequest(
-        'idempotency-key-required',
-        { de: 'Idempotency-Key fehlt oder ist ungültig', en: 'Idempotency-Key missing or invalid' },
-        [
-          {
-            path: '/headers/idempotency-key',
-            code: idempotencyKey === undefined ? 'required' : 'pattern',
-            message: {
-              de: 'Senden Sie einen Header Idempotency-Key mit einer zufälligen UUID.',
-              en: 'Send an Idempotency-Key header with a random UUID.',
-            },
-          },
-        ],
-      );
-    }
+    const key = checkedIdempotencyKey(idempotencyKey);
     const scope = caller.principal ? principalKey(caller.principal) : 'anonymous';
     const requestSha256 = sha256Hex(canonicalJson({ body: dto, actFor: caller.actFor ?? null }));
-    const context = await this.submissions.context(scope, idempotencyKey, dto.tenant, dto.leikaKey);
+    const context = await this.submissions.context(scope, key, dto.tenant, dto.leikaKey);
     if (context.replay) return replayOf(context.replay, requestSha256);
-    const leistung = context.leistung;
+    const { leistung, acting, draftId } = await this.eligibility(caller, context.leistung, dto);
+    const { data, bound } = await this.data.validated(leistung, acting, draftId, dto);
+    const accepted = await this.numberAndReceipt(leistung, acting, data);
+    const events = this.events(accepted, leistung, acting, dto);
+    const stored = await this.store({ scope, key, requestSha256 }, accepted, leistung, acting, dto, {
+      data,
+      bound,
+      draftId,
+      events,
+    });
+    if (stored.replay) return stored.replay;
+    await this.drafts.removeFiles(stored.leftovers);
+    return { status: 201, body: accepted.body, replayed: false };
+  }
+
+  /** Who acts, and whether they may submit this Leistung here: active, logged in, trust level, region, draft. */
+  private async eligibility(
+    caller: Caller,
+    found: Leistung | undefined,
+    dto: CreateSubmissionDto,
+  ): Promise<{ leistung: Leistung; acting: ActingAs; draftId: string | undefined }> {
+    const leistung = found;
     if (!leistung || !leistung.active)
       throw ProblemException.notFound({ de: 'Die Leistung', en: 'The Leistung' });
     const acting = await this.access.actingAs(caller, leistung.leikaKey);
@@ -128,85 +104,11 @@ export class SubmissionsService {
       }
       draftId = draft.id;
     }
+    return { leistung, acting, draftId };
+  }
 
-    // Attachment references get the stored metadata, so the FIM checks of media type and size apply to the
-    // real file, not to what the client claims.
-    const validator = await this.fim.validator(leistung.schemaId, leistung.schemaVersion);
-    const data = structuredClone(dto.data);
-    const refs = findAttachmentRefs(validator.plan.children, data);
-    const referencedIds = [
-      ...new Set(refs.map((r) => r.value.attachmentId).filter((id): id is string => typeof id === 'string')),
-    ];
-    const usable = new Map<string, AttachmentRecord>(
-      (
-        await this.submissions.usableAttachments(
-          referencedIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
-          { tenant: leistung.tenant, leikaKey: leistung.leikaKey, ownerKey: acting.ownerKey, draftId },
-        )
-      ).map((a) => [a.id, a]),
-    );
-    const problems: FieldProblem[] = [];
-    const missing: string[] = [];
-    for (const ref of refs) {
-      const id = ref.value.attachmentId;
-      if (typeof id !== 'string') continue; // the FIM validator reports the malformed reference
-      const a = usable.get(id);
-      if (!a) {
-        missing.push(`/data${ref.pointer}/`);
-        problems.push({
-          path: `/data${ref.pointer}/attachmentId`,
-          code: 'attachment-not-found',
-          message: {
-            de: 'Diese Anlage gibt es nicht (mehr) unter Ihren hochgeladenen Anlagen.',
-            en: 'This attachment is not (or no longer) among your uploads.',
-          },
-        });
-        continue;
-      }
-      for (const k of Object.keys(ref.value)) if (k !== 'attachmentId') delete ref.value[k];
-      Object.assign(ref.value, { filename: a.filename ?? a.id, mediaType: a.mediaType, size: a.size });
-    }
-    const result = validator.validate(data);
-    // A reference to an unknown attachment is reported once, not also for the metadata it could not get.
-    const fimProblems = result.errors
-      .map((e) => fimProblem(e))
-      .filter((p) => !missing.some((prefix) => p.path.startsWith(prefix)));
-    problems.unshift(...fimProblems);
-    const bound = [...usable.values()];
-    if (bound.length > leistung.attachmentMaxCount) {
-      problems.push({
-        path: '/data',
-        code: 'attachment-limit',
-        message: {
-          de: `Höchstens ${leistung.attachmentMaxCount} Anlagen sind erlaubt.`,
-          en: `At most ${leistung.attachmentMaxCount} attachments are allowed.`,
-        },
-      });
-    }
-    if (bound.reduce((sum, a) => sum + a.size, 0) > leistung.attachmentMaxTotalBytes) {
-      problems.push({
-        path: '/data',
-        code: 'attachment-limit',
-        message: {
-          de: `Alle Anlagen zusammen dürfen höchstens ${leistung.attachmentMaxTotalBytes} Bytes groß sein.`,
-          en: `All attachments together may have at most ${leistung.attachmentMaxTotalBytes} bytes.`,
-        },
-      });
-    }
-    if (problems.length > 0) {
-      throw new ProblemException({
-        status: 422,
-        code: 'fim-validation-failed',
-        title: { de: 'Die Angaben sind nicht gültig', en: 'The data is not valid' },
-        detail: {
-          de: `${problems.length} Angabe(n) entsprechen nicht dem FIM-Schema ${leistung.schemaId} ${leistung.schemaVersion}.`,
-          en: `${problems.length} value(s) do not match the FIM schema ${leistung.schemaId} ${leistung.schemaVersion}.`,
-        },
-        errors: problems,
-        extensions: result.truncated ? { truncated: true } : undefined,
-      });
-    }
-
+  /** The Vorgangsnummer and the receipt: the answer the applicant gets (and keeps). */
+  private async numberAndReceipt(leistung: Leistung, acting: ActingAs, data: Record<string, unknown>) {
     const submittedAt = new Date();
     const year = germanYear(submittedAt);
     const vorgangsnummer = formatVorgangsnummer(
@@ -229,15 +131,25 @@ export class SubmissionsService {
     const receiptToken = acting.ownerKey === null ? newSecretToken() : undefined;
     const body: SubmissionAcceptedDto = { submissionId: id, vorgangsnummer, status: 'SUBMITTED', receipt };
     if (receiptToken !== undefined) body.receiptToken = receiptToken;
+    return { id, vorgangsnummer, submittedAt, dataSha512, receipt, receiptToken, body };
+  }
+
+  /** `submission.submitted` and the first `submission.status-changed`, prepared for the one-statement insert. */
+  private events(
+    accepted: Accepted,
+    leistung: Leistung,
+    acting: ActingAs,
+    dto: CreateSubmissionDto,
+  ): PreparedEvents {
+    const { id, vorgangsnummer, receipt, dataSha512 } = accepted;
     const applicant = {
       ownerKey: acting.ownerKey,
       kind: acting.kind,
       ...(acting.actedByKey !== undefined ? { actedByKey: acting.actedByKey } : {}),
       trustLevel: acting.trustLevel,
     };
-
     const ref = { submissionId: id, vorgangsnummer, tenant: leistung.tenant };
-    const events = this.outbox.prepare([
+    return this.outbox.prepare([
       {
         contract: submissionSubmittedV1,
         subject: id,
@@ -266,6 +178,28 @@ export class SubmissionsService {
         },
       },
     ]);
+  }
+
+  /**
+   * Stores it all at once: the claimed Idempotency-Key and its answer, the submission, the bound attachments,
+   * the events; the draft goes. A concurrent identical request that won the key is replayed instead.
+   */
+  private async store(
+    request: { scope: string; key: string; requestSha256: string },
+    accepted: Accepted,
+    leistung: Leistung,
+    acting: ActingAs,
+    dto: CreateSubmissionDto,
+    w: {
+      data: Record<string, unknown>;
+      bound: AttachmentRecord[];
+      draftId: string | undefined;
+      events: PreparedEvents;
+    },
+  ): Promise<{ leftovers: string[]; replay?: SubmitResult }> {
+    const { scope, key: idempotencyKey, requestSha256 } = request;
+    const { id, vorgangsnummer, dataSha512, receipt, receiptToken, submittedAt, body } = accepted;
+    const { data, bound, draftId, events } = w;
     const ids = bound.map((a) => a.id);
     const store = async (manager: EntityManager): Promise<string[]> => {
       const stored = await this.submissions.claimAndInsert(
@@ -320,10 +254,9 @@ export class SubmissionsService {
       if (!(err instanceof KeyTaken)) throw err;
       const stored = await this.submissions.storedAnswer(scope, idempotencyKey);
       if (!stored) throw err;
-      return replayOf(stored, requestSha256);
+      return { leftovers: [], replay: replayOf(stored, requestSha256) };
     }
-    await this.drafts.removeFiles(leftovers);
-    return { status: 201, body, replayed: false };
+    return { leftovers };
   }
 
   /** A submission the caller may see: owner, representative (mandate) or the receipt token's holder. */

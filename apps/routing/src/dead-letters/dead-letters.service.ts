@@ -1,14 +1,16 @@
 import { type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
-import { refusesTheMessage } from '../delivery/delivery.service';
+import { ChannelRegistry } from '../channels/channel-registry';
+import { refusesTheMessage } from '../channels/refusal';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DeadLetterDto } from '../messages/messages.dto';
 import { toDeadLetter } from '../messages/messages.mapper';
-import { MessagesRepository } from '../messages/messages.repository';
+import { MessagesService } from '../messages/messages.service';
 import type { MessageRecord } from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
+import { DeadLettersRepository } from './dead-letters.repository';
 
 const NOT_FOUND = { de: 'Der Fehlversand', en: 'The dead letter' };
 
@@ -16,10 +18,12 @@ const NOT_FOUND = { de: 'Der Fehlversand', en: 'The dead letter' };
 @Injectable()
 export class DeadLettersService {
   constructor(
-    private readonly messages: MessagesRepository,
+    private readonly repository: DeadLettersRepository,
+    private readonly messages: MessagesService,
     private readonly destinations: DestinationsService,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
     private readonly events: RoutingEvents,
+    private readonly channels: ChannelRegistry,
   ) {}
 
   async list(p: Principal, destinationId?: string): Promise<DeadLetterDto[]> {
@@ -46,8 +50,8 @@ export class DeadLettersService {
   /** Back into delivery with the same message id (receivers drop what they already have). */
   async redeliver(p: Principal, id: string): Promise<{ redelivered: string[] }> {
     const m = await this.dead(p, id);
-    return this.messages.transaction(async (manager) => {
-      const redelivered = await this.messages.redeliver(manager, [m.id]);
+    return this.repository.transaction(async (manager) => {
+      const redelivered = await this.repository.redeliver(manager, [m.id], this.channels.namesOf('pull'));
       await this.audit.record(manager, {
         ...actorOf(p),
         action: 'dead-letter.redeliver',
@@ -60,9 +64,9 @@ export class DeadLettersService {
 
   async redeliverAll(p: Principal, destinationId: string): Promise<{ redelivered: string[] }> {
     await this.destinations.visible(p, destinationId);
-    const ids = await this.messages.deadIds(destinationId);
-    return this.messages.transaction(async (manager) => {
-      const redelivered = await this.messages.redeliver(manager, ids);
+    const ids = await this.repository.deadIds(destinationId);
+    return this.repository.transaction(async (manager) => {
+      const redelivered = await this.repository.redeliver(manager, ids, this.channels.namesOf('pull'));
       await this.audit.record(manager, {
         ...actorOf(p),
         action: 'dead-letter.redeliver-all',
@@ -79,8 +83,8 @@ export class DeadLettersService {
    */
   async abandon(p: Principal, id: string): Promise<DeadLetterDto> {
     const m = await this.dead(p, id);
-    await this.messages.transaction(async (manager) => {
-      if (!(await this.messages.markAbandoned(manager, m.id))) return;
+    await this.repository.transaction(async (manager) => {
+      if (!(await this.repository.markAbandoned(manager, m.id))) return;
       // A refusal of the message itself was told to the citizen when it was dead-lettered.
       const told = m.deadReason === 'REFUSED_BY_RECEIVER' && refusesTheMessage(m.deadReport?.httpStatus ?? 0);
       if (m.kind === 'submission' && !told) {

@@ -1,17 +1,17 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
 import { DestinationsModule } from '../destinations/destinations.module';
-import { FilesModule } from '../files/files.module';
 import { FormatsModule } from '../formats/formats.module';
 import { MessagesModule } from '../messages/messages.module';
+import { StatusReportsModule } from '../status-reports/status-reports.module';
 import { AttachmentFetcher } from './attachment-fetcher';
+import { DeliveryRepository } from './delivery.repository';
 import { DeliveryService } from './delivery.service';
 import { DeliveryWorker } from './delivery.worker';
-import { MaintenanceService } from './maintenance.service';
-import { PushClient } from './push-client';
 
 @Module({
-  imports: [DestinationsModule, MessagesModule, FormatsModule, FilesModule],
-  providers: [AttachmentFetcher, PushClient, DeliveryService, DeliveryWorker, MaintenanceService],
-  exports: [MaintenanceService, DeliveryService],
+  imports: [DestinationsModule, MessagesModule, FormatsModule, ChannelsModule, StatusReportsModule],
+  providers: [DeliveryRepository, AttachmentFetcher, DeliveryService, DeliveryWorker],
+  exports: [DeliveryService],
 })
 export class DeliveryModule {}

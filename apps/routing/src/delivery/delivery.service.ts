@@ -1,17 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ChannelRegistry } from '../channels/channel-registry';
+import type { DeliveryChannel, DeliveryContext, DeliveryOutcome } from '../channels/delivery-channel';
 import { routingMetrics } from '../common/metrics';
 import { RoutingSettings } from '../common/settings';
-import { SIGNATURE_HEADERS, signatureHeaders } from '../common/signature';
-import { DestinationsRepository } from '../destinations/destinations.repository';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import { MessageBuilder } from '../formats/message-builder';
-import { type Claimed, MessagesRepository } from '../messages/messages.repository';
+import type { Claimed } from '../messages/message-rows';
 import type { DeadLetterReport, DeadReason, MessageRecord } from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
+import { StatusReportsService } from '../status-reports/status-reports.service';
 import { AttachmentError, AttachmentFetcher } from './attachment-fetcher';
-import { buildEnvelope } from './envelope';
-import { PushAbortedError, PushClient } from './push-client';
+import { DeliveryRepository } from './delivery.repository';
 
 /** Exponential backoff with jitter: the upper half of the doubled delay is random. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -19,38 +19,34 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
   return Math.round(full / 2 + random() * (full / 2));
 }
 
-/** Status codes after which sending again cannot help: the receiver refused the message itself. */
-export function isPermanentRefusal(status: number): boolean {
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
-}
-
-/**
- * Refusals of the message itself, not of routing's credentials or address (401, 403, 404: an operator fixes
- * the destination and redelivers). Like a reject from the mailbox, they fail the submission back to the
- * citizen; the dead letter stays for the operator.
- */
-export function refusesTheMessage(status: number): boolean {
-  return status === 400 || status === 413 || status === 415 || status === 422;
-}
-
-const REFUSED = {
-  de: 'Das Fachverfahren der zuständigen Stelle konnte Ihren Antrag technisch nicht annehmen. Das liegt nicht an Ihren Angaben; der Betrieb ist informiert.',
-  en: "The responsible authority's system could not technically accept your application. This is not due to your entries; operations have been informed.",
+const TEXTS = {
+  refused: {
+    de: 'Das Fachverfahren der zuständigen Stelle konnte Ihren Antrag technisch nicht annehmen. Das liegt nicht an Ihren Angaben; der Betrieb ist informiert.',
+    en: "The responsible authority's system could not technically accept your application. This is not due to your entries; operations have been informed.",
+  },
+  refusedAfterDelivery: (reasons: string) => ({
+    de: `Die zuständige Stelle konnte Ihren Antrag nicht annehmen: ${reasons}`,
+    en: `The responsible authority could not accept your application: ${reasons}`,
+  }),
 };
 
-/** One step of one message: build (fetch attachments, build, validate, encrypt) or push. */
+/**
+ * One step of one message: build (fetch attachments, build, validate, encrypt), hand over through the
+ * destination's channel, or follow a channel's asynchronous acknowledgement. What a channel answers decides
+ * the next state: delivered, retried with backoff, or a dead letter; channels never touch the table.
+ */
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger('Delivery');
   private readonly metrics = routingMetrics();
 
   constructor(
-    private readonly messages: MessagesRepository,
-    private readonly destinations: DestinationsRepository,
-    private readonly destinationsService: DestinationsService,
+    private readonly messages: DeliveryRepository,
+    private readonly destinations: DestinationsService,
+    private readonly channels: ChannelRegistry,
     private readonly builder: MessageBuilder,
     private readonly fetcher: AttachmentFetcher,
-    private readonly push: PushClient,
+    private readonly statusReports: StatusReportsService,
     private readonly events: RoutingEvents,
     private readonly settings: RoutingSettings,
   ) {}
@@ -63,6 +59,7 @@ export class DeliveryService {
     try {
       if (m.state === 'BUILDING') await this.build(m, d, signal);
       else if (m.state === 'SENDING') await this.send(m, d, signal);
+      else if (m.state === 'DELIVERED') await this.followUp(m, d, signal);
     } catch (err) {
       if (signal.aborted) {
         await this.messages.release(m.id, m.state, m.attempts);
@@ -97,7 +94,8 @@ export class DeliveryService {
       await this.dead(m, d, outcome.reason, outcome.report);
       return;
     }
-    const next = d.channel === 'pull' ? 'AVAILABLE' : 'SENDING';
+    const channel = this.channels.get(d.channel);
+    const next = channel.mode === 'pull' ? 'AVAILABLE' : 'SENDING';
     const done = await this.messages.transaction(async (manager) => {
       if (
         !(await this.messages.markBuilt(manager, m.id, m.attempts, outcome.built, next, d.format, d.channel))
@@ -107,55 +105,107 @@ export class DeliveryService {
       return true;
     });
     if (done && next === 'AVAILABLE') {
-      this.metrics.deliveries.inc({ channel: 'pull', format: d.format, outcome: 'available' });
-      if (d.callbackUrl !== null) void this.callback(m, d);
+      this.metrics.deliveries.inc({ channel: d.channel, format: d.format, outcome: 'available' });
+      if (channel.offered) void channel.offered(m, d);
     }
   }
 
+  private context(m: MessageRecord, signal: AbortSignal): DeliveryContext {
+    return {
+      signal,
+      attempt: m.attempts,
+      attachments: () => this.messages.attachments(m.id),
+      state: m.channelState,
+      saveState: (state) => this.messages.saveChannelState(m.id, state),
+    };
+  }
+
+  private pushChannel(m: MessageRecord): DeliveryChannel & Required<Pick<DeliveryChannel, 'deliver'>> {
+    const channel = this.channels.get(m.channel);
+    if (channel.deliver === undefined) throw new Error(`channel ${m.channel} does not deliver by push`);
+    return channel as DeliveryChannel & Required<Pick<DeliveryChannel, 'deliver'>>;
+  }
+
   private async send(m: MessageRecord, d: DestinationRecord, signal: AbortSignal): Promise<void> {
-    if (d.endpointUrl === null) throw new Error(`destination ${d.id} has no endpoint`);
-    const attachments = await this.messages.attachments(m.id);
-    const body = Buffer.from(JSON.stringify(buildEnvelope(m, d, attachments, true)), 'utf8');
-    const response = await this.push
-      .post(
-        d.endpointUrl,
-        body,
-        {
-          'content-type': 'application/json',
-          ...signatureHeaders(this.destinationsService.secretOf(d), body),
-          [SIGNATURE_HEADERS.messageId]: m.id,
-          [SIGNATURE_HEADERS.attempt]: String(m.attempts),
-        },
-        { mtls: d.mtls, timeoutMs: this.settings.config.ROUTING_PUSH_TIMEOUT_MS, signal },
-      )
-      .catch((err: unknown) => {
-        if (err instanceof PushAbortedError || signal.aborted) throw err;
-        throw new Error(`POST ${d.endpointUrl} failed: ${(err as Error).message}`);
-      });
-    if (response.status >= 200 && response.status < 300) {
-      await this.messages.transaction(async (manager) => {
-        if (!(await this.messages.markPushed(manager, m.id, m.attempts))) return;
-        if (m.kind === 'submission') await this.events.delivered(manager, m, d);
-      });
-      this.metrics.deliveries.inc({ channel: 'http-push', format: m.format, outcome: 'delivered' });
+    const outcome: DeliveryOutcome = await this.pushChannel(m).deliver(m, d, this.context(m, signal));
+    switch (outcome.kind) {
+      case 'delivered':
+        await this.messages.transaction(async (manager) => {
+          if (!(await this.messages.markPushed(manager, m.id, m.attempts, outcome.followUpAt ?? null)))
+            return;
+          if (m.kind === 'submission') await this.events.delivered(manager, m, d);
+        });
+        this.metrics.deliveries.inc({ channel: m.channel, format: m.format, outcome: 'delivered' });
+        return;
+      case 'refused':
+        await this.dead(
+          m,
+          d,
+          'REFUSED_BY_RECEIVER',
+          {
+            summary: outcome.summary,
+            httpStatus: outcome.httpStatus,
+            responseExcerpt: outcome.responseExcerpt,
+          },
+          outcome.refusesTheMessage,
+        );
+        return;
+      case 'retry':
+        await this.retry(m, d, outcome.error, outcome.retryAfterSeconds);
+        return;
+    }
+  }
+
+  /** A delivered message whose channel acknowledges asynchronously: receipt, refusal, or ask again. */
+  private async followUp(m: MessageRecord, d: DestinationRecord, signal: AbortSignal): Promise<void> {
+    const channel = this.channels.get(m.channel);
+    if (channel.followUp === undefined) {
+      await this.messages.scheduleFollowUp(m.id, m.attempts, null);
       return;
     }
-    const excerpt = response.body.slice(0, 1000);
-    if (isPermanentRefusal(response.status)) {
-      await this.dead(
-        m,
-        d,
-        'REFUSED_BY_RECEIVER',
-        {
-          summary: `the Fachverfahren refused the message with HTTP ${response.status}`,
-          httpStatus: response.status,
-          responseExcerpt: excerpt,
-        },
-        refusesTheMessage(response.status),
-      );
+    let outcome;
+    try {
+      outcome = await channel.followUp(m, d, this.context(m, signal));
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const c = this.settings.config;
+      const delay = backoffMs(m.attempts, c.ROUTING_RETRY_BASE_MS, c.ROUTING_RETRY_MAX_MS);
+      const error = err instanceof Error ? err.message : String(err);
+      await this.messages.scheduleFollowUp(m.id, m.attempts, new Date(Date.now() + delay), error);
       return;
     }
-    await this.retry(m, d, `HTTP ${response.status}: ${excerpt.slice(0, 200)}`, response.retryAfterSeconds);
+    switch (outcome.kind) {
+      case 'pending':
+        await this.messages.scheduleFollowUp(m.id, m.attempts, outcome.checkAgainAt);
+        return;
+      case 'received':
+        await this.statusReports.receipt(m, d, `channel:${m.channel}`);
+        await this.messages.scheduleFollowUp(m.id, m.attempts, null);
+        return;
+      case 'refused': {
+        const reasons = outcome.reasons.join('; ').slice(0, 1000) || 'ohne Angabe';
+        await this.messages.transaction(async (manager) => {
+          const rejection = { problems: outcome.reasons, by: `channel:${m.channel}` };
+          if (!(await this.messages.markRefusedAfterDelivery(manager, m.id, m.attempts, rejection))) return;
+          if (m.kind === 'submission')
+            await this.events.failed(manager, m, 'REJECTED', TEXTS.refusedAfterDelivery(reasons));
+        });
+        return;
+      }
+    }
+  }
+
+  /**
+   * The Fachverfahren answered on the back channel before the worker read the push's 2xx: it can only know
+   * the message id from that push, so the push arrived. Records the delivery now (the worker's own mark then
+   * finds the message delivered and emits nothing twice); true when this call recorded it.
+   */
+  async confirmPushed(m: MessageRecord, d: DestinationRecord): Promise<boolean> {
+    return this.messages.transaction(async (manager) => {
+      if (!(await this.messages.markPushed(manager, m.id, m.attempts))) return false;
+      if (m.kind === 'submission') await this.events.delivered(manager, m, d);
+      return true;
+    });
   }
 
   private async retry(
@@ -197,7 +247,7 @@ export class DeliveryService {
     const done = await this.messages.transaction(async (manager) => {
       if (!(await this.messages.markDead(manager, m.id, m.state, m.attempts, reason, report))) return false;
       await this.events.alert(manager, m, d, 'DEAD_LETTER', `${reason}: ${report.summary}`);
-      if (refused && m.kind === 'submission') await this.events.failed(manager, m, 'REJECTED', REFUSED);
+      if (refused && m.kind === 'submission') await this.events.failed(manager, m, 'REJECTED', TEXTS.refused);
       return true;
     });
     if (done) {
@@ -206,35 +256,6 @@ export class DeliveryService {
         'message dead-lettered',
       );
       this.metrics.deliveries.inc({ channel: d.channel, format: m.format, outcome: 'dead' });
-    }
-  }
-
-  /** Tells a pull Fachverfahren that something waits (signed, best effort: the mailbox is the truth). */
-  private async callback(m: MessageRecord, d: DestinationRecord): Promise<void> {
-    const body = Buffer.from(
-      JSON.stringify({
-        type: 'message-available',
-        messageId: m.id,
-        kind: m.kind,
-        destinationId: d.id,
-        at: new Date().toISOString(),
-      }),
-    );
-    try {
-      const response = await this.push.post(
-        d.callbackUrl!,
-        body,
-        {
-          'content-type': 'application/json',
-          ...signatureHeaders(this.destinationsService.secretOf(d), body),
-          [SIGNATURE_HEADERS.messageId]: m.id,
-        },
-        { mtls: d.mtls, timeoutMs: 5000 },
-      );
-      if (response.status >= 300)
-        this.logger.warn({ messageId: m.id, status: response.status }, 'pull callback not accepted');
-    } catch (err) {
-      this.logger.warn({ messageId: m.id, err: (err as Error).message }, 'pull callback failed');
     }
   }
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { arsCandidates } from '../routes/routes.repository';
-import { backoffMs, isPermanentRefusal, refusesTheMessage } from './delivery.service';
+import { isPermanentRefusal, refusesTheMessage } from '../channels/refusal';
+import { backoffMs } from './delivery.service';
 
 describe('retry policy', () => {
   it('backs off exponentially with jitter in the upper half, capped', () => {

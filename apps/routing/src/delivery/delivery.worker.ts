@@ -6,9 +6,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { RoutingSettings } from '../common/settings';
-import { MessagesRepository } from '../messages/messages.repository';
+import { DeliveryRepository } from './delivery.repository';
 import { DeliveryService } from './delivery.service';
-import { MaintenanceService } from './maintenance.service';
 
 /**
  * Polls due messages (`FOR UPDATE SKIP LOCKED`, so replicas share the work) and processes them with bounded
@@ -21,15 +20,12 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private loop?: Promise<void>;
-  private maintenanceTimer?: NodeJS.Timeout;
-  private maintenanceRunning?: Promise<unknown>;
   private wake?: () => void;
   private stopping = false;
 
   constructor(
-    private readonly messages: MessagesRepository,
+    private readonly messages: DeliveryRepository,
     private readonly delivery: DeliveryService,
-    private readonly maintenance: MaintenanceService,
     private readonly settings: RoutingSettings,
   ) {
     // Every in-flight delivery listens on the shutdown signal (fetch, attachment downloads).
@@ -39,13 +35,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   onApplicationBootstrap(): void {
     if (!this.settings.config.ROUTING_WORKER_ENABLED) return;
     this.loop = this.run();
-    this.maintenanceTimer = setInterval(() => {
-      if (this.maintenanceRunning !== undefined) return;
-      this.maintenanceRunning = this.maintenance
-        .run()
-        .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'maintenance failed'))
-        .finally(() => (this.maintenanceRunning = undefined));
-    }, this.settings.config.ROUTING_MAINTENANCE_INTERVAL_MS);
   }
 
   private get leaseMs(): number {
@@ -104,13 +93,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
   /** Stops claiming, aborts in-flight pushes (they become due again at once) and waits for the steps to end. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.maintenanceTimer);
     this.abort.abort();
     this.wake?.();
     await this.loop;
-    await Promise.race([
-      Promise.allSettled([...this.inFlight, this.maintenanceRunning]),
-      new Promise((r) => setTimeout(r, 5000)),
-    ]);
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 5000))]);
   }
 }

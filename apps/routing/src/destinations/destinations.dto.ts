@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
-  IsIn,
   IsInt,
   IsObject,
   IsOptional,
@@ -13,11 +12,12 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { CHANNELS, type Channel, FORMATS, type MessageFormat } from './destinations.types';
 
 /** Ids of destinations (in routes and in the `destinations` claim) and of tenants. */
 export const DESTINATION_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Names of channels and formats (which exist, the registries say). */
+export const PLUGIN_NAME = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const MAX_BYTES = 1024 * 1024 * 1024;
@@ -35,15 +35,22 @@ export class DestinationSettingsDto {
   @Matches(/^[a-z0-9]{2,10}:\S{1,100}$/i)
   identity?: string;
 
-  @ApiPropertyOptional({ enum: CHANNELS })
+  @ApiPropertyOptional({
+    description:
+      'A registered delivery channel (shipped: http-push, pull; adding one: docs/fachverfahren.md)',
+    example: 'http-push',
+  })
   @IsOptional()
-  @IsIn(CHANNELS)
-  channel?: Channel;
+  @Matches(PLUGIN_NAME)
+  channel?: string;
 
-  @ApiPropertyOptional({ enum: FORMATS })
+  @ApiPropertyOptional({
+    description: 'A registered message format (shipped: xdomea-3.0, fim-xml, fit-connect-json)',
+    example: 'xdomea-3.0',
+  })
   @IsOptional()
-  @IsIn(FORMATS)
-  format?: MessageFormat;
+  @Matches(PLUGIN_NAME)
+  format?: string;
 
   @ApiPropertyOptional({
     description: 'Push endpoint (channel http-push)',
@@ -62,6 +69,15 @@ export class DestinationSettingsDto {
   @IsOptional()
   @IsBoolean()
   mtls?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "The channel's own settings, checked by the channel; secrets only by reference. Not used by http-push and pull",
+    type: Object,
+  })
+  @IsOptional()
+  @IsObject()
+  channelSettings?: Record<string, unknown>;
 
   @ApiPropertyOptional({
     description:
@@ -137,11 +153,12 @@ export class DestinationDto {
   @ApiProperty() tenant!: string;
   @ApiProperty() name!: string;
   @ApiProperty() identity!: string;
-  @ApiProperty({ enum: CHANNELS }) channel!: Channel;
-  @ApiProperty({ enum: FORMATS }) format!: MessageFormat;
+  @ApiProperty() channel!: string;
+  @ApiProperty() format!: string;
   @ApiProperty({ nullable: true, type: String }) endpointUrl!: string | null;
   @ApiProperty({ nullable: true, type: String }) callbackUrl!: string | null;
   @ApiProperty() mtls!: boolean;
+  @ApiProperty({ type: Object }) channelSettings!: Record<string, unknown>;
   @ApiProperty({ nullable: true, type: Object }) publicKey!: Record<string, unknown> | null;
   @ApiProperty() maxMessageBytes!: number;
   @ApiProperty() maxAttachmentBytes!: number;

@@ -2,18 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { JWK } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Channel, DestinationRecord, MessageFormat } from './destinations.types';
+import type { DestinationRecord } from './destinations.types';
 
 interface Row {
   id: string;
   tenant: string;
   name: string;
   identity: string;
-  channel: Channel;
-  format: MessageFormat;
+  channel: string;
+  format: string;
   endpoint_url: string | null;
   callback_url: string | null;
   mtls: boolean;
+  channel_settings: Record<string, unknown>;
   secret_enc: string;
   public_key: JWK | null;
   max_message_bytes: number;
@@ -25,7 +26,7 @@ interface Row {
 }
 
 export const DESTINATION_COLUMNS = `d.id, d.tenant, d.name, d.identity, d.channel, d.format, d.endpoint_url, d.callback_url,
-  d.mtls, d.secret_enc, d.public_key, d.max_message_bytes, d.max_attachment_bytes, d.alert_contact, d.active,
+  d.mtls, d.channel_settings, d.secret_enc, d.public_key, d.max_message_bytes, d.max_attachment_bytes, d.alert_contact, d.active,
   d.created_at, d.updated_at`;
 
 export function toDestination(r: Row): DestinationRecord {
@@ -39,6 +40,7 @@ export function toDestination(r: Row): DestinationRecord {
     endpointUrl: r.endpoint_url,
     callbackUrl: r.callback_url,
     mtls: r.mtls,
+    channelSettings: r.channel_settings,
     secretSealed: r.secret_enc,
     publicKey: r.public_key,
     maxMessageBytes: r.max_message_bytes,
@@ -86,8 +88,8 @@ export class DestinationsRepository {
   ): Promise<boolean> {
     const rows = await manager.query<Array<{ id: string }>>(
       `INSERT INTO routing.destination (id, tenant, name, identity, channel, format, endpoint_url, callback_url, mtls,
-         secret_enc, public_key, max_message_bytes, max_attachment_bytes, alert_contact, active)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         secret_enc, public_key, max_message_bytes, max_attachment_bytes, alert_contact, active, channel_settings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
         d.id,
@@ -105,6 +107,7 @@ export class DestinationsRepository {
         d.maxAttachmentBytes,
         d.alertContact,
         d.active,
+        JSON.stringify(d.channelSettings),
       ],
     );
     return rows.length === 1;
@@ -114,7 +117,7 @@ export class DestinationsRepository {
     await manager.query(
       `UPDATE routing.destination SET name = $2, identity = $3, channel = $4, format = $5, endpoint_url = $6,
          callback_url = $7, mtls = $8, secret_enc = $9, public_key = $10, max_message_bytes = $11,
-         max_attachment_bytes = $12, alert_contact = $13, active = $14, updated_at = now()
+         max_attachment_bytes = $12, alert_contact = $13, active = $14, channel_settings = $15, updated_at = now()
        WHERE id = $1`,
       [
         d.id,
@@ -131,6 +134,7 @@ export class DestinationsRepository {
         d.maxAttachmentBytes,
         d.alertContact,
         d.active,
+        JSON.stringify(d.channelSettings),
       ],
     );
   }

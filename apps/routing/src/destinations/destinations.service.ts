@@ -1,10 +1,13 @@
 import { isDin91379C, isDvdvIdentity } from '@amtsbote/xoev';
 import { type FieldProblem, type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { ChannelRegistry } from '../channels/channel-registry';
 import { actorOf, adminScope, inScope } from '../common/access';
 import { RoutingSettings } from '../common/settings';
 import { newSecret } from '../common/signature';
+import { FormatRegistry } from '../formats/format-registry';
 import { publicKeyProblem } from '../formats/jwe';
 import type {
   CreateDestinationDto,
@@ -29,6 +32,7 @@ export function toDestinationDto(d: DestinationRecord): DestinationDto {
     endpointUrl: d.endpointUrl,
     callbackUrl: d.callbackUrl,
     mtls: d.mtls,
+    channelSettings: d.channelSettings,
     publicKey: d.publicKey,
     maxMessageBytes: d.maxMessageBytes,
     maxAttachmentBytes: d.maxAttachmentBytes,
@@ -44,9 +48,37 @@ export function toDestinationDto(d: DestinationRecord): DestinationDto {
 export class DestinationsService {
   constructor(
     private readonly repository: DestinationsRepository,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
     private readonly settings: RoutingSettings,
+    private readonly channels: ChannelRegistry,
+    private readonly formats: FormatRegistry,
   ) {}
+
+  /** A channel or format no plug-in is registered for is a bad request, like any value outside a list. */
+  private known(dto: { channel?: string; format?: string }): void {
+    const errors: FieldProblem[] = [];
+    const check = (field: 'channel' | 'format', names: string[]) => {
+      const value = dto[field];
+      if (value === undefined || names.includes(value)) return;
+      errors.push({
+        path: `/${field}`,
+        code: 'isIn',
+        message: {
+          de: `${field} muss einer dieser Werte sein: ${names.join(', ')}`,
+          en: `${field} must be one of the following values: ${names.join(', ')}`,
+        },
+      });
+    };
+    check('channel', this.channels.names());
+    check('format', this.formats.names());
+    if (errors.length > 0) {
+      throw ProblemException.badRequest(
+        'validation-failed',
+        { de: 'Die Anfrage enthält ungültige Angaben', en: 'The request contains invalid values' },
+        errors,
+      );
+    }
+  }
 
   async list(principal: Principal): Promise<DestinationDto[]> {
     const scope = adminScope(principal);
@@ -80,9 +112,7 @@ export class DestinationsService {
     if (!isDvdvIdentity(d.identity)) {
       add('/identity', 'dvdv', 'Erwartet wird präfix:kennung.', 'Expected präfix:kennung.');
     }
-    if (d.channel === 'http-push' && d.endpointUrl === null) {
-      add('/endpointUrl', 'required', 'Für http-push ist endpointUrl nötig.', 'http-push needs endpointUrl.');
-    }
+    errors.push(...(await this.channels.get(d.channel).validate(d)));
     if (
       d.mtls &&
       (!this.settings.config.ROUTING_PUSH_TLS_CERT_FILE || !this.settings.config.ROUTING_PUSH_TLS_KEY_FILE)
@@ -136,6 +166,7 @@ export class DestinationsService {
         })),
       );
     }
+    this.known(dto);
     const secret = dto.secret ?? newSecret();
     const c = this.settings.config;
     const record: DestinationRecord = {
@@ -148,6 +179,7 @@ export class DestinationsService {
       endpointUrl: dto.endpointUrl ?? null,
       callbackUrl: dto.callbackUrl ?? null,
       mtls: dto.mtls ?? false,
+      channelSettings: dto.channelSettings ?? {},
       secretSealed: this.settings.secrets.seal(secret),
       publicKey: dto.publicKey ?? null,
       maxMessageBytes: dto.maxMessageBytes ?? c.ROUTING_DEFAULT_MAX_MESSAGE_BYTES,
@@ -184,6 +216,7 @@ export class DestinationsService {
 
   async update(principal: Principal, id: string, dto: DestinationSettingsDto): Promise<DestinationDto> {
     const current = await this.visible(principal, id);
+    this.known(dto);
     const next: DestinationRecord = {
       ...current,
       name: dto.name ?? current.name,
@@ -193,6 +226,7 @@ export class DestinationsService {
       endpointUrl: dto.endpointUrl ?? current.endpointUrl,
       callbackUrl: dto.callbackUrl ?? current.callbackUrl,
       mtls: dto.mtls ?? current.mtls,
+      channelSettings: dto.channelSettings ?? current.channelSettings,
       publicKey: dto.publicKey === undefined ? current.publicKey : dto.publicKey,
       maxMessageBytes: dto.maxMessageBytes ?? current.maxMessageBytes,
       maxAttachmentBytes: dto.maxAttachmentBytes ?? current.maxAttachmentBytes,
@@ -226,6 +260,11 @@ export class DestinationsService {
       });
     });
     return { secret: fresh };
+  }
+
+  /** A destination as stored (for the features that deliver to it); undefined when there is none. */
+  find(id: string, manager?: EntityManager): Promise<DestinationRecord | undefined> {
+    return this.repository.find(id, manager);
   }
 
   /** The plain HMAC secret of a destination (for signing). */

@@ -1,10 +1,5 @@
 import type { JWK } from 'jose';
 
-export const CHANNELS = ['http-push', 'pull'] as const;
-export type Channel = (typeof CHANNELS)[number];
-export const FORMATS = ['xdomea-3.0', 'fim-xml', 'fit-connect-json'] as const;
-export type MessageFormat = (typeof FORMATS)[number];
-
 /** A Fachverfahren endpoint as stored (the HMAC secret sealed). */
 export interface DestinationRecord {
   id: string;
@@ -12,11 +7,15 @@ export interface DestinationRecord {
   name: string;
   /** DVDV-style authority identity `präfix:kennung`. */
   identity: string;
-  channel: Channel;
-  format: MessageFormat;
+  /** The name of a registered delivery channel (`channels/`). */
+  channel: string;
+  /** The name of a registered message format (`formats/`). */
+  format: string;
   endpointUrl: string | null;
   callbackUrl: string | null;
   mtls: boolean;
+  /** The channel's own settings of this destination, validated by the channel (secrets only by reference). */
+  channelSettings: Record<string, unknown>;
   secretSealed: string;
   publicKey: JWK | null;
   maxMessageBytes: number;

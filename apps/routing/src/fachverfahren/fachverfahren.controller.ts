@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '
 import type { FastifyReply } from 'fastify';
 import { REPLY_BODY_LIMIT } from '../common/body-limits';
 import { MessageSummaryDto } from '../messages/messages.dto';
-import type { DeliveryEnvelope } from '../delivery/envelope';
+import type { DeliveryEnvelope } from '../channels/envelope';
 import { ClientScope, ClientScopeGuard } from './client-scope.guard';
 import {
   PendingQueryDto,

@@ -1,15 +1,26 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { FilesModule } from '../files/files.module';
 import { MessagesModule } from '../messages/messages.module';
+import { StatusReportsModule } from '../status-reports/status-reports.module';
 import { ClientScopeGuard } from './client-scope.guard';
 import { FachverfahrenController } from './fachverfahren.controller';
 import { FachverfahrenRepository } from './fachverfahren.repository';
+import { MailboxRepository } from './mailbox.repository';
 import { FachverfahrenService } from './fachverfahren.service';
 
 @Module({
-  imports: [DestinationsModule, MessagesModule, FilesModule],
+  imports: [
+    DestinationsModule,
+    MessagesModule,
+    FilesModule,
+    StatusReportsModule,
+    DeliveryModule,
+    ChannelsModule,
+  ],
   controllers: [FachverfahrenController],
-  providers: [FachverfahrenRepository, FachverfahrenService, ClientScopeGuard],
+  providers: [MailboxRepository, FachverfahrenRepository, FachverfahrenService, ClientScopeGuard],
 })
 export class FachverfahrenModule {}

@@ -1,15 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Principal, principalKey, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
+import { ChannelRegistry } from '../channels/channel-registry';
 import { RoutingSettings } from '../common/settings';
-import { DestinationsRepository } from '../destinations/destinations.repository';
+import { DeliveryService } from '../delivery/delivery.service';
+import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
-import { buildEnvelope, type DeliveryEnvelope } from '../delivery/envelope';
-import { FilesRepository } from '../files/files.repository';
+import { buildEnvelope, type DeliveryEnvelope } from '../channels/envelope';
 import { FilesService } from '../files/files.service';
 import type { MessageSummaryDto } from '../messages/messages.dto';
 import { toSummary } from '../messages/messages.mapper';
-import { MessagesRepository } from '../messages/messages.repository';
 import type { MessageKind, MessageRecord } from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
 import type {
@@ -20,7 +20,9 @@ import type {
   StatusAcceptedDto,
   StatusDto,
 } from './fachverfahren.dto';
+import { StatusReportsService } from '../status-reports/status-reports.service';
 import { FachverfahrenRepository } from './fachverfahren.repository';
+import { MailboxRepository } from './mailbox.repository';
 
 const NOT_FOUND = { de: 'Die Nachricht', en: 'The message' };
 
@@ -43,11 +45,13 @@ function conflict(code: string, de: string, en: string): ProblemException {
 @Injectable()
 export class FachverfahrenService {
   constructor(
-    private readonly messages: MessagesRepository,
-    private readonly destinations: DestinationsRepository,
+    private readonly messages: MailboxRepository,
+    private readonly destinations: DestinationsService,
     private readonly repository: FachverfahrenRepository,
-    private readonly files: FilesRepository,
-    private readonly fileUrls: FilesService,
+    private readonly files: FilesService,
+    private readonly statusReports: StatusReportsService,
+    private readonly delivery: DeliveryService,
+    private readonly channels: ChannelRegistry,
     private readonly events: RoutingEvents,
     private readonly settings: RoutingSettings,
   ) {}
@@ -78,7 +82,11 @@ export class FachverfahrenService {
   }
 
   private readable(m: MessageRecord): void {
-    if (m.channel !== 'pull' || !['AVAILABLE', 'DELIVERED'].includes(m.state) || m.purgedAt !== null) {
+    if (
+      !this.channels.isPull(m.channel) ||
+      !['AVAILABLE', 'DELIVERED'].includes(m.state) ||
+      m.purgedAt !== null
+    ) {
       throw ProblemException.notFound(NOT_FOUND);
     }
   }
@@ -87,7 +95,7 @@ export class FachverfahrenService {
     const { m, d } = await this.own(p, id);
     this.readable(m);
     await this.messages.markFetched(m.id);
-    return buildEnvelope(m, d, await this.messages.attachments(m.id, false), false);
+    return buildEnvelope(m, d, await this.messages.attachments(m.id), false);
   }
 
   async payload(p: Principal, id: string): Promise<Download> {
@@ -129,7 +137,7 @@ export class FachverfahrenService {
 
   async accept(p: Principal, id: string): Promise<StateDto> {
     const { m, d } = await this.own(p, id);
-    if (m.channel !== 'pull')
+    if (!this.channels.isPull(m.channel))
       throw conflict(
         'not-pull',
         'Push-Nachrichten werden nicht angenommen.',
@@ -153,7 +161,7 @@ export class FachverfahrenService {
 
   async reject(p: Principal, id: string, dto: RejectDto): Promise<StateDto> {
     const { m } = await this.own(p, id);
-    if (m.channel !== 'pull')
+    if (!this.channels.isPull(m.channel))
       throw conflict(
         'not-pull',
         'Push-Nachrichten werden nicht zurückgewiesen.',
@@ -200,15 +208,11 @@ export class FachverfahrenService {
         'Status and replies refer to the submission message.',
       );
     }
-    if (found.m.state === 'SENDING' && found.d.channel === 'http-push') {
+    if (found.m.state === 'SENDING' && !this.channels.isPull(found.d.channel)) {
       // The Fachverfahren answers before routing has read the push's 200: it can only know this message
       // id from that push, so the push arrived. Record the delivery now (the worker's own mark then
       // finds the message delivered and emits nothing twice).
-      await this.messages.transaction(async (manager) => {
-        if (await this.messages.markPushed(manager, found.m.id, found.m.attempts)) {
-          await this.events.delivered(manager, found.m, found.d);
-        }
-      });
+      await this.delivery.confirmPushed(found.m, found.d);
       const again = await this.own(p, id);
       if (again.m.state === 'DELIVERED') return again;
     }
@@ -224,20 +228,7 @@ export class FachverfahrenService {
 
   async receipt(p: Principal, id: string): Promise<StatusAcceptedDto> {
     const { m, d } = await this.arrived(p, id);
-    const statusId = randomUUID();
-    const recorded = await this.messages.transaction(async (manager) => {
-      if (!(await this.messages.markReceipt(manager, m.id))) return false;
-      await this.messages.insertStatus(manager, {
-        id: statusId,
-        messageId: m.id,
-        status: 'RECEIVED',
-        text: null,
-        clientId: principalKey(p),
-      });
-      await this.events.status(manager, m, d, 'RECEIVED', undefined, statusId);
-      return true;
-    });
-    return { statusId, recorded };
+    return this.statusReports.receipt(m, d, principalKey(p));
   }
 
   async status(p: Principal, id: string, dto: StatusDto): Promise<StatusAcceptedDto> {
@@ -255,23 +246,13 @@ export class FachverfahrenService {
       );
     }
     const { m, d } = await this.arrived(p, id);
-    const statusId = dto.statusId ?? randomUUID();
-    const recorded = await this.messages.transaction(async (manager) => {
-      if (
-        !(await this.messages.insertStatus(manager, {
-          id: statusId,
-          messageId: m.id,
-          status: dto.status,
-          text: dto.message ?? null,
-          clientId: principalKey(p),
-        }))
-      ) {
-        return false;
-      }
-      await this.events.status(manager, m, d, dto.status, dto.message, statusId);
-      return true;
+    const { statusId, recorded, foreign } = await this.statusReports.report(m, d, {
+      statusId: dto.statusId,
+      status: dto.status,
+      text: dto.message,
+      reportedBy: principalKey(p),
     });
-    if (!recorded && (await this.messages.statusOwner(statusId)) !== m.id) {
+    if (foreign) {
       throw conflict(
         'status-id-taken',
         'Diese statusId gehört zu einer anderen Nachricht.',
@@ -320,14 +301,14 @@ export class FachverfahrenService {
       ) {
         return false;
       }
-      for (const f of files) await this.files.insert(manager, { ...f, replyId });
+      for (const f of files) await this.files.store(manager, { ...f, replyId });
       await this.events.reply(manager, m, d, {
         replyId,
         kind: dto.kind,
         subject: dto.subject,
         body: dto.body,
         attachments: files.map((f) => {
-          const signed = this.fileUrls.signedUrl(f.id);
+          const signed = this.files.signedUrl(f.id);
           return {
             fileId: f.id,
             filename: f.filename,

@@ -6,6 +6,6 @@ import { FilesService } from './files.service';
 @Module({
   controllers: [FilesController],
   providers: [FilesRepository, FilesService],
-  exports: [FilesRepository, FilesService],
+  exports: [FilesService],
 })
 export class FilesModule {}

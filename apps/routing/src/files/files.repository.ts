@@ -1,7 +1,7 @@
+import { returning } from '@amtsbote/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { returning } from '../common/sql';
 
 export interface StoredFile {
   id: string;

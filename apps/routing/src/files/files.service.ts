@@ -1,5 +1,6 @@
 import { UrlSigner } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { RoutingSettings } from '../common/settings';
 import { FilesRepository, type StoredFile } from './files.repository';
 
@@ -34,5 +35,20 @@ export class FilesService {
 
   find(id: string): Promise<StoredFile | undefined> {
     return this.repository.find(id);
+  }
+
+  /** Keeps a file of a reply, in the caller's transaction. */
+  store(manager: EntityManager, f: StoredFile): Promise<void> {
+    return this.repository.insert(manager, f);
+  }
+
+  /** The files of a reply, described (no contents). */
+  ofReply(replyId: string): Promise<StoredFile[]> {
+    return this.repository.ofReply(replyId);
+  }
+
+  /** Drops the contents of files older than `before`; how many. */
+  purge(before: Date): Promise<number> {
+    return this.repository.purge(before);
   }
 }

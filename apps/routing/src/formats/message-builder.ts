@@ -1,13 +1,6 @@
 import { FimExportError } from '@amtsbote/fim';
 import {
-  buildFimMessage,
-  buildFitConnectSubmission,
-  buildXdomeaMessage,
   type CompiledJsonSchema,
-  fimDataSchemaSet,
-  fimDataXml,
-  fimMessageSchemaSet,
-  fitConnectMetadataSchema,
   type PreparedFimSchema,
   SchemaSetCache,
   type SchemaSet,
@@ -15,14 +8,13 @@ import {
   type SubmissionMessageInput,
   summarizeReport,
   type ValidationReport,
-  xdomeaSchemaSet,
 } from '@amtsbote/xoev';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { routingMetrics } from '../common/metrics';
 import { RoutingSettings } from '../common/settings';
-import type { DestinationRecord, MessageFormat } from '../destinations/destinations.types';
-import type { BuiltMessage } from '../messages/messages.repository';
+import type { DestinationRecord } from '../destinations/destinations.types';
+import type { BuiltMessage } from '../messages/message-rows';
 import type {
   AttachmentRecord,
   CitizenReplyInput,
@@ -31,8 +23,9 @@ import type {
   SubmissionInput,
 } from '../messages/messages.types';
 import { SchemasService, SchemaUnusableError } from '../schemas/schemas.service';
+import { FormatRegistry } from './format-registry';
 import { encryptTo } from './jwe';
-import { createZip } from './zip';
+import type { FormatChecks } from './message-format';
 
 export type BuildOutcome =
   | { ok: true; built: BuiltMessage; reports: ValidationReport[] }
@@ -60,40 +53,56 @@ class InvalidMessage extends Error {
 }
 
 /**
- * Builds the message of a destination's format in TypeScript and validates it against the official
- * schemas before anything is sent; encrypts payload and attachments when the destination has a key.
- * Schema sets are compiled once (libxml2-wasm) and reused.
+ * Builds the message in the destination's format (a `MessageFormat` plug-in) and has it validated
+ * against the official schemas before anything is sent; encrypts payload and attachments when the
+ * destination has a key; enforces the size limit. Schema sets are compiled once (libxml2-wasm) and reused.
  */
 @Injectable()
 export class MessageBuilder implements OnModuleDestroy {
   private readonly schemaSets = new SchemaSetCache();
-  private fitConnect?: CompiledJsonSchema;
   private readonly metrics = routingMetrics();
 
   constructor(
     private readonly settings: RoutingSettings,
     private readonly schemas: SchemasService,
+    private readonly formats: FormatRegistry,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
     await this.schemaSets.dispose();
   }
 
-  private async validateXml(format: MessageFormat, set: SchemaSet, xml: string): Promise<ValidationReport> {
-    const compiled = await this.schemaSets.get(set);
-    const report = compiled.validateSync(xml);
-    this.metrics.validation.observe({ format, schema: set.id.split(':')[0] }, report.durationMs / 1000);
-    return report;
-  }
-
-  private validateMetadata(metadata: unknown): ValidationReport {
-    this.fitConnect ??= fitConnectMetadataSchema(this.settings.schemaDir);
-    const report = this.fitConnect.validate(metadata);
-    this.metrics.validation.observe(
-      { format: 'fit-connect-json', schema: 'fitconnect-metadata' },
-      report.durationMs / 1000,
-    );
-    return report;
+  /** The checks a format validates with: reports are collected, metrics labelled with the format. */
+  private checks(format: string, reports: ValidationReport[]): FormatChecks {
+    const record = (report: ValidationReport) => {
+      reports.push(report);
+      if (!report.valid) throw new InvalidMessage(reports, summarizeReport(report));
+    };
+    return {
+      xml: async (set: SchemaSet, xml: string) => {
+        const report = (await this.schemaSets.get(set)).validateSync(xml);
+        this.metrics.validation.observe({ format, schema: set.id.split(':')[0] }, report.durationMs / 1000);
+        record(report);
+      },
+      json: (compiled: CompiledJsonSchema, value: unknown, schema: string) => {
+        const report = compiled.validate(value);
+        this.metrics.validation.observe({ format, schema }, report.durationMs / 1000);
+        record(report);
+      },
+      fimData: (fim: PreparedFimSchema, data: Record<string, unknown>) => {
+        const result = fim.validator.validate(data);
+        if (result.valid) return;
+        record({
+          valid: false,
+          validator: '@amtsbote/fim',
+          schema: `fim:${fim.key}`,
+          issues: result.errors
+            .slice(0, 50)
+            .map((e) => ({ level: 'error', message: `${e.path} ${e.message.en}`, path: e.path })),
+          durationMs: 0,
+        });
+      },
+    };
   }
 
   private messageInput(
@@ -137,86 +146,36 @@ export class MessageBuilder implements OnModuleDestroy {
     d: DestinationRecord,
     attachments: AttachmentRecord[],
   ): Promise<Plain> {
-    let prepared: PreparedFimSchema;
+    const format = this.formats.get(d.format);
+    let fim: PreparedFimSchema;
     try {
-      prepared = await this.schemas.get(s.fimSchema.id, s.fimSchema.version);
+      fim = await this.schemas.get(s.fimSchema.id, s.fimSchema.version);
     } catch (err) {
       if (err instanceof SchemaUnusableError) throw new InvalidMessage([], err.message);
       throw err;
     }
-    const input = this.messageInput(m, s, prepared, d, attachments);
-    const check = (report: ValidationReport, reports: ValidationReport[]) => {
-      reports.push(report);
-      if (!report.valid) throw new InvalidMessage(reports, summarizeReport(report));
-    };
     const reports: ValidationReport[] = [];
-    switch (d.format) {
-      case 'xdomea-3.0': {
-        const message = buildXdomeaMessage(input);
-        check(
-          await this.validateXml(d.format, xdomeaSchemaSet(this.settings.schemaDir), message.xml),
-          reports,
-        );
-        const antrag = fimDataXml(prepared, s.data);
-        check(await this.validateXml(d.format, fimDataSchemaSet(prepared), antrag), reports);
-        const payload = createZip(
-          [
-            { name: message.messageFile, data: Buffer.from(message.xml, 'utf8') },
-            { name: message.antragFile.name, data: Buffer.from(antrag, 'utf8') },
-            ...attachments.map((a, i) => ({ name: message.attachmentFiles[i].name, data: a.content! })),
-          ],
-          new Date(input.createdAt),
-        );
-        return {
-          payload,
-          payloadFilename: message.zipName,
-          payloadMediaType: 'application/zip',
-          metadata: null,
-          separate: [],
-          reports,
-        };
-      }
-      case 'fim-xml': {
-        const xml = buildFimMessage(prepared, input);
-        check(
-          await this.validateXml(d.format, fimMessageSchemaSet(prepared, this.settings.schemaDir), xml),
-          reports,
-        );
-        return {
-          payload: Buffer.from(xml, 'utf8'),
-          payloadFilename: `${m.id}_fim.antrag.0001.xml`,
-          payloadMediaType: 'application/xml',
-          metadata: null,
-          separate: attachments,
-          reports,
-        };
-      }
-      case 'fit-connect-json': {
-        const data = prepared.validator.validate(s.data);
-        if (!data.valid) {
-          const report: ValidationReport = {
-            valid: false,
-            validator: '@amtsbote/fim',
-            schema: `fim:${prepared.key}`,
-            issues: data.errors
-              .slice(0, 50)
-              .map((e) => ({ level: 'error', message: `${e.path} ${e.message.en}`, path: e.path })),
-            durationMs: 0,
-          };
-          check(report, reports);
-        }
-        const submission = buildFitConnectSubmission(input, { replyHost: this.settings.publicUrl() });
-        check(this.validateMetadata(submission.metadata), reports);
-        return {
-          payload: Buffer.from(submission.data, 'utf8'),
-          payloadFilename: 'data.json',
-          payloadMediaType: 'application/json',
-          metadata: Buffer.from(JSON.stringify(submission.metadata), 'utf8'),
-          separate: attachments,
-          reports,
-        };
-      }
-    }
+    const built = await format.build(
+      {
+        message: m,
+        submission: s,
+        destination: d,
+        fim,
+        common: this.messageInput(m, s, fim, d, attachments),
+        attachments,
+        publicUrl: this.settings.publicUrl(),
+        schemaDir: this.settings.schemaDir,
+      },
+      this.checks(d.format, reports),
+    );
+    return {
+      payload: built.payload,
+      payloadFilename: built.payloadFilename,
+      payloadMediaType: built.mediaType,
+      metadata: built.metadata,
+      separate: built.separate,
+      reports,
+    };
   }
 
   private citizenReply(m: MessageRecord, r: CitizenReplyInput, attachments: AttachmentRecord[]): Plain {

@@ -1,6 +1,7 @@
 import { checkSchemaDir } from '@amtsbote/xoev';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RoutingSettings } from '../common/settings';
+import { FormatRegistry } from './format-registry';
 
 /**
  * Says at start-up which official schema bundle is missing from XOEV_SCHEMA_DIR and where to get it.
@@ -11,12 +12,18 @@ import { RoutingSettings } from '../common/settings';
 export class SchemaBundleCheck implements OnApplicationBootstrap {
   private readonly logger = new Logger('SchemaBundles');
 
-  constructor(private readonly settings: RoutingSettings) {}
+  constructor(
+    private readonly settings: RoutingSettings,
+    private readonly formats: FormatRegistry,
+  ) {}
 
   onApplicationBootstrap(): void {
     const missing = checkSchemaDir(this.settings.schemaDir);
     for (const m of missing)
-      this.logger.error({ bundle: m.bundle.id, missingFiles: m.missingFiles }, m.message);
+      this.logger.error(
+        { bundle: m.bundle.id, formats: this.formats.usingBundle(m.bundle.id), missingFiles: m.missingFiles },
+        m.message,
+      );
     if (missing.length === 0) this.logger.log(`schema bundles complete in ${this.settings.schemaDir}`);
   }
 }

@@ -4,14 +4,14 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { ADMIN_ROLES, adminScope, inScope, scopeTenant } from '../common/access';
 import { ListMessagesQueryDto, MessageSummaryDto } from './messages.dto';
 import { toSummary } from './messages.mapper';
-import { MessagesRepository } from './messages.repository';
+import { MessagesService } from './messages.service';
 
 @ApiTags('messages')
 @ApiBearerAuth()
 @Roles(...ADMIN_ROLES)
 @Controller('messages')
 export class MessagesController {
-  constructor(private readonly messages: MessagesRepository) {}
+  constructor(private readonly messages: MessagesService) {}
 
   @Get()
   @ApiOperation({ summary: 'Messages and their delivery state (no contents)' })

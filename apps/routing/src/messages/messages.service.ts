@@ -3,19 +3,25 @@ import type { EventPayload, postkorbReplySentV1, submissionReadyV1 } from '@amts
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { routingMetrics } from '../common/metrics';
-import { RoutesRepository } from '../routes/routes.repository';
+import { RoutesService } from '../routes/routes.service';
+import { MessageIntakeRepository } from './message-intake.repository';
 import { MessagesRepository } from './messages.repository';
+import type { MessageRecord, MessageState } from './messages.types';
 import { RoutingEvents } from './routing-events';
 
-/** Takes ready submissions and citizen replies in: finds the Zuständigkeit and queues the message. */
+/**
+ * Takes ready submissions and citizen replies in (finds the Zuständigkeit and queues the message), and lists
+ * messages for operators.
+ */
 @Injectable()
 export class MessagesService {
   private readonly logger = new Logger(MessagesService.name);
   private readonly unroutable = routingMetrics().unroutable;
 
   constructor(
-    private readonly repository: MessagesRepository,
-    private readonly routes: RoutesRepository,
+    private readonly repository: MessageIntakeRepository,
+    private readonly operators: MessagesRepository,
+    private readonly routes: RoutesService,
     private readonly events: RoutingEvents,
   ) {}
 
@@ -121,5 +127,20 @@ export class MessagesService {
         sourceExpiresAt: a.urlExpiresAt,
       })),
     );
+  }
+
+  /** Messages and their state for operators (no contents); tenant null means all. */
+  list(filter: {
+    tenant: string | null;
+    destinationId?: string;
+    submissionId?: string;
+    state?: MessageState;
+    limit: number;
+  }): Promise<MessageRecord[]> {
+    return this.operators.list(filter);
+  }
+
+  find(id: string): Promise<MessageRecord | undefined> {
+    return this.operators.find(id);
   }
 }

@@ -1,5 +1,4 @@
 import type { ValidationReport } from '@amtsbote/xoev';
-import type { Channel, MessageFormat } from '../destinations/destinations.types';
 
 export const MESSAGE_KINDS = ['submission', 'citizen-reply'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -66,8 +65,8 @@ export interface MessageRecord {
   tenant: string;
   vorgangsnummer: string;
   destinationId: string;
-  format: MessageFormat;
-  channel: Channel;
+  format: string;
+  channel: string;
   input: MessageInput | null;
   state: MessageState;
   attempts: number;
@@ -94,6 +93,8 @@ export interface MessageRecord {
   rejectedAt: Date | null;
   receiptAt: Date | null;
   purgedAt: Date | null;
+  /** What the channel keeps for this message (loaded with the payload; else null). */
+  channelState: unknown;
 }
 
 export interface AttachmentRecord {

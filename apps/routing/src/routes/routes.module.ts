@@ -10,7 +10,7 @@ import { RoutesService } from './routes.service';
   imports: [DestinationsModule],
   controllers: [RoutesController],
   providers: [RoutesRepository, RoutesService],
-  exports: [RoutesRepository],
+  exports: [RoutesService],
 })
 export class RoutesModule implements OnModuleInit {
   constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type FieldProblem, type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
 import { parseCsv, toCsv } from '../common/csv';
-import { DestinationsRepository } from '../destinations/destinations.repository';
+import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import {
   ARS_PREFIX_PATTERN,
@@ -42,8 +42,8 @@ interface ParsedRow {
 export class RoutesService {
   constructor(
     private readonly repository: RoutesRepository,
-    private readonly destinations: DestinationsRepository,
-    private readonly audit: AuditRepository,
+    private readonly destinations: DestinationsService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(principal: Principal, leikaKey?: string): Promise<RouteDto[]> {
@@ -327,6 +327,16 @@ export class RoutesService {
       CSV_HEADER,
       routes.map((r) => [r.leikaKey, r.arsPrefix, r.destinationId]),
     );
+  }
+
+  /** The most specific route of a Leistung for an ARS and its destination, in the caller's transaction. */
+  resolve(
+    manager: EntityManager,
+    tenant: string,
+    leikaKey: string,
+    ars: string,
+  ): Promise<{ route: RouteRecord; destination: DestinationRecord } | undefined> {
+    return this.repository.resolve(manager, tenant, leikaKey, ars);
   }
 
   async resolveForAdmin(

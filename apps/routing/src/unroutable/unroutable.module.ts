@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { MessagesModule } from '../messages/messages.module';
 import { UnroutableController } from './unroutable.controller';
+import { UnroutableRepository } from './unroutable.repository';
 import { UnroutableService } from './unroutable.service';
 
 @Module({
-  imports: [MessagesModule],
   controllers: [UnroutableController],
-  providers: [UnroutableService],
+  providers: [UnroutableRepository, UnroutableService],
 })
 export class UnroutableModule {}

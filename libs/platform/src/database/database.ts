@@ -152,3 +152,28 @@ export function migrationMain(
     databaseUrl(config),
   );
 }
+
+/**
+ * TypeORM's PostgreSQL driver answers UPDATE and DELETE with `[rows, affectedCount]` and everything else
+ * with the rows: this gives the rows of a `… RETURNING` statement either way (other results pass through).
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0] as T[];
+  }
+  return result as T[];
+}
+
+/** Runs an `UPDATE … RETURNING` / `DELETE … RETURNING` and gives its rows (see {@link returnedRows}). */
+export async function returning<T>(
+  q: Pick<EntityManager, 'query'>,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  return returnedRows<T>(await q.query(sql, params));
+}

@@ -4,3 +4,5 @@ export * from './events';
 export * from './pdf';
 export * from './service-process';
 export * from './machine-cpu';
+export * from './test-service';
+export * from './app-under-test';

@@ -3,15 +3,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type EventPayload, submissionSubmittedV1, TOPICS } from '@amtsbote/contracts';
 import { type PaymentConfig, paymentService } from '../src/index';
 import {
+  type AppUnderTest,
   EventRecorder,
-  freshDatabase,
   OIDC_ISSUER,
   publishTestEvent,
-  type ServiceUnderTest,
-  serviceTestEnv,
-  startService,
-  type TestDatabase,
-  uniqueName,
+  startAppUnderTest,
 } from '@amtsbote/testing';
 
 export const LEIKA_PARKEN = '99050012104000';
@@ -20,39 +16,30 @@ export const PORTAL = 'http://portal.test';
 
 export const keyOf = (username: string) => `${OIDC_ISSUER}|${username}`;
 
-export interface PaymentStack {
-  svc: ServiceUnderTest<PaymentConfig>;
-  db: TestDatabase;
-  topicPrefix: string;
+/** The payment service under test (the same shape as every app's harness), with a recorder on its topic. */
+export interface PaymentUnderTest extends AppUnderTest<PaymentConfig> {
   recorder: EventRecorder;
-  close(): Promise<void>;
 }
 
-/** The payment service on a fresh database and its own topics, with a recorder on the payment topic. */
-export async function startPaymentStack(
+/** payment on the real stack: its own database and topics, a recorder on the payment topic. */
+export async function startPayment(
   label: string,
   extra: Record<string, string> = {},
-): Promise<PaymentStack> {
-  const db = await freshDatabase(label);
-  const topicPrefix = `${uniqueName(label).replace(/_/g, '-')}.`;
-  const env = serviceTestEnv({
-    databaseUrl: db.url,
-    topicPrefix,
-    extra: { PAYMENT_RETURN_URL_ORIGINS: PORTAL, PAYMENT_RECONCILE_INTERVAL_SECONDS: '3600', ...extra },
+): Promise<PaymentUnderTest> {
+  const app = await startAppUnderTest(paymentService, {
+    service: 'payment',
+    label,
+    env: { PAYMENT_RETURN_URL_ORIGINS: PORTAL, PAYMENT_RECONCILE_INTERVAL_SECONDS: '3600', ...extra },
   });
-  const svc = (await startService(paymentService, env)) as ServiceUnderTest<PaymentConfig>;
-  const recorder = await EventRecorder.start(topicPrefix, [TOPICS.payment]);
-  return {
-    svc,
-    db,
-    topicPrefix,
+  const recorder = await EventRecorder.start(app.topicPrefix, [TOPICS.payment]);
+  const close = app.close;
+  return Object.assign(app, {
     recorder,
     close: async () => {
       await recorder.stop();
-      await svc.close();
-      await db.drop();
+      await close();
     },
-  };
+  });
 }
 
 export function submission(
@@ -74,7 +61,7 @@ export function submission(
 
 /** Publishes `submission.submitted` as intake would. */
 export async function submit(
-  stack: PaymentStack,
+  stack: PaymentUnderTest,
   overrides: Partial<EventPayload<typeof submissionSubmittedV1>> = {},
 ): Promise<EventPayload<typeof submissionSubmittedV1>> {
   const data = submission(overrides);

@@ -1,26 +1,51 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Periodic } from '@amtsbote/platform';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { RoutingSettings } from '../common/settings';
-import { DestinationsRepository } from '../destinations/destinations.repository';
-import { FilesRepository } from '../files/files.repository';
-import { MessagesRepository } from '../messages/messages.repository';
+import { DestinationsService } from '../destinations/destinations.service';
+import { FilesService } from '../files/files.service';
 import { RoutingEvents } from '../messages/routing-events';
+import { MaintenanceRepository } from './maintenance.repository';
 
 /**
  * Periodic duties: alert about pull messages not fetched for N days, fail them back to the citizen after M
  * days, and purge form data and files after the retention time. Each step is one UPDATE … RETURNING with its
- * events in the same transaction, so replicas running it at the same time never alert twice.
+ * events in the same transaction, so replicas running it at the same time never alert twice. Runs every
+ * ROUTING_MAINTENANCE_INTERVAL_MS where the delivery worker runs (ROUTING_WORKER_ENABLED).
  */
 @Injectable()
-export class MaintenanceService {
+export class MaintenanceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Maintenance');
+  private readonly schedule: Periodic;
 
   constructor(
-    private readonly messages: MessagesRepository,
-    private readonly destinations: DestinationsRepository,
-    private readonly files: FilesRepository,
+    private readonly messages: MaintenanceRepository,
+    private readonly destinations: DestinationsService,
+    private readonly files: FilesService,
     private readonly events: RoutingEvents,
     private readonly settings: RoutingSettings,
-  ) {}
+  ) {
+    this.schedule = new Periodic(
+      'maintenance',
+      settings.config.ROUTING_MAINTENANCE_INTERVAL_MS,
+      async () => {
+        await this.run();
+      },
+      this.logger,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.settings.config.ROUTING_WORKER_ENABLED) this.schedule.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.schedule.stop();
+  }
 
   async run(now = Date.now()): Promise<{ alerted: number; expired: number; purged: number }> {
     const alertDays = this.settings.config.ROUTING_PULL_ALERT_DAYS;

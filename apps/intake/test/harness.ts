@@ -4,17 +4,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { intakeService, type IntakeConfig } from '@amtsbote/intake';
 import {
+  type AppUnderTest,
   findRepoRoot,
-  freshDatabase,
   mintToken,
   OIDC_ISSUER,
-  type ServiceUnderTest,
-  serviceTestEnv,
-  startService,
-  type TestDatabase,
-  uniqueName,
+  startAppUnderTest,
 } from '@amtsbote/testing';
-import { DataSource } from 'typeorm';
 import type { AttachmentDto } from '../src/attachments/attachments.dto';
 import { DEMO_SCHEMA_ID, demoSchemaXml } from './fixtures/demo-schema';
 
@@ -27,49 +22,29 @@ export function sharedFixture(...parts: string[]): string {
   return readFileSync(path.join(root, '..', 'shared', 'fixtures', ...parts), 'utf8');
 }
 
-export interface Intake {
-  svc: ServiceUnderTest<IntakeConfig>;
-  url: string;
-  db: TestDatabase;
-  prefix: string;
+/** The intake service under test (the same shape as every app's harness), with its storage directory. */
+export interface IntakeUnderTest extends AppUnderTest<IntakeConfig> {
   storageDir: string;
-  /** A direct connection to the test database for assertions. */
-  sql: DataSource;
-  close(): Promise<void>;
 }
 
-/** One intake on the real stack: fresh database, own topic prefix, own storage directory. */
-export async function startIntake(label: string, extra: Record<string, string> = {}): Promise<Intake> {
-  const db = await freshDatabase(`intake_${label}`);
-  const prefix = `${uniqueName(`in-${label}`).replace(/_/g, '-')}.`;
+/** intake on the real stack: its own database, topics and storage directory. */
+export async function startIntake(
+  label: string,
+  extra: Record<string, string> = {},
+): Promise<IntakeUnderTest> {
   const storageDir = mkdtempSync(path.join(tmpdir(), 'intake-test-'));
-  const env = serviceTestEnv({
-    databaseUrl: db.url,
-    topicPrefix: prefix,
-    extra: {
+  const app = await startAppUnderTest(intakeService, {
+    service: 'intake',
+    label,
+    env: {
       INTAKE_STORAGE_DIR: storageDir,
       INTAKE_DOWNLOAD_URL_SECRET: DOWNLOAD_SECRET,
       INTAKE_MAINTENANCE_INTERVAL_SECONDS: '0',
       ...extra,
     },
+    cleanup: () => rmSync(storageDir, { recursive: true, force: true }),
   });
-  const svc = await startService(intakeService, env);
-  const sql = new DataSource({ type: 'postgres', url: db.url });
-  await sql.initialize();
-  return {
-    svc,
-    url: svc.url,
-    db,
-    prefix,
-    storageDir,
-    sql,
-    async close() {
-      await svc.close();
-      await sql.destroy();
-      await db.drop();
-      rmSync(storageDir, { recursive: true, force: true });
-    },
-  };
+  return Object.assign(app, { storageDir });
 }
 
 const tokens = new Map<string, Promise<string>>();

@@ -5,107 +5,110 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventContract, EventPayload } from '@amtsbote/contracts';
+import type { CloudEvent } from '@amtsbote/messaging';
 import {
-  freshDatabase,
+  type AppUnderTest,
   mintToken,
   OIDC_ISSUER,
   publishTestEvent,
-  type ServiceUnderTest,
-  serviceTestEnv,
-  startService,
-  type TestDatabase,
-  uniqueName,
+  startAppUnderTest,
 } from '@amtsbote/testing';
 import { SMTPServer } from 'smtp-server';
-import { DataSource } from 'typeorm';
 import { accountsService, type AccountsConfig } from '../src';
 
 export const ISSUER = OIDC_ISSUER;
 export const keyOf = (username: string) => `${ISSUER}|${username}`;
 
-/** One accounts service on the real stack: its own database, topic prefix and file store. */
-export class AccountsFixture {
-  db!: TestDatabase;
-  sut!: ServiceUnderTest<AccountsConfig>;
-  prefix!: string;
-  storageDir!: string;
-  sql!: DataSource;
-  private readonly tokens = new Map<string, Promise<string>>();
-
-  async start(label: string, extra: Record<string, string> = {}): Promise<void> {
-    this.db = await freshDatabase(label);
-    this.prefix = `${uniqueName(label).replace(/_/g, '-')}.`;
-    this.storageDir = await mkdtemp(join(tmpdir(), `accounts-${label}-`));
-    this.sut = await startService(
-      accountsService,
-      serviceTestEnv({
-        databaseUrl: this.db.url,
-        topicPrefix: this.prefix,
-        extra: {
-          ACCOUNTS_STORAGE_DIR: this.storageDir,
-          ACCOUNTS_WORKER_INTERVAL_MS: '100',
-          ACCOUNTS_FILE_URL_SECRET: 'test-secret-of-at-least-thirty-two-characters',
-          ...extra,
-        },
-      }),
-    );
-    this.sql = new DataSource({ type: 'postgres', url: this.db.url, poolSize: 2 });
-    await this.sql.initialize();
-  }
-
-  async stop(): Promise<void> {
-    await this.sut?.close();
-    await this.sql?.destroy();
-    await this.db?.drop();
-    if (this.storageDir) await rm(this.storageDir, { recursive: true, force: true });
-  }
-
-  token(username: string): Promise<string> {
-    let t = this.tokens.get(username);
-    if (!t) {
-      t = mintToken(ISSUER, username);
-      this.tokens.set(username, t);
-    }
-    return t;
-  }
-
+/** The accounts service under test (the same shape as every app's harness), with its helpers. */
+export interface AccountsUnderTest extends AppUnderTest<AccountsConfig> {
+  storageDir: string;
+  /** A real token of a seeded dev user, cached. */
+  token(username: string): Promise<string>;
   /** A JSON call as `username` (or with a raw token / none). */
-  async call<T = unknown>(
+  call<T = unknown>(
     as: string | { token?: string },
     method: string,
     path: string,
-    o: { body?: unknown; actFor?: string; headers?: Record<string, string> } = {},
-  ): Promise<{ status: number; body: T; headers: Headers }> {
-    const token = typeof as === 'string' ? await this.token(as) : as.token;
-    const headers: Record<string, string> = { ...o.headers };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (o.actFor) headers['x-act-for'] = o.actFor;
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.sut.url}${path}`, {
-      method,
-      headers,
-      body: o.body === undefined ? undefined : JSON.stringify(o.body),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      // not JSON
+    o?: { body?: unknown; actFor?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: T; headers: Headers }>;
+  publish<C extends EventContract>(
+    contract: C,
+    data: EventPayload<C>,
+    id?: string,
+  ): Promise<CloudEvent<EventPayload<C>>>;
+  count(sqlText: string, params?: unknown[]): Promise<number>;
+}
+
+/** accounts on the real stack: its own database, topics and file store. */
+export async function startAccounts(
+  label: string,
+  extra: Record<string, string> = {},
+): Promise<AccountsUnderTest> {
+  const storageDir = await mkdtemp(join(tmpdir(), `accounts-${label}-`));
+  const app = await startAppUnderTest(accountsService, {
+    service: 'accounts',
+    label,
+    env: {
+      ACCOUNTS_STORAGE_DIR: storageDir,
+      ACCOUNTS_WORKER_INTERVAL_MS: '100',
+      ACCOUNTS_FILE_URL_SECRET: 'test-secret-of-at-least-thirty-two-characters',
+      ...extra,
+    },
+    cleanup: () => rm(storageDir, { recursive: true, force: true }),
+  });
+  const tokens = new Map<string, Promise<string>>();
+  const token = (username: string): Promise<string> => {
+    let t = tokens.get(username);
+    if (!t) {
+      t = mintToken(ISSUER, username);
+      tokens.set(username, t);
     }
-    return { status: res.status, body: body as T, headers: res.headers };
-  }
-
-  publish<C extends EventContract>(contract: C, data: EventPayload<C>, id?: string) {
-    const subject = (data as { submissionId?: string }).submissionId ?? randomUUID();
-    // newEvent spreads its input over the generated id, so publishTestEvent without an id would send none.
-    return publishTestEvent({ topicPrefix: this.prefix, contract, subject, data, id: id ?? randomUUID() });
-  }
-
-  async count(sqlText: string, params: unknown[] = []): Promise<number> {
-    const rows = await this.sql.query<Array<{ n: string }>>(sqlText, params);
-    return Number(rows[0]?.n ?? 0);
-  }
+    return t;
+  };
+  return Object.assign(app, {
+    storageDir,
+    token,
+    async call<T = unknown>(
+      as: string | { token?: string },
+      method: string,
+      path: string,
+      o: { body?: unknown; actFor?: string; headers?: Record<string, string> } = {},
+    ): Promise<{ status: number; body: T; headers: Headers }> {
+      const bearer = typeof as === 'string' ? await token(as) : as.token;
+      const headers: Record<string, string> = { ...o.headers };
+      if (bearer) headers.authorization = `Bearer ${bearer}`;
+      if (o.actFor) headers['x-act-for'] = o.actFor;
+      if (o.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${app.url}${path}`, {
+        method,
+        headers,
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      return { status: res.status, body: body as T, headers: res.headers };
+    },
+    publish<C extends EventContract>(contract: C, data: EventPayload<C>, id?: string) {
+      const subject = (data as { submissionId?: string }).submissionId ?? randomUUID();
+      // newEvent spreads its input over the generated id, so publishTestEvent without an id would send none.
+      return publishTestEvent({
+        topicPrefix: app.topicPrefix,
+        contract,
+        subject,
+        data,
+        id: id ?? randomUUID(),
+      });
+    },
+    async count(sqlText: string, params: unknown[] = []): Promise<number> {
+      const rows = await app.sql.query<Array<{ n: string }>>(sqlText, params);
+      return Number(rows[0]?.n ?? 0);
+    },
+  });
 }
 
 export const sha512 = (b: Buffer | string) => createHash('sha512').update(b).digest('hex');

@@ -5,20 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { catalogSchemaPublishedV1, type EventPayload, submissionReadyV1 } from '@amtsbote/contracts';
 import { compileValidator, type FimValidator, parseSchema } from '@amtsbote/fim';
-import { routingService } from '../../src';
+import { routingService, type RoutingConfig } from '../src';
 import {
+  type AppUnderTest,
   clientCredentialsToken,
   DEV_CLIENTS,
-  freshDatabase,
   mintToken,
   OIDC_ISSUER,
   publishTestEvent,
   repoRoot,
   type ServiceUnderTest,
-  serviceTestEnv,
-  startService,
-  type TestDatabase,
-  uniqueName,
+  startAppUnderTest,
 } from '@amtsbote/testing';
 import {
   fimDataSchemaSet,
@@ -44,21 +41,10 @@ export const blaueKarte: FimValidator = compileValidator(parseSchema(BLAUE_KARTE
 export const blaueKartePrepared: PreparedFimSchema = prepareFimSchema(blaueKarte.schema);
 export const LEIKA = '99010001001000';
 
-export type RoutingService = ServiceUnderTest<unknown>;
+export type RoutingService = ServiceUnderTest<RoutingConfig>;
 
-export interface RoutingUnderTest {
-  db: TestDatabase;
-  topicPrefix: string;
-  env: Record<string, string>;
-  svc: RoutingService;
-  url: string;
-  /** Stops the app (keeps the database). */
-  stop(): Promise<void>;
-  /** Starts a new app on the same database and topics (a restart). */
-  restart(): Promise<void>;
-  /** Stops the app and drops the database. */
-  close(): Promise<void>;
-}
+/** The routing service under test (the same shape as every app's harness). */
+export type RoutingUnderTest = AppUnderTest<RoutingConfig>;
 
 /** Settings that make retries and sweeps fast enough for tests. */
 export const FAST = {
@@ -71,33 +57,9 @@ export const FAST = {
   ROUTING_MAINTENANCE_INTERVAL_MS: '250',
 };
 
-export async function startRouting(
-  label: string,
-  extra: Record<string, string> = {},
-): Promise<RoutingUnderTest> {
-  const db = await freshDatabase(label);
-  const topicPrefix = `${uniqueName(label).replace(/_/g, '-')}.`;
-  const env = serviceTestEnv({ databaseUrl: db.url, topicPrefix, extra: { ...FAST, ...extra } });
-  const t: RoutingUnderTest = {
-    db,
-    topicPrefix,
-    env,
-    svc: await startService(routingService, env),
-    get url() {
-      return this.svc.url;
-    },
-    async stop() {
-      await this.svc.close();
-    },
-    async restart() {
-      this.svc = await startService(routingService, env);
-    },
-    async close() {
-      await this.svc.close().catch(() => undefined);
-      await db.drop();
-    },
-  };
-  return t;
+/** routing on the real stack with fast retries and sweeps: its own database and topics. */
+export function startRouting(label: string, extra: Record<string, string> = {}): Promise<RoutingUnderTest> {
+  return startAppUnderTest(routingService, { service: 'routing', label, env: { ...FAST, ...extra } });
 }
 
 export async function publishBlaueKarte(topicPrefix: string): Promise<void> {

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { submissionReadyV1, submissionStatusChangedV1 } from '@amtsbote/contracts';
+import { OutboxWriter } from '@amtsbote/messaging';
+import { newTestService, stub } from '@amtsbote/testing';
+import type { EntityManager } from 'typeorm';
+import { DownloadUrls } from '../storage/download-urls.service';
+import type { SubmissionStatus } from './state-machine';
+import { SubmissionStatusService } from './submission-status.service';
+import type { Submission } from './submissions.entity';
+import { SubmissionsRepository } from './submissions.repository';
+
+// Service-level tests of the submission state machine: which events move a submission, what each move
+// emits, with the repository, the outbox and the URL signer replaced.
+
+const MANAGER = {} as EntityManager;
+
+function submission(status: SubmissionStatus): Submission {
+  return {
+    id: 's-1',
+    tenant: 'hb',
+    leikaKey: '99050012104000',
+    leistungName: 'Bewohnerparkausweis',
+    vorgangsnummer: 'HB-2026-000001',
+    ars: '040110000000',
+    ownerKey: 'i|anna',
+    actedByKey: null,
+    applicantKind: 'person',
+    trustLevel: 3,
+    schemaId: 'S1',
+    schemaVersion: '1.0',
+    data: { name: 'Anna' },
+    status,
+    payment: null,
+    submittedAt: new Date('2026-03-01T09:30:00Z'),
+  } as unknown as Submission;
+}
+
+function setUp(current: Submission | undefined) {
+  const repository = stub<SubmissionsRepository>('SubmissionsRepository', {
+    find: () => Promise.resolve(current ?? null),
+    changeStatus: () => Promise.resolve(),
+    attachmentsOf: () =>
+      Promise.resolve([
+        { id: 'a-1', filename: 'nachweis.pdf', mediaType: 'application/pdf', size: 3, sha512: 'f' },
+      ] as never),
+  });
+  const outbox = stub<OutboxWriter>('OutboxWriter', { add: () => Promise.resolve('event-id') });
+  const urls = stub<DownloadUrls>('DownloadUrls', {
+    sign: (id: string) => ({
+      url: `http://intake/files/${id}?sig`,
+      expiresAt: new Date('2026-03-02T00:00:00Z'),
+    }),
+  });
+  const { sut } = newTestService(SubmissionStatusService, [
+    [SubmissionsRepository, repository],
+    [OutboxWriter, outbox],
+    [DownloadUrls, urls],
+  ]);
+  const apply = (to: SubmissionStatus) =>
+    sut.apply(MANAGER, { submissionId: 's-1', to, at: new Date('2026-03-01T10:00:00Z'), cause: 'test' });
+  const emitted = () =>
+    outbox.callsOf('add').map((a) => (a[1] as { contract: { type: string } }).contract.type);
+  return { repository, outbox, apply, emitted };
+}
+
+describe('submission state machine (service level)', () => {
+  it('moves an allowed transition: one status change recorded and one status-changed event', async () => {
+    const t = setUp(submission('READY'));
+    assert.equal(await t.apply('DELIVERED'), true);
+    const [[, change]] = t.repository.callsOf('changeStatus') as [
+      [unknown, { from: string; to: string; ends: boolean }],
+    ];
+    assert.deepEqual([change.from, change.to, change.ends], ['READY', 'DELIVERED', false]);
+    assert.deepEqual(t.emitted(), [submissionStatusChangedV1.type]);
+  });
+
+  it('hands a READY submission to routing with its data and signed attachment links', async () => {
+    const t = setUp(submission('AWAITING_PAYMENT'));
+    assert.equal(await t.apply('READY'), true);
+    assert.deepEqual(t.emitted(), [submissionStatusChangedV1.type, submissionReadyV1.type]);
+    const ready = (
+      t.outbox.callsOf('add')[1][1] as { data: { data: unknown; attachments: Array<{ url: string }> } }
+    ).data;
+    assert.deepEqual(ready.data, { name: 'Anna' });
+    assert.deepEqual(
+      ready.attachments.map((a) => a.url),
+      ['http://intake/files/a-1?sig'],
+    );
+  });
+
+  it('ignores transitions the machine does not allow (late, duplicate or out-of-order events)', async () => {
+    for (const [from, to] of [
+      ['COMPLETED', 'PROCESSING'],
+      ['DELIVERED', 'READY'],
+      ['RECEIVED', 'DELIVERED'],
+      ['FAILED', 'READY'],
+      ['SUBMITTED', 'DELIVERED'],
+    ] as Array<[SubmissionStatus, SubmissionStatus]>) {
+      const t = setUp(submission(from));
+      assert.equal(await t.apply(to), false, `${from} → ${to}`);
+      assert.equal(t.repository.callsOf('changeStatus').length, 0);
+      assert.deepEqual(t.emitted(), []);
+    }
+  });
+
+  it('marks terminal states as the end and receipt states as confirmed', async () => {
+    const t = setUp(submission('PROCESSING'));
+    await t.apply('COMPLETED');
+    const [[, change]] = t.repository.callsOf('changeStatus') as [
+      [unknown, { ends: boolean; confirmsReceipt: boolean }],
+    ];
+    assert.deepEqual([change.ends, change.confirmsReceipt], [true, true]);
+  });
+
+  it('ignores events of a submission it does not know', async () => {
+    const t = setUp(undefined);
+    assert.equal(await t.apply('READY'), false);
+    assert.deepEqual(t.emitted(), []);
+  });
+});
