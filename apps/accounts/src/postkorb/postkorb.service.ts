@@ -4,6 +4,7 @@ import { postkorbReplySentV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
 import {
   APP_CONFIG,
+  FALLBACK_FILENAME,
   MediaTypeSniffer,
   ProblemException,
   sanitizeFilename,
@@ -13,7 +14,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AuditRepository } from '../audit/audit.repository';
-import { FALLBACK_FILENAME } from '../common/content-disposition';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { FileStore, FileTooLargeError } from '../common/file-store';
 import { detectMediaType } from '../common/media-type';
