@@ -8,6 +8,7 @@ import {
   repoRoot,
   stackPaths,
 } from '../stack';
+import { fileStoreServiceEnv, testFileStore } from './file-store-env';
 
 export const SERVICE_PORTS = { intake: 3001, accounts: 3002, payment: 3003, routing: 3004 } as const;
 export type ServiceName = keyof typeof SERVICE_PORTS;
@@ -82,6 +83,8 @@ export function devServiceEnv(
     OIDC_ISSUERS: OIDC_ISSUER,
     OIDC_AUDIENCE: 'amtsbote',
     ...serviceSettings(service),
+    // FILE_STORE=s3 npm run demo: the files in the stack's S3 server, `dev-<service>/` like the dev database.
+    ...fileStoreServiceEnv(testFileStore(), `dev-${service}`, false),
     ...extra,
   };
 }
