@@ -1,20 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { type FieldProblem, ProblemException, sanitizeFilename, UploadRefused } from '@amtsbote/platform';
+import {
+  detectMediaType,
+  type FieldProblem,
+  FILE_STORE,
+  FileLinks,
+  type FileStore,
+  FileTooLargeError,
+  MediaTypeSniffer,
+  ProblemException,
+  sanitizeFilename,
+  type StoredFile,
+  UploadRefused,
+} from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Caller } from '../common/access.service';
 import { DraftsService } from '../drafts/drafts.service';
 import { type Leistung, mediaTypeAllowed } from '../leistungen/leistungen.entity';
 import { LeistungenService } from '../leistungen/leistungen.service';
-import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-store';
-import { DownloadUrls } from '../storage/download-urls.service';
 import type { AttachmentDto } from './attachments.dto';
 import type { AttachmentRecord } from './attachments.entity';
 import { toAttachmentDto } from './attachments.mapper';
 import { AttachmentsRepository } from './attachments.repository';
-import { detectMediaType, UploadInspector } from './upload-inspector';
 
 /** Room for the multipart envelope around the file when judging Content-Length up front. */
 const MULTIPART_OVERHEAD = 16 * 1024;
@@ -108,8 +116,8 @@ export class AttachmentsService {
     private readonly attachments: AttachmentsRepository,
     private readonly drafts: DraftsService,
     private readonly leistungen: LeistungenService,
-    private readonly urls: DownloadUrls,
-    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    private readonly links: FileLinks,
+    @Inject(FILE_STORE) private readonly store: FileStore,
   ) {}
 
   /**
@@ -157,19 +165,21 @@ export class AttachmentsService {
       ]);
     }
 
-    const inspector = new UploadInspector({
-      maxBytes: limit,
+    const sniffer = new MediaTypeSniffer({
       isAllowed: (type) => mediaTypeAllowed(leistung.attachmentMediaTypes, type),
       detect: detectMediaType,
     });
     const id = randomUUID();
-    // Errors of either stream (client abort, refusal) end both; the store sees the inspector fail.
-    const feeding = pipeline(part.file, inspector).catch(() => undefined);
+    let stored: StoredFile;
     try {
-      await this.store.write(id, inspector);
-      await feeding;
+      // The store counts, hashes and bounds the bytes; the sniffer sees them before any is stored.
+      stored = await this.store.put(id, part.file, { maxBytes: limit, check: sniffer });
     } catch (err) {
       cutAfterAnswer(request);
+      // The rest of the upload is not wanted (the store leaves the source to its caller).
+      const sourceError = part.file.errored;
+      part.file.destroy();
+      if (err instanceof FileTooLargeError) throw tooLarge(limit);
       if (err instanceof UploadRefused) {
         if (err.reason === 'too-large') throw tooLarge(limit);
         if (err.reason === 'media-type')
@@ -179,7 +189,7 @@ export class AttachmentsService {
         ]);
       }
       // The upload stream itself failed (body cut off before the closing boundary), not the store.
-      if (part.file.errored && !hasHttpStatus(part.file.errored)) throw malformedMultipart();
+      if (sourceError && !hasHttpStatus(sourceError)) throw malformedMultipart();
       throw err;
     }
 
@@ -193,14 +203,14 @@ export class AttachmentsService {
           draftId: draft.id,
           submissionId: null,
           filename: sanitizeFilename(part.filename, 'attachment'),
-          mediaType: inspector.mediaType!,
-          size: inspector.size,
-          sha512: inspector.sha512,
+          mediaType: sniffer.mediaType!,
+          size: stored.size,
+          sha512: stored.sha512,
           storageKey: id,
         },
         (current, alive) => {
           if (!alive) throw ProblemException.notFound({ de: 'Der Entwurf', en: 'The draft' });
-          this.checkRoom(leistung, current, inspector.size);
+          this.checkRoom(leistung, current, stored.size);
         },
       );
       return toAttachmentDto(saved);
@@ -263,7 +273,7 @@ export class AttachmentsService {
     expires: string | undefined,
     signature: string | undefined,
   ): Promise<AttachmentContent> {
-    const verdict = this.urls.verify(fileId, expires, signature);
+    const verdict = this.links.verify(fileId, expires, signature);
     if (verdict === 'invalid') {
       throw new ProblemException({
         status: 403,
@@ -292,7 +302,7 @@ export class AttachmentsService {
   }
 
   private async open(record: AttachmentRecord): Promise<AttachmentContent> {
-    const stream = await this.store.read(record.storageKey);
+    const stream = await this.store.get(record.storageKey);
     if (!stream) {
       this.logger.error({ attachmentId: record.id }, 'attachment row without content in the store');
       throw ProblemException.notFound(ATTACHMENT);

@@ -1,4 +1,4 @@
-import { APP_CONFIG, Periodic } from '@amtsbote/platform';
+import { APP_CONFIG, FILE_STORE, type FileStore, Periodic } from '@amtsbote/platform';
 import {
   Inject,
   Injectable,
@@ -8,7 +8,6 @@ import {
 } from '@nestjs/common';
 import type { IntakeConfig } from '../config';
 import { DraftsRepository } from '../drafts/drafts.repository';
-import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-store';
 import { MaintenanceRepository } from './maintenance.repository';
 
 const BATCH = 200;
@@ -33,7 +32,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly repository: MaintenanceRepository,
     private readonly drafts: DraftsRepository,
-    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    @Inject(FILE_STORE) private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: IntakeConfig,
   ) {}
 
