@@ -1,9 +1,9 @@
 import { accountDeletedV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
-import { Injectable, Logger } from '@nestjs/common';
+import { FILE_STORE, type FileStore } from '@amtsbote/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AuditRepository } from '../audit/audit.repository';
-import { FileStore } from '../common/file-store';
 import { PostkorbRepository } from '../postkorb/postkorb.repository';
 import { ProjectionsRepository } from '../projections/projections.repository';
 import { MandatesRepository } from '../representation/mandates.repository';
@@ -26,7 +26,7 @@ export class ErasureService {
     private readonly projections: ProjectionsRepository,
     private readonly audit: AuditRepository,
     private readonly outbox: OutboxWriter,
-    private readonly store: FileStore,
+    @Inject(FILE_STORE) private readonly store: FileStore,
   ) {}
 
   async erase(accountKey: string): Promise<void> {
@@ -49,7 +49,7 @@ export class ErasureService {
     });
     // After the commit: a failed removal leaves an unreferenced file, never a message without its file.
     for (const id of fileIds) {
-      await this.store.remove(id).catch((err: unknown) => {
+      await this.store.delete(id).catch((err: unknown) => {
         this.logger.error({ fileId: id, err: (err as Error).message }, 'could not remove an erased file');
       });
     }

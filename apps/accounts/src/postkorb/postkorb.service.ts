@@ -4,10 +4,16 @@ import { postkorbReplySentV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
 import {
   APP_CONFIG,
+  detectMediaType,
   FALLBACK_FILENAME,
+  FILE_STORE,
+  FileLinks,
+  type FileStore,
+  FileTooLargeError,
   MediaTypeSniffer,
   ProblemException,
   sanitizeFilename,
+  type SignedUrl,
   UploadRefused,
 } from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -15,13 +21,9 @@ import type { EntityManager } from 'typeorm';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AuditRepository } from '../audit/audit.repository';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { FileStore, FileTooLargeError } from '../common/file-store';
-import { detectMediaType } from '../common/media-type';
-import { UrlSigner } from '../common/signed-url';
 import type { AccountsConfig } from '../config';
 import { ProjectionsRepository } from '../projections/projections.repository';
 import { type PostkorbAccess, RepresentationService } from '../representation/representation.service';
-import { PublicUrl } from '../storage/public-url';
 import type {
   AttachmentDto,
   ListMessagesQuery,
@@ -72,9 +74,8 @@ export class PostkorbService {
     private readonly representation: RepresentationService,
     private readonly accounts: AccountsRepository,
     private readonly audit: AuditRepository,
-    private readonly files: FileStore,
-    private readonly signer: UrlSigner,
-    private readonly publicUrl: PublicUrl,
+    @Inject(FILE_STORE) private readonly files: FileStore,
+    private readonly links: FileLinks,
     private readonly outbox: OutboxWriter,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {}
@@ -187,12 +188,16 @@ export class PostkorbService {
   }
 
   private async openStored(file: FileRecord): Promise<Readable> {
+    let stream: Readable | undefined;
+    let err = 'no such file in the store';
     try {
-      return await this.files.read(file.id);
-    } catch (err) {
-      this.logger.error({ fileId: file.id, err: (err as Error).message }, 'stored file missing');
-      throw ProblemException.notFound({ de: 'Der Anhang', en: 'The attachment' });
+      stream = await this.files.get(file.id);
+    } catch (e) {
+      err = (e as Error).message;
     }
+    if (stream) return stream;
+    this.logger.error({ fileId: file.id, err }, 'stored file missing');
+    throw ProblemException.notFound({ de: 'Der Anhang', en: 'The attachment' });
   }
 
   /** A file for a reply, streamed into the store; it belongs to the Postkorb owner until attached or purged. */
@@ -247,7 +252,7 @@ export class PostkorbService {
     });
     let stored;
     try {
-      stored = await this.files.write(id, stream, max, sniffer);
+      stored = await this.files.put(id, stream, { maxBytes: max, check: sniffer });
     } catch (err) {
       // Read the rest, so the client still gets the answer.
       stream.resume();
@@ -288,7 +293,7 @@ export class PostkorbService {
         await this.recordActed(manager, access, 'attachment.uploaded', id);
       });
     } catch (err) {
-      await this.files.remove(id);
+      await this.files.delete(id);
       throw err;
     }
     return { id, filename: name, mediaType, size: stored.size, sha512: stored.sha512 };
@@ -327,7 +332,6 @@ export class PostkorbService {
     const replyId = randomUUID();
     const submissionId = original.submissionId;
     const tenant = original.tenant;
-    const baseUrl = this.publicUrl.base();
     await this.repository.transaction(async (manager) => {
       const uploads = await this.repository.lockUploads(manager, party.ownerKey, attachmentIds);
       if (uploads.length !== attachmentIds.length) {
@@ -375,7 +379,12 @@ export class PostkorbService {
       // The citizen has read what they answer.
       await this.repository.markRead(manager, original.id);
       await this.repository.attachUploads(manager, replyId, attachmentIds);
-      const expiresAt = new Date(Date.now() + this.config.ACCOUNTS_FILE_URL_TTL_SECONDS * 1000);
+      const links: SignedUrl[] = [];
+      for (const u of ordered) {
+        links.push(
+          await this.links.link({ id: u.id, key: u.id, filename: u.filename, mediaType: u.mediaType }),
+        );
+      }
       await this.outbox.add(manager, {
         contract: postkorbReplySentV1,
         subject: submissionId,
@@ -389,14 +398,14 @@ export class PostkorbService {
           fromKey: party.ownerKey,
           actedByKey: party.actedByKey,
           text: dto.text,
-          attachments: ordered.map((u) => ({
+          attachments: ordered.map((u, i) => ({
             fileId: u.id,
             filename: u.filename,
             mediaType: u.mediaType,
             size: u.size,
             sha512: u.sha512,
-            url: this.signer.sign(baseUrl, u.id, expiresAt),
-            urlExpiresAt: expiresAt.toISOString(),
+            url: links[i].url,
+            urlExpiresAt: links[i].expiresAt.toISOString(),
           })),
           at: new Date().toISOString(),
         },
@@ -410,9 +419,10 @@ export class PostkorbService {
 
   /** A reply attachment for whoever holds a valid signed link (routing). */
   async signedDownload(fileId: string, expires?: string, signature?: string): Promise<Download> {
-    const file = this.signer.verify(fileId, expires, signature)
-      ? await this.repository.sentUpload(fileId)
-      : undefined;
+    const file =
+      this.links.verify(fileId, expires, signature) === 'valid'
+        ? await this.repository.sentUpload(fileId)
+        : undefined;
     if (!file) throw ProblemException.notFound({ de: 'Die Datei', en: 'The file' });
     return {
       stream: await this.openStored(file),
