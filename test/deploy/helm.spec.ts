@@ -431,6 +431,59 @@ describe('Helm charts', () => {
     }
   });
 
+  it('keeps files in S3 with fileStore.kind s3: no storage volume, settings in the ConfigMap, keys by reference', () => {
+    const s3 = [
+      ['fileStore.kind', 's3'],
+      ['fileStore.s3.bucket', 'amtsbote-files'],
+      ['fileStore.s3.endpoint', 'https://s3.land.example'],
+      ['fileStore.s3.credentialsSecret.name', 'amtsbote-s3'],
+    ].flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    for (const svc of ['intake', 'accounts'] as const) {
+      const onDisk = template(svc);
+      assert.ok(
+        podSpec(find(onDisk, 'Deployment')[0]).volumes!.some((v) => v.name === 'storage'),
+        `${svc} mounts its storage volume with the filesystem store`,
+      );
+      const manifests = template(svc, s3);
+      const [d] = find(manifests, 'Deployment');
+      const [c] = podSpec(d).containers;
+      assert.deepEqual(
+        podSpec(d).volumes!.map((v) => v.name),
+        ['tmp'],
+        `${svc}: no (ReadWriteMany) storage claim with S3`,
+      );
+      assert.deepEqual(
+        c.volumeMounts!.map((v) => v.name),
+        ['tmp'],
+      );
+      const config = configOf(manifests, svc);
+      assert.equal(config.FILE_STORE, 's3');
+      assert.equal(config.FILE_STORE_S3_BUCKET, 'amtsbote-files');
+      assert.equal(config.FILE_STORE_S3_ENDPOINT, 'https://s3.land.example');
+      assert.equal(config.FILE_STORE_S3_REGION, 'us-east-1');
+      assert.equal(config.FILE_STORE_PRESIGNED_URLS, 'true');
+      assert.equal(
+        Object.keys(config).some((k) => k.endsWith('_STORAGE_DIR')),
+        false,
+      );
+      const refs = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.valueFrom?.secretKeyRef]));
+      assert.deepEqual(refs.FILE_STORE_S3_ACCESS_KEY_ID, {
+        name: 'amtsbote-s3',
+        key: 'FILE_STORE_S3_ACCESS_KEY_ID',
+      });
+      assert.deepEqual(refs.FILE_STORE_S3_SECRET_ACCESS_KEY, {
+        name: 'amtsbote-s3',
+        key: 'FILE_STORE_S3_SECRET_ACCESS_KEY',
+      });
+      const env: Record<string, string> = { NODE_ENV: 'production', ...config };
+      for (const name of Object.keys(refs)) env[name] = 's'.repeat(40);
+      assert.doesNotThrow(
+        () => loadConfig(CONFIG_SCHEMAS[svc] as never, env),
+        `${svc} accepts it in production`,
+      );
+    }
+  });
+
   it('refuses wrong values at render time (values.schema.json and template checks)', () => {
     const cases: Array<[ChartName, string[], RegExp]> = [
       ['payment', ['--set', 'replicaCount=three'], /replicaCount.*want integer/],
@@ -444,6 +497,9 @@ describe('Helm charts', () => {
         /terminationGracePeriodSeconds \(12 s\) must be longer/,
       ],
       ['payment', ['--set', 'secretEnv.DATABASE_URL.key=url'], /both in config .* and in secretEnv/],
+      ['intake', ['--set', 'fileStore.kind=s3'], /fileStore.s3.bucket is empty/],
+      ['accounts', ['--set', 'fileStore.kind=gcs'], /fileStore.kind/],
+      ['intake', ['--set', 'fileStore.s3.bucket=Not_A_Bucket'], /bucket/],
       ['amtsbote', ['--set', 'payment.replicaCount=three'], /payment:[\s\S]*replicaCount/],
       ['amtsbote', ['--set', 'paymnet.enabled=false'], /additional properties 'paymnet' not allowed/],
       [

@@ -12,3 +12,4 @@ export * from './filesystem-file-store';
 export * from './s3-file-store';
 export * from './listening-url';
 export * from './metered';
+export * from './copy-files';

@@ -135,7 +135,7 @@ export class S3FileStore implements FileStore {
     return { url, expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + seconds * 1000) };
   }
 
-  /** Creates the bucket unless it exists (the local stack and the migration command; operators create it). */
+  /** Creates the bucket unless it exists (the local stack; in production the operator creates it). */
   async ensureBucket(): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));

@@ -42,9 +42,11 @@ export function fileStoreServiceEnv(
   return kind === 's3' ? s3ServiceEnv(label, unique) : {};
 }
 
-/** An S3 store on the local stack under a fresh prefix, for specs of the store itself. */
-export function testS3Store(label: string): S3FileStore {
-  const env = s3ServiceEnv(label);
+/**
+ * An S3 store on the local stack under a fresh prefix (or the one of `env`, settings a service or command
+ * was given), for specs of the store itself.
+ */
+export function testS3Store(label: string, env = s3ServiceEnv(label)): S3FileStore {
   return new S3FileStore({
     endpoint: env.FILE_STORE_S3_ENDPOINT,
     region: S3_REGION,
