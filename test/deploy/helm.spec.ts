@@ -106,6 +106,10 @@ const workloads = (manifests: Manifest[]): Workload[] => [
   ...find(manifests, 'Job'),
 ];
 
+/** A stand-in for a Secret's value, of the right shape (32-byte base64 keys, long HMAC secrets). */
+const secretStandIn = (name: string): string =>
+  /KEY$/.test(name) ? Buffer.alloc(32, 7).toString('base64') : 's'.repeat(40);
+
 describe('Helm charts', () => {
   before(
     async () => {
@@ -415,10 +419,7 @@ describe('Helm charts', () => {
             if (v !== mount) writeFileSync(local, 'x');
             env[k] = local;
           }
-          for (const e of c.env ?? []) {
-            // Stand-ins of the Secret values of the right shape (32-byte base64 keys, long HMAC secrets).
-            env[e.name] = /KEY$/.test(e.name) ? Buffer.alloc(32, 7).toString('base64') : 's'.repeat(40);
-          }
+          for (const e of c.env ?? []) env[e.name] = secretStandIn(e.name);
           try {
             loadConfig(CONFIG_SCHEMAS[svc] as never, env);
           } catch (err) {
@@ -438,23 +439,26 @@ describe('Helm charts', () => {
       ['fileStore.s3.endpoint', 'https://s3.land.example'],
       ['fileStore.s3.credentialsSecret.name', 'amtsbote-s3'],
     ].flatMap(([k, v]) => ['--set', `${k}=${v}`]);
-    for (const svc of ['intake', 'accounts'] as const) {
+    for (const svc of ['intake', 'accounts', 'routing'] as const) {
       const onDisk = template(svc);
+      const diskVolumes = podSpec(find(onDisk, 'Deployment')[0]).volumes!.map((v) => v.name);
       assert.ok(
-        podSpec(find(onDisk, 'Deployment')[0]).volumes!.some((v) => v.name === 'storage'),
+        diskVolumes.includes('storage'),
         `${svc} mounts its storage volume with the filesystem store`,
       );
       const manifests = template(svc, s3);
       const [d] = find(manifests, 'Deployment');
       const [c] = podSpec(d).containers;
+      // Only the storage volume goes (routing keeps its read-only schema volume).
+      const others = diskVolumes.filter((v) => v !== 'storage');
       assert.deepEqual(
         podSpec(d).volumes!.map((v) => v.name),
-        ['tmp'],
+        others,
         `${svc}: no (ReadWriteMany) storage claim with S3`,
       );
       assert.deepEqual(
         c.volumeMounts!.map((v) => v.name),
-        ['tmp'],
+        others,
       );
       const config = configOf(manifests, svc);
       assert.equal(config.FILE_STORE, 's3');
@@ -476,7 +480,7 @@ describe('Helm charts', () => {
         key: 'FILE_STORE_S3_SECRET_ACCESS_KEY',
       });
       const env: Record<string, string> = { NODE_ENV: 'production', ...config };
-      for (const name of Object.keys(refs)) env[name] = 's'.repeat(40);
+      for (const name of Object.keys(refs)) env[name] = secretStandIn(name);
       assert.doesNotThrow(
         () => loadConfig(CONFIG_SCHEMAS[svc] as never, env),
         `${svc} accepts it in production`,

@@ -1,14 +1,15 @@
 /**
  * The demo journey with FILE_STORE=s3 for intake, accounts and routing, against the local stack's real
  * S3-compatible server (SeaweedFS): the proof of residence goes into intake's objects, routing fetches it
- * through an S3 presigned URL from `submission.ready`, and the Bescheid ends up in accounts' objects. The
+ * through an S3 presigned URL from `submission.ready`, the Bescheid goes into routing's objects, accounts
+ * fetches it through an S3 presigned URL from `routing.reply` and keeps it in its own objects. The
  * whole journey suite runs this way with `FILE_STORE=s3` in the environment; this one spec keeps it in CI.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { submissionReadyV1, TOPICS } from '@amtsbote/contracts';
+import { routingReplyV1, submissionReadyV1, TOPICS } from '@amtsbote/contracts';
 import { S3FileStore } from '@amtsbote/platform';
 import {
   EventRecorder,
@@ -29,7 +30,7 @@ describe('the demo journey with every file in S3 (SeaweedFS)', () => {
 
   before(async () => {
     sys = await startSystem({ label: 's3_journey', fileStore: 's3' });
-    recorder = await EventRecorder.start(sys.topicPrefix, [TOPICS.submission]);
+    recorder = await EventRecorder.start(sys.topicPrefix, [TOPICS.submission, TOPICS.routing]);
   });
 
   after(async () => {
@@ -37,7 +38,7 @@ describe('the demo journey with every file in S3 (SeaweedFS)', () => {
     await sys?.stop();
   });
 
-  const storeOf = (service: 'intake' | 'accounts') =>
+  const storeOf = (service: 'intake' | 'accounts' | 'routing') =>
     new S3FileStore({
       endpoint: s3Endpoint(),
       region: S3_REGION,
@@ -94,6 +95,26 @@ describe('the demo journey with every file in S3 (SeaweedFS)', () => {
     const url = new URL(ready.data.attachments[0].url);
     assert.equal(url.origin, s3Endpoint());
     assert.ok(url.searchParams.has('X-Amz-Signature'), 'a SigV4 presigned URL');
+  });
+
+  it('routing kept the Bescheid as an object, and accounts fetched it through a presigned S3 URL', async () => {
+    assert.ok(result, 'the journey ran');
+    const [reply] = recorder.ofType(routingReplyV1, result.submissionId);
+    assert.ok(reply, 'routing.reply was published');
+    const [file] = reply.data.attachments;
+    const url = new URL(file.url);
+    assert.equal(url.origin, s3Endpoint());
+    assert.ok(url.searchParams.has('X-Amz-Signature'), 'a SigV4 presigned URL');
+    const [row] = await query<{ in_store: boolean; empty: boolean }>(
+      `SELECT in_store, content IS NULL AS empty FROM routing.file WHERE id = '${file.fileId}'`,
+    );
+    assert.deepEqual(row, { in_store: true, empty: true }, 'no bytes in routing’s database');
+    const routingStore = storeOf('routing');
+    try {
+      assert.ok(await routingStore.get(file.fileId), 'the Bescheid is an object under routing’s prefix');
+    } finally {
+      routingStore.close();
+    }
   });
 
   it('accounts keeps its copy of the Bescheid as an object', async () => {

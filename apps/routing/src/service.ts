@@ -2,10 +2,16 @@ import type { ServiceDescription } from '@amtsbote/platform';
 import { Init1732200000000 } from './database/migrations/1732200000000-init';
 import { Routing1732300000000 } from './database/migrations/1732300000000-routing';
 import { UnroutableList1732400000000 } from './database/migrations/1732400000000-unroutable-list';
+import { ReplyFilesInStore1732600000000 } from './database/migrations/1732600000000-reply-files-in-store';
 
 export const SERVICE_NAME = 'routing';
 export const DATABASE_SCHEMA = 'routing';
-export const MIGRATIONS = [Init1732200000000, Routing1732300000000, UnroutableList1732400000000];
+export const MIGRATIONS = [
+  Init1732200000000,
+  Routing1732300000000,
+  UnroutableList1732400000000,
+  ReplyFilesInStore1732600000000,
+];
 
 export const SERVICE: ServiceDescription = {
   name: SERVICE_NAME,

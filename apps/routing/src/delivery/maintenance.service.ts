@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RoutingSettings } from '../common/settings';
 import { DestinationsRepository } from '../destinations/destinations.repository';
-import { FilesRepository } from '../files/files.repository';
+import { FilesService } from '../files/files.service';
 import { MessagesRepository } from '../messages/messages.repository';
 import { RoutingEvents } from '../messages/routing-events';
 
@@ -17,7 +17,7 @@ export class MaintenanceService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly destinations: DestinationsRepository,
-    private readonly files: FilesRepository,
+    private readonly files: FilesService,
     private readonly events: RoutingEvents,
     private readonly settings: RoutingSettings,
   ) {}

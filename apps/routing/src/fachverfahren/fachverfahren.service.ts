@@ -5,7 +5,6 @@ import { RoutingSettings } from '../common/settings';
 import { DestinationsRepository } from '../destinations/destinations.repository';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import { buildEnvelope, type DeliveryEnvelope } from '../delivery/envelope';
-import { FilesRepository } from '../files/files.repository';
 import { FilesService } from '../files/files.service';
 import type { MessageSummaryDto } from '../messages/messages.dto';
 import { toSummary } from '../messages/messages.mapper';
@@ -46,8 +45,7 @@ export class FachverfahrenService {
     private readonly messages: MessagesRepository,
     private readonly destinations: DestinationsRepository,
     private readonly repository: FachverfahrenRepository,
-    private readonly files: FilesRepository,
-    private readonly fileUrls: FilesService,
+    private readonly files: FilesService,
     private readonly events: RoutingEvents,
     private readonly settings: RoutingSettings,
   ) {}
@@ -307,41 +305,48 @@ export class FachverfahrenService {
       });
     }
     const replyId = dto.replyId ?? randomUUID();
-    const recorded = await this.messages.transaction(async (manager) => {
-      if (
-        !(await this.repository.insertReply(manager, {
-          id: replyId,
-          messageId: m.id,
+    let recorded = false;
+    try {
+      // The bytes go into the file store first, so a recorded reply never names a missing file.
+      await this.files.keep(files);
+      const links = await Promise.all(files.map((f) => this.files.signedUrl({ ...f, replyId })));
+      recorded = await this.messages.transaction(async (manager) => {
+        if (
+          !(await this.repository.insertReply(manager, {
+            id: replyId,
+            messageId: m.id,
+            kind: dto.kind,
+            subject: dto.subject,
+            body: dto.body,
+            clientId: principalKey(p),
+          }))
+        ) {
+          return false;
+        }
+        for (const f of files) await this.files.record(manager, { ...f, replyId });
+        await this.events.reply(manager, m, d, {
+          replyId,
           kind: dto.kind,
           subject: dto.subject,
           body: dto.body,
-          clientId: principalKey(p),
-        }))
-      ) {
-        return false;
-      }
-      for (const f of files) await this.files.insert(manager, { ...f, replyId });
-      await this.events.reply(manager, m, d, {
-        replyId,
-        kind: dto.kind,
-        subject: dto.subject,
-        body: dto.body,
-        attachments: files.map((f) => {
-          const signed = this.fileUrls.signedUrl(f.id);
-          return {
+          attachments: files.map((f, i) => ({
             fileId: f.id,
             filename: f.filename,
             mediaType: f.mediaType,
             size: f.size,
             sha512: f.sha512,
-            url: signed.url,
-            urlExpiresAt: signed.expiresAt,
-          };
-        }),
-        at: new Date().toISOString(),
+            url: links[i].url,
+            urlExpiresAt: links[i].expiresAt,
+          })),
+          at: new Date().toISOString(),
+        });
+        return true;
       });
-      return true;
-    });
+    } finally {
+      // A repeated reply (or a failed attempt) keeps nothing of this attempt's files; should the store fail
+      // here too, an unreferenced object stays behind rather than hiding the first error.
+      if (!recorded) await this.files.discard(files.map((f) => f.id)).catch(() => undefined);
+    }
     if (!recorded) {
       if ((await this.repository.replyOwner(replyId)) !== m.id) {
         throw conflict(
