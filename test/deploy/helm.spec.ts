@@ -504,6 +504,8 @@ describe('Helm charts', () => {
       ['intake', ['--set', 'fileStore.kind=s3'], /fileStore.s3.bucket is empty/],
       ['accounts', ['--set', 'fileStore.kind=gcs'], /fileStore.kind/],
       ['intake', ['--set', 'fileStore.s3.bucket=Not_A_Bucket'], /bucket/],
+      // /metrics is closed without a token: a ServiceMonitor without one would scrape nothing.
+      ['routing', ['--set', 'serviceMonitor.enabled=true'], /serviceMonitor.enabled .* METRICS_TOKEN/],
       ['amtsbote', ['--set', 'payment.replicaCount=three'], /payment:[\s\S]*replicaCount/],
       ['amtsbote', ['--set', 'paymnet.enabled=false'], /additional properties 'paymnet' not allowed/],
       [

@@ -36,6 +36,19 @@ export const intakeConfigSchema = z
     INTAKE_IDEMPOTENCY_TTL_HOURS: env.positiveInt().default(48),
     /** Extra genericode code lists (`*.xml`, `*.gc`) for select fields, besides the bundled ones. */
     INTAKE_CODELIST_DIR: z.string().min(1).optional(),
+    /**
+     * Anonymous drafts one client (address) may start per hour, counted in PostgreSQL across replicas;
+     * 429 with Retry-After beyond. 0 turns the limit off.
+     */
+    INTAKE_ANONYMOUS_DRAFTS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(0).default(30),
+    /** Live anonymous drafts one Leistung may hold at once (429 with Retry-After beyond); 0: no limit. */
+    INTAKE_ANONYMOUS_DRAFTS_PER_LEISTUNG: z.coerce.number().int().min(0).default(10_000),
+    /** Bytes the attachments of one Leistung's anonymous drafts may hold together; 0: no limit. */
+    INTAKE_ANONYMOUS_STORAGE_BYTES_PER_LEISTUNG: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(10 * 1024 * 1024 * 1024),
   })
   .superRefine((c, ctx) => {
     checkFileStoreConfig(c, ctx);

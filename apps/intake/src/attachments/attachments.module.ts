@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommonModule } from '../common/common.module';
 import { DraftsModule } from '../drafts/drafts.module';
 import { LeistungenModule } from '../leistungen/leistungen.module';
 import { AttachmentsController } from './attachments.controller';
@@ -7,7 +8,7 @@ import { AttachmentsService } from './attachments.service';
 import { HttpBodySetup } from './http-body.setup';
 
 @Module({
-  imports: [DraftsModule, LeistungenModule],
+  imports: [CommonModule, DraftsModule, LeistungenModule],
   controllers: [AttachmentsController],
   providers: [AttachmentsRepository, AttachmentsService, HttpBodySetup],
   exports: [AttachmentsRepository],

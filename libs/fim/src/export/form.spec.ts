@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { BLAUE_KARTE, readFixture } from '../../test/helpers';
+import { BLAUE_KARTE, fixturePath, readFixture } from '../../test/helpers';
+import { CodeListRegistry } from '../codelists/registry';
 import { XDF3_FULL } from '../../test/samples';
 import { inspectSchema } from '../inspect';
 import { parseSchema } from '../parser/parse-schema';
 import { compileValidator } from '../validator/compile';
-import { type FormField, type FormGroup, toFormDefinition } from './form';
+import { type FormElement, type FormField, type FormGroup, toFormDefinition } from './form';
 import { sampleData, sampleForPattern } from './sample';
 
 describe('sampleData', () => {
@@ -34,16 +37,16 @@ describe('sampleData', () => {
     const data = sampleData(parseSchema(XDF3_FULL)) as Record<string, Record<string, unknown>>;
     assert.equal(data.G60000000100.F60000000107, 'AB-123');
     assert.equal(data.G60000000100.F60000000108, true);
-    assert.equal(data.G60000000100.F60000000109, '00000');
+    assert.equal(data.G60000000100.F60000000109, '10115');
     assert.equal(data.G60000000100.F60000000110, undefined, 'labels carry no data');
     assert.equal((data as Record<string, unknown>).F60000000123, '000');
   });
 
-  it('derives strings from simple XSD patterns', () => {
+  it('derives the shortest string from an XSD pattern', () => {
     assert.equal(sampleForPattern('[0-9]{5}'), '00000');
-    assert.equal(sampleForPattern('(DE|AT)\\d{2}[A-Z]+'), 'DE11A');
+    assert.equal(sampleForPattern('(DE|AT)\\d{2}[A-Z]+'), 'AT00A');
     assert.equal(sampleForPattern('a?b*c+'), 'c');
-    assert.equal(sampleForPattern('[^abc]x'), 'xx');
+    assert.equal(sampleForPattern('[^abc]x'), 'dx');
     assert.equal(sampleForPattern('(unclosed'), undefined);
   });
 });
@@ -66,7 +69,10 @@ describe('toFormDefinition', () => {
     assert.match(titel.help ?? '', /vorangestellten Titeln/);
     const geschlecht = person.children.find((c) => c.id === 'F00000065') as FormField;
     assert.equal(geschlecht.widget, 'select');
-    assert.equal(geschlecht.codeList, 'urn:xpersonenstand:schluesseltabelle:geschlecht_2');
+    assert.equal(geschlecht.codeList?.resolved, 'urn:xpersonenstand:schluesseltabelle:geschlecht_2');
+    assert.equal(geschlecht.codeList?.status, 'exact');
+    assert.equal(geschlecht.codeList?.canonicalUri, 'urn:xpersonenstand:schluesseltabelle:geschlecht');
+    assert.equal(geschlecht.codeList?.version, '2');
     assert.deepEqual(geschlecht.options?.[1], { value: 'w', label: 'weiblich' });
     const vorstrafe = form.children.find((c) => c.id === 'G00000638') as FormGroup;
     assert.equal(vorstrafe.rules[0].id, 'R00000255');
@@ -106,5 +112,44 @@ describe('inspectSchema', () => {
     const x3 = inspectSchema(parseSchema(XDF3_FULL));
     assert.deepEqual(x3.inlineValueFields, ['F60000000102']);
     assert.equal(x3.codeLists[0].available, true);
+  });
+});
+
+function* formFields(elements: readonly FormElement[]): Generator<FormField> {
+  for (const e of elements) {
+    if (e.kind === 'field') yield e;
+    else yield* formFields(e.children);
+  }
+}
+
+describe('form definition of real FIM-portal schemas', () => {
+  it('names every referenced code list, also when it is not available, and how it was resolved', () => {
+    const registry = new CodeListRegistry();
+    registry.loadDirectory(fixturePath('codelists-xrepository'));
+    const dir = fixturePath('fim-xdf3-portal');
+    for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.xml'))) {
+      const schema = parseSchema(fs.readFileSync(path.join(dir, name)));
+      const form = toFormDefinition(schema, { codeLists: registry, allowUnknownCodeLists: true });
+      const selects = [...formFields(form.children)].filter((f) => f.codeList !== undefined);
+      const referencing = [...schema.fields.values()].filter((f) => f.codeliste && f.werte.length === 0);
+      assert.equal(selects.length > 0, referencing.length > 0, name);
+      for (const f of selects) {
+        const cl = f.codeList!;
+        assert.ok(cl.canonicalUri, `${name} ${f.id}`);
+        if (cl.status === 'missing') {
+          assert.equal(cl.resolved, undefined);
+          assert.equal(f.options, undefined, `${name} ${f.id}: a missing list has no options`);
+          assert.equal(registry.newest(cl.canonicalUri), undefined, `${name} ${f.id}: a version was stored`);
+        } else {
+          assert.ok(cl.resolved && registry.get(cl.resolved), `${name} ${f.id}`);
+          assert.ok(f.options && f.options.length > 0, `${name} ${f.id}`);
+          assert.ok(
+            f.options.every((o) => o.label !== ''),
+            `${name} ${f.id}`,
+          );
+          if (cl.status === 'newest') assert.notEqual(cl.resolved, cl.canonicalVersionUri);
+        }
+      }
+    }
   });
 });
