@@ -58,6 +58,21 @@ for (const kind of ['filesystem', 's3'] as const) {
       }
     };
     const ownUrl = (fileId: string) => new UrlSigner(FILE_SECRET).sign(r.url, fileId, 600).url;
+    /** The Fachverfahren posts a Bescheid with one attachment. */
+    const postBescheid = (replyId: string, filename: string, content: Buffer) =>
+      api<{ recorded: boolean; fileIds: string[] }>(
+        r.url,
+        'POST',
+        `/fachverfahren/messages/${messageId}/replies`,
+        hbToken,
+        {
+          replyId,
+          kind: 'BESCHEID',
+          subject: 'Bescheid',
+          body: 'Anbei Ihr Bescheid.',
+          attachments: [{ filename, mediaType: 'application/pdf', content: content.toString('base64') }],
+        },
+      );
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), 'amtsbote-routing-files-'));
@@ -111,21 +126,7 @@ for (const kind of ['filesystem', 's3'] as const) {
 
     it('keeps a Bescheid’s file in the store, not in the database, behind the link routing.reply carries', async () => {
       const replyId = randomUUID();
-      const posted = await api<{ recorded: boolean; fileIds: string[] }>(
-        r.url,
-        'POST',
-        `/fachverfahren/messages/${messageId}/replies`,
-        hbToken,
-        {
-          replyId,
-          kind: 'BESCHEID',
-          subject: 'Bescheid',
-          body: 'Anbei Ihr Bescheid.',
-          attachments: [
-            { filename: 'Bescheid.pdf', mediaType: 'application/pdf', content: pdf.toString('base64') },
-          ],
-        },
-      );
+      const posted = await postBescheid(replyId, 'Bescheid.pdf', pdf);
       assert.equal(posted.status, 200, posted.text);
       assert.equal(posted.body.recorded, true);
       const [fileId] = posted.body.fileIds;
@@ -155,19 +156,7 @@ for (const kind of ['filesystem', 's3'] as const) {
       assert.deepEqual(Buffer.from(await download.arrayBuffer()), pdf);
 
       // The Fachverfahren repeats the reply with another file: nothing new is recorded, nor kept.
-      const again = await api<{ recorded: boolean; fileIds: string[] }>(
-        r.url,
-        'POST',
-        `/fachverfahren/messages/${messageId}/replies`,
-        hbToken,
-        {
-          replyId,
-          kind: 'BESCHEID',
-          subject: 'Bescheid',
-          body: 'Anbei Ihr Bescheid.',
-          attachments: [{ filename: 'Anderes.pdf', mediaType: 'application/pdf', content: 'JVBERi0xLjQ=' }],
-        },
-      );
+      const again = await postBescheid(replyId, 'Anderes.pdf', Buffer.from('%PDF-1.4'));
       assert.deepEqual([again.status, again.body.recorded, again.body.fileIds], [200, false, [fileId]]);
       if (store instanceof FilesystemFileStore) {
         const keys: string[] = [];
