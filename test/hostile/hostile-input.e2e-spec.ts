@@ -8,7 +8,6 @@
  * corpus sent ever shows up in a service's log (issue 17).
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { redirectLogs, UrlSigner } from '@amtsbote/platform';
@@ -319,22 +318,17 @@ describe('hostile input against intake, accounts, payment and routing', () => {
       Object.entries(ids).filter(([, v]) => !v),
       [],
     );
-    const intakeSigner = new UrlSigner(SECRETS.intake);
-    const routingSigner = new UrlSigner(SECRETS.routing);
+    // One scheme for every service's signed file URLs (@amtsbote/platform's UrlSigner), each its own secret.
+    const signers = {
+      intake: new UrlSigner(SECRETS.intake),
+      accounts: new UrlSigner(SECRETS.accounts),
+      routing: new UrlSigner(SECRETS.routing),
+    };
     f = {
       ids,
       destinationSecret: sys.destinationSecret,
       signedPath(service, fileId, expiresAt = new Date(Date.now() + 600_000)) {
-        if (service === 'accounts') {
-          // accounts' own scheme (apps/accounts/src/common/signed-url.ts): hex HMAC over a prefixed string.
-          const expires = Math.floor(expiresAt.getTime() / 1000);
-          const signature = createHmac('sha256', SECRETS.accounts)
-            .update(`accounts-file.${fileId}.${expires}`)
-            .digest('hex');
-          return `/files/${fileId}?expires=${expires}&signature=${signature}`;
-        }
-        const signer = service === 'intake' ? intakeSigner : routingSigner;
-        return signer.sign('', fileId, 60, new Date(expiresAt.getTime() - 60_000)).url;
+        return signers[service].sign('', fileId, 60, new Date(expiresAt.getTime() - 60_000)).url;
       },
     };
     annaContent = [

@@ -22,6 +22,7 @@ import {
   SubmissionStatusEntry,
   VorgangsnummerCounter,
 } from './submissions/submissions.entity';
+import { intakeFileStore } from './storage/file-store';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { Tenant } from './tenants/tenants.entity';
 import { TenantsModule } from './tenants/tenants.module';
@@ -52,6 +53,7 @@ export class AppModule {
           entities: INTAKE_ENTITIES,
           topics: [...ALL_TOPICS],
         }),
+        intakeFileStore(),
         CommonModule,
         AuditModule,
         TenantsModule,

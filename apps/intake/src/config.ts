@@ -1,4 +1,4 @@
-import { baseConfigShape, env } from '@amtsbote/platform';
+import { baseConfigShape, checkFileStoreConfig, env, fileStoreConfigShape } from '@amtsbote/platform';
 import { z } from 'zod';
 
 /** Settings of intake on top of the platform's. Every one is documented in apps/intake/README.md. */
@@ -6,9 +6,11 @@ export const intakeConfigSchema = z
   .object({
     ...baseConfigShape,
     PORT: env.port().default(3001),
+    /** Where attachments are kept: FILE_STORE=filesystem (default) or s3, with the FILE_STORE_S3_* settings. */
+    ...fileStoreConfigShape,
     /**
-     * Directory of the filesystem attachment store. Required in production (a mounted volume); elsewhere it
-     * defaults to a folder in the OS temp directory.
+     * Directory of the filesystem attachment store. Required in production with FILE_STORE=filesystem (a
+     * mounted volume); elsewhere it defaults to a folder in the OS temp directory.
      */
     INTAKE_STORAGE_DIR: z.string().min(1).optional(),
     /**
@@ -49,8 +51,12 @@ export const intakeConfigSchema = z
       .default(10 * 1024 * 1024 * 1024),
   })
   .superRefine((c, ctx) => {
+    checkFileStoreConfig(c, ctx);
     if (c.NODE_ENV !== 'production') return;
-    for (const key of ['INTAKE_STORAGE_DIR', 'INTAKE_DOWNLOAD_URL_SECRET', 'INTAKE_PUBLIC_URL'] as const) {
+    const required = ['INTAKE_DOWNLOAD_URL_SECRET', 'INTAKE_PUBLIC_URL'] as const;
+    for (const key of c.FILE_STORE === 'filesystem'
+      ? [...required, 'INTAKE_STORAGE_DIR' as const]
+      : required) {
       if (c[key] === undefined) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
       }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { baseConfigShape, env } from '@amtsbote/platform';
+import { baseConfigShape, checkFileStoreConfig, env, fileStoreConfigShape } from '@amtsbote/platform';
 import { z } from 'zod';
 
 const positiveNumber = () => z.coerce.number().positive();
@@ -34,6 +34,13 @@ export const routingConfigSchema = z
     /** HMAC key of the signed URLs of Bescheid attachments. */
     ROUTING_FILE_URL_SECRET: z.string().min(32).optional(),
     ROUTING_FILE_URL_TTL_SECONDS: env.positiveInt().default(86400),
+    /** Where the files of replies (Bescheide) are kept: FILE_STORE=filesystem (default) or s3 (FILE_STORE_S3_*). */
+    ...fileStoreConfigShape,
+    /**
+     * Directory of the filesystem file store. Required in production with FILE_STORE=filesystem (a mounted
+     * volume); elsewhere it defaults to a folder in the OS temp directory.
+     */
+    ROUTING_STORAGE_DIR: z.string().min(1).optional(),
     /** 32 bytes, base64: encrypts the destinations' HMAC secrets at rest (AES-256-GCM). */
     ROUTING_SECRETS_KEY: z
       .string()
@@ -74,6 +81,7 @@ export const routingConfigSchema = z
     ROUTING_PUSH_TLS_CA_FILE: optionalFile(),
   })
   .superRefine((c, ctx) => {
+    checkFileStoreConfig(c, ctx);
     if (c.ROUTING_PULL_EXPIRE_DAYS <= c.ROUTING_PULL_ALERT_DAYS) {
       ctx.addIssue({
         code: 'custom',
@@ -82,7 +90,10 @@ export const routingConfigSchema = z
       });
     }
     if (c.NODE_ENV !== 'production') return;
-    for (const key of ['XOEV_SCHEMA_DIR', 'ROUTING_FILE_URL_SECRET', 'ROUTING_SECRETS_KEY'] as const) {
+    const required = ['XOEV_SCHEMA_DIR', 'ROUTING_FILE_URL_SECRET', 'ROUTING_SECRETS_KEY'] as const;
+    for (const key of c.FILE_STORE === 'filesystem'
+      ? [...required, 'ROUTING_STORAGE_DIR' as const]
+      : required) {
       if (c[key] === undefined)
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
     }

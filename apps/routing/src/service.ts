@@ -3,6 +3,7 @@ import { Init1732200000000 } from './database/migrations/1732200000000-init';
 import { Routing1732300000000 } from './database/migrations/1732300000000-routing';
 import { UnroutableList1732400000000 } from './database/migrations/1732400000000-unroutable-list';
 import { ChannelPlugins1732500000000 } from './database/migrations/1732500000000-channel-plugins';
+import { ReplyFilesInStore1732600000000 } from './database/migrations/1732600000000-reply-files-in-store';
 
 export const SERVICE_NAME = 'routing';
 export const DATABASE_SCHEMA = 'routing';
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   Routing1732300000000,
   UnroutableList1732400000000,
   ChannelPlugins1732500000000,
+  ReplyFilesInStore1732600000000,
 ];
 
 export const SERVICE: ServiceDescription = {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { APP_CONFIG, Periodic } from '@amtsbote/platform';
+import { APP_CONFIG, FILE_STORE, type FileStore, FileTooLargeError, Periodic } from '@amtsbote/platform';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -7,7 +7,6 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { FileStore, FileTooLargeError } from '../common/file-store';
 import type { AccountsConfig } from '../config';
 import { FileFetchesRepository } from './file-fetches.repository';
 import type { FileRecord } from './postkorb.records';
@@ -26,7 +25,7 @@ export class AttachmentFetcher implements OnApplicationBootstrap, BeforeApplicat
 
   constructor(
     private readonly repository: FileFetchesRepository,
-    private readonly store: FileStore,
+    @Inject(FILE_STORE) private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {
     this.worker = new Periodic(
@@ -69,14 +68,14 @@ export class AttachmentFetcher implements OnApplicationBootstrap, BeforeApplicat
       const source = Readable.fromWeb(response.body);
       let stored;
       try {
-        stored = await this.store.write(file.id, source, file.size);
+        stored = await this.store.put(file.id, source, { maxBytes: file.size, mediaType: file.mediaType });
       } catch (err) {
         source.destroy();
         if (err instanceof FileTooLargeError) throw new Error('more bytes than the declared size');
         throw err;
       }
       if (stored.size !== file.size || stored.sha512 !== file.sha512) {
-        await this.store.remove(file.id);
+        await this.store.delete(file.id);
         throw new Error(
           `content does not match the declared ${stored.size === file.size ? 'SHA-512' : 'size'}`,
         );

@@ -17,7 +17,7 @@ import type {
   submissionStatusChangedV1,
   submissionSubmittedV1,
 } from '@amtsbote/contracts';
-import { sanitizeFilename } from '@amtsbote/platform';
+import { FALLBACK_FILENAME, sanitizeFilename } from '@amtsbote/platform';
 import type {
   Bilingual,
   CitizenStatus,
@@ -25,7 +25,6 @@ import type {
   Outcome,
   SenderKind,
 } from '../postkorb/postkorb.model';
-import { FALLBACK_FILENAME } from '../common/content-disposition';
 import { renderBody } from '../postkorb/rich-text';
 
 /** What accounts knows about a submission when it words a message. */

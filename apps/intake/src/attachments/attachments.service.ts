@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { type FieldProblem, ProblemException, sanitizeFilename, UploadRefused } from '@amtsbote/platform';
+import {
+  detectMediaType,
+  type FieldProblem,
+  FILE_STORE,
+  FileLinks,
+  type FileStore,
+  FileTooLargeError,
+  MediaTypeSniffer,
+  ProblemException,
+  sanitizeFilename,
+  type StoredFile,
+  UploadRefused,
+} from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessService, type Caller } from '../common/access.service';
@@ -9,13 +20,10 @@ import { AnonymousQuotas } from '../drafts/anonymous-quotas.service';
 import { DraftsService } from '../drafts/drafts.service';
 import { type Leistung, mediaTypeAllowed } from '../leistungen/leistungen.entity';
 import { LeistungenService } from '../leistungen/leistungen.service';
-import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-store';
-import { DownloadUrls } from '../storage/download-urls.service';
 import type { AttachmentDto } from './attachments.dto';
 import type { AttachmentRecord } from './attachments.entity';
 import { toAttachmentDto } from './attachments.mapper';
 import { AttachmentsRepository } from './attachments.repository';
-import { detectMediaType, UploadInspector } from './upload-inspector';
 
 /** Room for the multipart envelope around the file when judging Content-Length up front. */
 const MULTIPART_OVERHEAD = 16 * 1024;
@@ -109,10 +117,10 @@ export class AttachmentsService {
     private readonly attachments: AttachmentsRepository,
     private readonly drafts: DraftsService,
     private readonly leistungen: LeistungenService,
-    private readonly urls: DownloadUrls,
+    private readonly links: FileLinks,
     private readonly access: AccessService,
     private readonly quotas: AnonymousQuotas,
-    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    @Inject(FILE_STORE) private readonly store: FileStore,
   ) {}
 
   /**
@@ -166,19 +174,21 @@ export class AttachmentsService {
       ]);
     }
 
-    const inspector = new UploadInspector({
-      maxBytes: limit,
+    const sniffer = new MediaTypeSniffer({
       isAllowed: (type) => mediaTypeAllowed(leistung.attachmentMediaTypes, type),
       detect: detectMediaType,
     });
     const id = randomUUID();
-    // Errors of either stream (client abort, refusal) end both; the store sees the inspector fail.
-    const feeding = pipeline(part.file, inspector).catch(() => undefined);
+    let stored: StoredFile;
     try {
-      await this.store.write(id, inspector);
-      await feeding;
+      // The store counts, hashes and bounds the bytes; the sniffer sees them before any is stored.
+      stored = await this.store.put(id, part.file, { maxBytes: limit, check: sniffer });
     } catch (err) {
       cutAfterAnswer(request);
+      // The rest of the upload is not wanted (the store leaves the source to its caller).
+      const sourceError = part.file.errored;
+      part.file.destroy();
+      if (err instanceof FileTooLargeError) throw overLimit();
       if (err instanceof UploadRefused) {
         if (err.reason === 'too-large') throw overLimit();
         if (err.reason === 'media-type')
@@ -188,7 +198,7 @@ export class AttachmentsService {
         ]);
       }
       // The upload stream itself failed (body cut off before the closing boundary), not the store.
-      if (part.file.errored && !hasHttpStatus(part.file.errored)) throw malformedMultipart();
+      if (sourceError && !hasHttpStatus(sourceError)) throw malformedMultipart();
       throw err;
     }
 
@@ -202,14 +212,14 @@ export class AttachmentsService {
           draftId: draft.id,
           submissionId: null,
           filename: sanitizeFilename(part.filename, 'attachment'),
-          mediaType: inspector.mediaType!,
-          size: inspector.size,
-          sha512: inspector.sha512,
+          mediaType: sniffer.mediaType!,
+          size: stored.size,
+          sha512: stored.sha512,
           storageKey: id,
         },
         (current, alive) => {
           if (!alive) throw ProblemException.notFound({ de: 'Der Entwurf', en: 'The draft' });
-          this.checkRoom(leistung, current, inspector.size);
+          this.checkRoom(leistung, current, stored.size);
         },
       );
       return toAttachmentDto(saved);
@@ -272,7 +282,7 @@ export class AttachmentsService {
     expires: string | undefined,
     signature: string | undefined,
   ): Promise<AttachmentContent> {
-    const verdict = this.urls.verify(fileId, expires, signature);
+    const verdict = this.links.verify(fileId, expires, signature);
     if (verdict === 'invalid') {
       throw new ProblemException({
         status: 403,
@@ -301,7 +311,7 @@ export class AttachmentsService {
   }
 
   private async open(record: AttachmentRecord): Promise<AttachmentContent> {
-    const stream = await this.store.read(record.storageKey);
+    const stream = await this.store.get(record.storageKey);
     if (!stream) {
       this.logger.error({ attachmentId: record.id }, 'attachment row without content in the store');
       throw ProblemException.notFound(ATTACHMENT);

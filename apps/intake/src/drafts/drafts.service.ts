@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FieldProblem, ProblemException } from '@amtsbote/platform';
+import { FILE_STORE, type FieldProblem, type FileStore, ProblemException } from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AttachmentDto } from '../attachments/attachments.dto';
 import type { AttachmentRecord } from '../attachments/attachments.entity';
@@ -10,7 +10,6 @@ import { FimRuntime } from '../fim-schemas/fim-runtime.service';
 import { fimProblem } from '../fim-schemas/fim-problems';
 import { type Leistung, regionOffered } from '../leistungen/leistungen.entity';
 import { LeistungenService } from '../leistungen/leistungen.service';
-import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-store';
 import type { CreateDraftDto, DraftDto, UpdateDraftDto } from './drafts.dto';
 import { AnonymousQuotas } from './anonymous-quotas.service';
 import type { Draft } from './drafts.entity';
@@ -28,7 +27,7 @@ export class DraftsService {
     private readonly fim: FimRuntime,
     private readonly access: AccessService,
     private readonly quotas: AnonymousQuotas,
-    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    @Inject(FILE_STORE) private readonly store: FileStore,
   ) {}
 
   async create(caller: Caller, dto: CreateDraftDto): Promise<DraftDto> {

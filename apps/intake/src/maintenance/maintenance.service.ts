@@ -1,4 +1,4 @@
-import { APP_CONFIG, Periodic } from '@amtsbote/platform';
+import { APP_CONFIG, FILE_STORE, type FileStore, Periodic } from '@amtsbote/platform';
 import {
   Inject,
   Injectable,
@@ -9,7 +9,6 @@ import {
 import type { IntakeConfig } from '../config';
 import { AnonymousQuotasRepository } from '../drafts/anonymous-quotas.repository';
 import { DraftsRepository } from '../drafts/drafts.repository';
-import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-store';
 import { MaintenanceRepository } from './maintenance.repository';
 
 const BATCH = 200;
@@ -37,7 +36,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
     private readonly repository: MaintenanceRepository,
     private readonly drafts: DraftsRepository,
     private readonly quotas: AnonymousQuotasRepository,
-    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    @Inject(FILE_STORE) private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: IntakeConfig,
   ) {}
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { submissionReadyV1, submissionStatusChangedV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
+import { FileLinks } from '@amtsbote/platform';
 import { newTestService, stub } from '@amtsbote/testing';
 import type { EntityManager } from 'typeorm';
-import { DownloadUrls } from '../storage/download-urls.service';
 import type { SubmissionStatus } from './state-machine';
 import { SubmissionStatusService } from './submission-status.service';
 import type { Submission } from './submissions.entity';
@@ -46,16 +46,17 @@ function setUp(current: Submission | undefined) {
       ] as never),
   });
   const outbox = stub<OutboxWriter>('OutboxWriter', { add: () => Promise.resolve('event-id') });
-  const urls = stub<DownloadUrls>('DownloadUrls', {
-    sign: (id: string) => ({
-      url: `http://intake/files/${id}?sig`,
-      expiresAt: new Date('2026-03-02T00:00:00Z'),
-    }),
+  const links = stub<FileLinks>('FileLinks', {
+    link: (file: { id: string }) =>
+      Promise.resolve({
+        url: `http://intake/files/${file.id}?sig`,
+        expiresAt: new Date('2026-03-02T00:00:00Z'),
+      }),
   });
   const { sut } = newTestService(SubmissionStatusService, [
     [SubmissionsRepository, repository],
     [OutboxWriter, outbox],
-    [DownloadUrls, urls],
+    [FileLinks, links],
   ]);
   const apply = (to: SubmissionStatus) =>
     sut.apply(MANAGER, { submissionId: 's-1', to, at: new Date('2026-03-01T10:00:00Z'), cause: 'test' });

@@ -1,8 +1,8 @@
 import { submissionReadyV1, submissionStatusChangedV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
+import { FileLinks } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DownloadUrls } from '../storage/download-urls.service';
 import { canTransition, confirmsReceipt, isTerminal, type SubmissionStatus } from './state-machine';
 import type { PaymentInformation, StatusReason } from './submissions.entity';
 import { SubmissionsRepository } from './submissions.repository';
@@ -30,7 +30,7 @@ export class SubmissionStatusService {
   constructor(
     private readonly submissions: SubmissionsRepository,
     private readonly outbox: OutboxWriter,
-    private readonly urls: DownloadUrls,
+    private readonly links: FileLinks,
   ) {}
 
   /** Applies a transition inside the consumer's transaction; returns whether the state changed. */
@@ -77,18 +77,25 @@ export class SubmissionStatusService {
     });
     if (t.to === 'READY') {
       if (s.data === null) throw new Error(`submission ${s.id} has no data to hand over`);
-      const attachments = (await this.submissions.attachmentsOf(s.id, manager)).map((a) => {
-        const signed = this.urls.sign(a.id);
-        return {
+      const attachments = [];
+      for (const a of await this.submissions.attachmentsOf(s.id, manager)) {
+        const filename = a.filename ?? a.id;
+        const signed = await this.links.link({
+          id: a.id,
+          key: a.storageKey,
+          filename,
+          mediaType: a.mediaType,
+        });
+        attachments.push({
           fileId: a.id,
-          filename: a.filename ?? a.id,
+          filename,
           mediaType: a.mediaType,
           size: a.size,
           sha512: a.sha512,
           url: signed.url,
           urlExpiresAt: signed.expiresAt.toISOString(),
-        };
-      });
+        });
+      }
       const payment = t.payment ?? s.payment ?? undefined;
       await this.outbox.add(manager, {
         contract: submissionReadyV1,

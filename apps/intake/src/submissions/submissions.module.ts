@@ -3,7 +3,6 @@ import { CommonModule } from '../common/common.module';
 import { DraftsModule } from '../drafts/drafts.module';
 import { FimSchemasModule } from '../fim-schemas/fim-schemas.module';
 import { LeistungenModule } from '../leistungen/leistungen.module';
-import { StorageModule } from '../storage/storage.module';
 import { SubmissionData } from './submission-data.service';
 import { SubmissionStatusService } from './submission-status.service';
 import { SubmissionsConsumer } from './submissions.consumer';
@@ -12,7 +11,7 @@ import { SubmissionsRepository } from './submissions.repository';
 import { SubmissionsService } from './submissions.service';
 
 @Module({
-  imports: [CommonModule, DraftsModule, FimSchemasModule, LeistungenModule, StorageModule],
+  imports: [CommonModule, DraftsModule, FimSchemasModule, LeistungenModule],
   controllers: [SubmissionsController],
   providers: [
     SubmissionsRepository,

@@ -288,41 +288,48 @@ export class FachverfahrenService {
       });
     }
     const replyId = dto.replyId ?? randomUUID();
-    const recorded = await this.messages.transaction(async (manager) => {
-      if (
-        !(await this.repository.insertReply(manager, {
-          id: replyId,
-          messageId: m.id,
+    let recorded = false;
+    try {
+      // The bytes go into the file store first, so a recorded reply never names a missing file.
+      await this.files.keep(files);
+      const links = await Promise.all(files.map((f) => this.files.signedUrl({ ...f, replyId })));
+      recorded = await this.messages.transaction(async (manager) => {
+        if (
+          !(await this.repository.insertReply(manager, {
+            id: replyId,
+            messageId: m.id,
+            kind: dto.kind,
+            subject: dto.subject,
+            body: dto.body,
+            clientId: principalKey(p),
+          }))
+        ) {
+          return false;
+        }
+        for (const f of files) await this.files.record(manager, { ...f, replyId });
+        await this.events.reply(manager, m, d, {
+          replyId,
           kind: dto.kind,
           subject: dto.subject,
           body: dto.body,
-          clientId: principalKey(p),
-        }))
-      ) {
-        return false;
-      }
-      for (const f of files) await this.files.store(manager, { ...f, replyId });
-      await this.events.reply(manager, m, d, {
-        replyId,
-        kind: dto.kind,
-        subject: dto.subject,
-        body: dto.body,
-        attachments: files.map((f) => {
-          const signed = this.files.signedUrl(f.id);
-          return {
+          attachments: files.map((f, i) => ({
             fileId: f.id,
             filename: f.filename,
             mediaType: f.mediaType,
             size: f.size,
             sha512: f.sha512,
-            url: signed.url,
-            urlExpiresAt: signed.expiresAt,
-          };
-        }),
-        at: new Date().toISOString(),
+            url: links[i].url,
+            urlExpiresAt: links[i].expiresAt,
+          })),
+          at: new Date().toISOString(),
+        });
+        return true;
       });
-      return true;
-    });
+    } finally {
+      // A repeated reply (or a failed attempt) keeps nothing of this attempt's files; should the store fail
+      // here too, an unreferenced object stays behind rather than hiding the first error.
+      if (!recorded) await this.files.discard(files.map((f) => f.id)).catch(() => undefined);
+    }
     if (!recorded) {
       if ((await this.repository.replyOwner(replyId)) !== m.id) {
         throw conflict(

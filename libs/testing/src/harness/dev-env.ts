@@ -8,6 +8,7 @@ import {
   repoRoot,
   stackPaths,
 } from '../stack';
+import { fileStoreServiceEnv, testFileStore } from './file-store-env';
 import { envPort } from '../stack/util';
 
 /**
@@ -97,6 +98,8 @@ export function devServiceEnv(
     // On loopback in development; deployments set METRICS_TOKEN instead.
     METRICS_PUBLIC: 'true',
     ...serviceSettings(service),
+    // FILE_STORE=s3 npm run demo: the files in the stack's S3 server, `dev-<service>/` like the dev database.
+    ...fileStoreServiceEnv(testFileStore(), `dev-${service}`, false),
     ...extra,
   };
 }

@@ -6,3 +6,4 @@ export * from './service-process';
 export * from './machine-cpu';
 export * from './test-service';
 export * from './app-under-test';
+export * from './file-store-env';

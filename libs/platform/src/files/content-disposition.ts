@@ -1,4 +1,4 @@
-import { sanitizeFilename } from '@amtsbote/platform';
+import { sanitizeFilename } from './filename';
 
 /** What a file is called when its name has nothing left to show. */
 export const FALLBACK_FILENAME = 'download';
