@@ -35,6 +35,16 @@ export {
   type FitConnectSubmission,
 } from './fitconnect';
 export {
+  AMTSBOTE_DATASET_SCHEMA,
+  buildFitConnectMetadataV2,
+  buildFitConnectSubmissionOf,
+  FIT_CONNECT_METADATA_2_1_0,
+  FIT_CONNECT_METADATA_VERSIONS,
+  type FitConnectMetadataV2,
+  type FitConnectMetadataVersion,
+  type IdBundDeReferences,
+} from './fitconnect-v2';
+export {
   VERZEICHNISDIENST,
   writeNachrichtenkopfG2G,
   type MessageTypeCode,
