@@ -51,6 +51,8 @@ const TOKEN_MARGIN_MS = 60_000;
  */
 export class SubmissionApi {
   private readonly tokens = new Map<string, CachedToken>();
+  /** Token requests under way: concurrent deliveries wait for the same one instead of asking again. */
+  private readonly pending = new Map<string, Promise<string>>();
   /** Token requests made (tests and metrics: the cache works). */
   tokenRequests = 0;
 
@@ -65,10 +67,20 @@ export class SubmissionApi {
     return readFileSync(join(this.secretsDir, ref), 'utf8').trim();
   }
 
-  private async token(s: FitConnectSettings, signal: AbortSignal): Promise<string> {
+  private token(s: FitConnectSettings, signal: AbortSignal): Promise<string> {
     const key = `${s.tokenUrl}|${s.clientId}`;
     const cached = this.tokens.get(key);
-    if (cached && cached.expiresAt - TOKEN_MARGIN_MS > Date.now()) return cached.token;
+    if (cached && cached.expiresAt - TOKEN_MARGIN_MS > Date.now()) return Promise.resolve(cached.token);
+    let pending = this.pending.get(key);
+    if (pending === undefined) {
+      // Every delivery carries the worker's one shutdown signal, so sharing the request loses nothing.
+      pending = this.requestToken(s, key, signal).finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async requestToken(s: FitConnectSettings, key: string, signal: AbortSignal): Promise<string> {
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: s.clientId,

@@ -162,7 +162,10 @@ export class FitConnectSubscriber {
       const metadataBytes = await this.decrypt(s.encryptedMetadata);
       const dataBytes = await this.decrypt(s.encryptedData);
       const metadata = JSON.parse(metadataBytes.toString('utf8')) as Record<string, unknown>;
-      const version = /metadata\/(\d+\.\d+\.\d+)\//.exec(String(metadata.$schema ?? ''))?.[1] ?? '1.0.0';
+      const version =
+        /metadata\/(\d+\.\d+\.\d+)\//.exec(
+          typeof metadata.$schema === 'string' ? metadata.$schema : '',
+        )?.[1] ?? '1.0.0';
       const problems = this.metadataProblems(metadata, version);
       const structure = metadata.contentStructure as {
         data: { hash: { content: string } };

@@ -70,7 +70,10 @@ export class ZustelldienstSimulator {
   private readonly tokens = new Map<string, { clientId: string; expiresAt: number }>();
   private readonly signingKey: KeyObject;
   readonly signingJwk: JWK;
-  private outage = { remaining: 0, status: 503 };
+  private outage: { remaining: number; status: number; only?: { method: string; path: RegExp } } = {
+    remaining: 0,
+    status: 503,
+  };
 
   private constructor(
     private readonly server: Server,
@@ -120,9 +123,12 @@ export class ZustelldienstSimulator {
     this.destinations.set(d.destinationId, d);
   }
 
-  /** The next `n` Submission API requests (not token requests) answer `status` (an outage). */
-  failNext(n: number, status = 503): void {
-    this.outage = { remaining: n, status };
+  /**
+   * The next `n` Submission API requests (not token requests) answer `status` (an outage); with `only`,
+   * just the next `n` requests of that method and path (e.g. the finalising PUT).
+   */
+  failNext(n: number, status = 503, only?: { method: string; path: RegExp }): void {
+    this.outage = { remaining: n, status, only };
   }
 
   /** Puts a SET into a case's log as is (a forged or foreign event). */
@@ -161,11 +167,12 @@ export class ZustelldienstSimulator {
     const problem = (status: number, title: string) =>
       send(status, { type: 'about:blank', title, status }, { 'content-type': 'application/problem+json' });
     try {
-      if (req.method === 'POST' && path === '/token') return this.token(req, raw, send, problem);
+      if (req.method === 'POST' && path === '/token') return this.token(req, raw, send, entry);
       if (req.method === 'GET' && path === '/.well-known/jwks.json')
         return send(200, { keys: [this.signingJwk] });
       if (!path.startsWith('/v2/')) return problem(404, 'not found');
-      if (this.outage.remaining > 0) {
+      const o = this.outage.only;
+      if (this.outage.remaining > 0 && (o === undefined || (o.method === req.method && o.path.test(path)))) {
         this.outage.remaining--;
         return problem(this.outage.status, 'Zustelldienst nicht verfügbar (simuliert)');
       }
@@ -206,9 +213,10 @@ export class ZustelldienstSimulator {
     }
   }
 
-  private token(req: IncomingMessage, raw: string, send: Ctx['send'], problem: Ctx['problem']): void {
+  private token(req: IncomingMessage, raw: string, send: Ctx['send'], entry: { clientId?: string }): void {
     this.tokenRequests++;
     const form = Object.fromEntries(new URLSearchParams(raw));
+    entry.clientId = form.client_id;
     this.check('token', req, form);
     const client = this.clients.get(form.client_id ?? '');
     // client_secret_post only: a secret in the Authorization header (client_secret_basic) is not looked at.
@@ -220,7 +228,7 @@ export class ZustelldienstSimulator {
       return send(401, { error: 'invalid_client' });
     const token = randomBytes(24).toString('base64url');
     const ttl = this.o.tokenTtlSeconds ?? 1800;
-    this.tokens.set(token, { clientId: form.client_id!, expiresAt: Date.now() + ttl * 1000 });
+    this.tokens.set(token, { clientId: form.client_id, expiresAt: Date.now() + ttl * 1000 });
     const scope = client.role === 'sender' ? 'send-submissions' : 'subscribe-destinations';
     send(200, { access_token: token, token_type: 'Bearer', expires_in: ttl, scope });
   }

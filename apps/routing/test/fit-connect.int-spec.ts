@@ -1,0 +1,292 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  routingAlertV1,
+  routingDeliveredV1,
+  routingFailedV1,
+  routingStatusV1,
+  TOPICS,
+} from '@amtsbote/contracts';
+import { defaultNamespace } from '@amtsbote/fim';
+import {
+  eventually,
+  EventRecorder,
+  FitConnectSubscriber,
+  signSet,
+  FIT_CONNECT_EVENT,
+  TestCa,
+  ZustelldienstSimulator,
+} from '@amtsbote/testing';
+import { fitConnectMetadataSchema } from '@amtsbote/xoev';
+import {
+  api,
+  AttachmentServer,
+  blaueKarte,
+  LEIKA,
+  publishBlaueKarte,
+  publishReady,
+  type RoutingUnderTest,
+  SCHEMA_DIR,
+  startRouting,
+  tokens,
+} from './support/harness';
+
+interface MessageView {
+  messageId: string;
+  state: string;
+  attempts: number;
+}
+
+const SCHEMA_URI = defaultNamespace(blaueKarte.schema);
+const METADATA = {
+  '2.1.0': fitConnectMetadataSchema(SCHEMA_DIR, '2.1.0'),
+  '1.0.0': fitConnectMetadataSchema(SCHEMA_DIR, '1.0.0'),
+};
+
+describe('fit-connect channel: Submission API v2 against the Zustelldienst simulator', () => {
+  let r: RoutingUnderTest;
+  let zd: ZustelldienstSimulator;
+  let recorder: EventRecorder;
+  let files: AttachmentServer;
+  let admin: string;
+  let dir: string;
+  const root = TestCa.create('Amtsbote Test Root CA');
+  const issuing = TestCa.create('Amtsbote Test Issuing CA', root);
+  const subscribers: FitConnectSubscriber[] = [];
+  let region = 40;
+
+  before(async () => {
+    zd = await ZustelldienstSimulator.start();
+    dir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-'));
+    writeFileSync(join(dir, 'fc-sender'), zd.addClient('amtsbote-sender', 'sender'));
+    writeFileSync(join(dir, 'anchors.pem'), root.pem);
+    r = await startRouting('fit_connect', {
+      ROUTING_FITCONNECT_SECRETS_DIR: dir,
+      ROUTING_FITCONNECT_TRUST_ANCHORS_FILE: join(dir, 'anchors.pem'),
+      ROUTING_FITCONNECT_FOLLOW_UP_MS: '150',
+      ROUTING_MAX_ATTEMPTS: '8',
+    });
+    recorder = await EventRecorder.start(r.topicPrefix, [TOPICS.routing]);
+    files = await AttachmentServer.start();
+    admin = await tokens.admin();
+    await publishBlaueKarte(r.topicPrefix);
+  });
+
+  after(async () => {
+    for (const s of subscribers) s.stop();
+    await recorder?.stop();
+    await files?.close();
+    await r?.close();
+    await zd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A Fachverfahren on FIT-Connect with a routing destination and route of its own (own ARS region). */
+  async function fachverfahren(
+    id: string,
+    o: {
+      ca?: TestCa;
+      metadataVersion?: '1.0.0' | '2.1.0';
+      decide?: 'accept' | 'reject';
+      autostart?: boolean;
+    } = {},
+  ) {
+    const ars = String(region++).padStart(2, '0');
+    const sub = new FitConnectSubscriber({
+      zustelldienst: zd,
+      ca: o.ca ?? issuing,
+      schemaDir: SCHEMA_DIR,
+      metadataVersions: o.metadataVersion === '1.0.0' ? ['1.0.0'] : ['2.1.0'],
+      publicServices: [
+        {
+          name: 'Blaue Karte EU',
+          identifier: `urn:de:fim:leika:leistung:${LEIKA}`,
+          regions: [`DE${ars}`],
+          submissionSchemas: [{ schemaUri: SCHEMA_URI, mimeType: 'application/json' }],
+        },
+      ],
+      validateData: (data) =>
+        blaueKarte.validate(data as Record<string, unknown>).errors.map((e) => `${e.path} ${e.message.en}`),
+      decide: o.decide === undefined ? undefined : () => o.decide!,
+    });
+    subscribers.push(sub);
+    if (o.autostart !== false) sub.start(100);
+    const created = await api(r.url, 'POST', '/destinations', admin, {
+      id,
+      name: 'Stadtamt Bremen - Ausländerbehörde',
+      identity: 'psw:04011000',
+      channel: 'fit-connect',
+      format: 'fit-connect-json',
+      alertContact: 'fv-betrieb@bremen.example',
+      channelSettings: {
+        destinationId: sub.destinationId,
+        submissionApiUrl: zd.url,
+        tokenUrl: zd.tokenUrl,
+        clientId: 'amtsbote-sender',
+        clientSecretRef: 'fc-sender',
+        ...(o.metadataVersion ? { metadataVersion: o.metadataVersion } : {}),
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    const route = await api(r.url, 'POST', '/routes', admin, { leikaKey: LEIKA, ars, destinationId: id });
+    assert.equal(route.status, 201, route.text);
+    return {
+      sub,
+      publish: (attachments: Parameters<typeof publishReady>[1] = {}) =>
+        publishReady(r.topicPrefix, { ars: `${ars}${'0'.repeat(10)}`, ...attachments }),
+    };
+  }
+
+  const submissionsTo = (sub: FitConnectSubscriber) =>
+    [...zd.submissions.values()].filter((s) => s.destinationId === sub.destinationId);
+  const messageOf = async (submissionId: string) =>
+    (await api<MessageView[]>(r.url, 'GET', `/messages?submissionId=${submissionId}`, admin)).body[0];
+
+  it('delivers: destination and key checked, JWE with cty, metadata 2.1.0 valid, accept-submission → RECEIVED', async () => {
+    const { sub, publish } = await fachverfahren('fc-accept');
+    const pdf = Buffer.from('%PDF-1.7 Nachweis der Qualifikation');
+    const sent = await publish({ attachments: [files.add('qualifikation.pdf', 'application/pdf', pdf)] });
+    const second = await publish();
+    for (const s of [sent, second]) {
+      const status = await eventually(async () => recorder.ofType(routingStatusV1, s.submissionId)[0], {
+        what: 'RECEIVED',
+      });
+      assert.equal(status.data.status, 'RECEIVED');
+    }
+    assert.equal(recorder.ofType(routingDeliveredV1, sent.submissionId).length, 1);
+    const [remote] = submissionsTo(sub).filter((s) => s.announcedAttachments.length === 1);
+    const received = sub.received.get(remote.submissionId)!;
+    assert.equal(received.decision, 'accept', received.problems.join('\n'));
+    assert.equal(received.metadataVersion, '2.1.0');
+    const report = METADATA['2.1.0'].validate(received.metadata);
+    assert.equal(
+      report.valid,
+      true,
+      `metadata against metadata.schema.v2.1.0.json: ${JSON.stringify(report.issues)}`,
+    );
+    assert.deepEqual(received.data, sent.data);
+    assert.deepEqual([...received.attachments.values()], [pdf]);
+    assert.equal(remote.publicService.identifier, `urn:de:fim:leika:leistung:${LEIKA}`);
+    assert.deepEqual(zd.violations, [], 'every request matches the API description');
+    const flow = zd.requests
+      .filter((q) => q.clientId === 'amtsbote-sender' && q.path.includes(remote.submissionId))
+      .map(
+        (q) =>
+          `${q.method} ${q.path.replace(remote.submissionId, '{id}').replace(/attachments\/[^/]+/, 'attachments/{a}')} ${q.status}`,
+      );
+    assert.deepEqual(flow, ['PUT /v2/submissions/{id}/attachments/{a} 204', 'PUT /v2/submissions/{id} 200']);
+    assert.equal(submissionsTo(sub).length, 2, 'one remote submission per message');
+  });
+
+  it('caches the token: every message so far, one token request of the sender', () => {
+    const sender = zd.requests.filter((q) => q.path === '/token' && q.clientId === 'amtsbote-sender');
+    assert.equal(sender.length, 1);
+  });
+
+  it('writes metadata 1.0.0 for a destination that asks for it', async () => {
+    const { sub, publish } = await fachverfahren('fc-v1', { metadataVersion: '1.0.0' });
+    const sent = await publish();
+    await eventually(async () => recorder.ofType(routingStatusV1, sent.submissionId)[0], {
+      what: 'RECEIVED',
+    });
+    const [remote] = submissionsTo(sub);
+    const received = sub.received.get(remote.submissionId)!;
+    assert.equal(received.metadataVersion, '1.0.0');
+    const report = METADATA['1.0.0'].validate(received.metadata);
+    assert.equal(report.valid, true, JSON.stringify(report.issues));
+  });
+
+  it('reject-submission with its problems → REJECTED for the citizen', async () => {
+    const { publish } = await fachverfahren('fc-reject', { decide: 'reject' });
+    const sent = await publish();
+    const failed = await eventually(async () => recorder.ofType(routingFailedV1, sent.submissionId)[0], {
+      what: 'REJECTED',
+    });
+    assert.equal(failed.data.code, 'REJECTED');
+    assert.match(failed.data.reason.de, /Antrag abgelehnt/);
+    assert.equal(recorder.ofType(routingStatusV1, sent.submissionId).length, 0);
+  });
+
+  it('a key whose chain does not reach a trust anchor: refused, dead letter, operator alert, nothing sent', async () => {
+    const { sub, publish } = await fachverfahren('fc-foreign-ca', { ca: TestCa.create('Foreign Root CA') });
+    const sent = await publish();
+    const alert = await eventually(
+      async () => recorder.ofType(routingAlertV1).find((a) => a.data.destinationId === 'fc-foreign-ca'),
+      { what: 'alert' },
+    );
+    assert.equal(alert.data.kind, 'DEAD_LETTER');
+    const dead = (
+      await api<{ reason: string; report: { summary: string } }>(
+        r.url,
+        'GET',
+        `/dead-letters/${alert.data.messageId}`,
+        admin,
+      )
+    ).body;
+    assert.equal(dead.reason, 'REFUSED_BY_RECEIVER');
+    assert.match(dead.report.summary, /does not end at a configured trust anchor/);
+    assert.equal(submissionsTo(sub).length, 0, 'no submission was created');
+    assert.equal(recorder.ofType(routingFailedV1, sent.submissionId).length, 0, 'the citizen is not blamed');
+  });
+
+  it('Zustelldienst outage: retries, then delivered exactly once, even when the finalising PUT failed', async () => {
+    const { sub, publish } = await fachverfahren('fc-outage');
+    zd.failNext(2, 503);
+    const first = await publish();
+    await eventually(async () => recorder.ofType(routingStatusV1, first.submissionId)[0], {
+      what: 'RECEIVED',
+    });
+    zd.failNext(2, 503, { method: 'PUT', path: /^\/v2\/submissions\/[^/]+$/ });
+    const second = await publish();
+    await eventually(async () => recorder.ofType(routingStatusV1, second.submissionId)[0], {
+      what: 'RECEIVED',
+    });
+    const m = await messageOf(second.submissionId);
+    assert.ok(m.attempts >= 3, `retried (${m.attempts} attempts)`);
+    assert.equal(submissionsTo(sub).length, 2, 'one remote submission per message, none twice');
+    assert.equal(sub.received.size, 2);
+    assert.deepEqual(zd.violations, []);
+  });
+
+  it('forged SETs are ignored: a foreign key, a wrong issuer, another case; the real decision counts', async () => {
+    const { sub, publish } = await fachverfahren('fc-forged', { decide: 'reject', autostart: false });
+    const sent = await publish();
+    await eventually(async () => recorder.ofType(routingDeliveredV1, sent.submissionId)[0], {
+      what: 'delivered',
+    });
+    const [remote] = submissionsTo(sub);
+    const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const kid = [...zd.destinations.get(sub.destinationId)!.keys.keys()].find((k) => k.startsWith('sig-'))!;
+    const claims = {
+      submissionId: remote.submissionId,
+      caseId: remote.caseId,
+      event: FIT_CONNECT_EVENT.accept,
+    };
+    zd.appendEvent(remote.caseId, await signSet(forger, kid, { ...claims, iss: sub.destinationId }));
+    zd.appendEvent(remote.caseId, await signSet(forger, zd.signingJwk.kid!, { ...claims, iss: zd.url }));
+    zd.appendEvent(
+      remote.caseId,
+      await signSet(forger, kid, { ...claims, caseId: randomUUID(), iss: sub.destinationId }),
+    );
+    // Several follow-up rounds read the forged events …
+    const reads = () => zd.requests.filter((q) => q.path === `/v2/cases/${remote.caseId}/events`).length;
+    const before = reads();
+    await eventually(async () => (reads() >= before + 3 ? true : undefined), { what: 'three more reads' });
+    assert.equal(
+      recorder.ofType(routingStatusV1, sent.submissionId).length,
+      0,
+      'no RECEIVED from a forged accept',
+    );
+    assert.equal((await messageOf(sent.submissionId)).state, 'DELIVERED');
+    // … and the destination's own, signed rejection decides.
+    await sub.processOnce();
+    const failed = await eventually(async () => recorder.ofType(routingFailedV1, sent.submissionId)[0], {
+      what: 'REJECTED',
+    });
+    assert.equal(failed.data.code, 'REJECTED');
+  });
+});
