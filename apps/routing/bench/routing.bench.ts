@@ -242,7 +242,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    const metadata = fitConnectMetadataSchema(SCHEMA_DIR);
+    const metadata = fitConnectMetadataSchema(SCHEMA_DIR, '2.1.0');
     const docs = delivered['fit-connect-json'].map((m) => m.metadata);
     const times = docs.map((d) => {
       const t = performance.now();

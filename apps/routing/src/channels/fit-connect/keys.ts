@@ -34,7 +34,7 @@ export function verifyChain(x5c: unknown, anchors: X509Certificate[], now = new 
     throw new KeyRejected('no trust anchor is configured (ROUTING_FITCONNECT_TRUST_ANCHORS_FILE)');
   let chain: X509Certificate[];
   try {
-    chain = (x5c).map((c) => new X509Certificate(Buffer.from(c, 'base64')));
+    chain = x5c.map((c) => new X509Certificate(Buffer.from(c, 'base64')));
   } catch (err) {
     throw new KeyRejected(`x5c holds an unreadable certificate: ${(err as Error).message}`);
   }
