@@ -18,6 +18,7 @@ import {
   FitConnectSubscriber,
   signSet,
   FIT_CONNECT_EVENT,
+  nimbusCrossCheck,
   TestCa,
   ZustelldienstSimulator,
 } from '@amtsbote/testing';
@@ -180,6 +181,45 @@ describe('fit-connect channel: Submission API v2 against the Zustelldienst simul
       );
     assert.deepEqual(flow, ['PUT /v2/submissions/{id}/attachments/{a} 204', 'PUT /v2/submissions/{id} 200']);
     assert.equal(submissionsTo(sub).length, 2, 'one remote submission per message');
+  });
+
+  it('a second JOSE implementation agrees: nimbus-jose-jwt decrypts what the channel encrypted and verifies the SETs', async () => {
+    const sub = subscribers[0];
+    const [remote] = submissionsTo(sub).filter((x) => x.announcedAttachments.length === 1);
+    const received = sub.received.get(remote.submissionId)!;
+    const jwes = [remote.encryptedMetadata!, remote.encryptedData!, ...remote.attachments.values()];
+    const destinationKeys = [...zd.destinations.get(sub.destinationId)!.keys.values()];
+    const log = zd.events.get(remote.caseId)!;
+    const forged = await signSet(
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+      zd.signingJwk.kid!,
+      {
+        iss: zd.url,
+        submissionId: remote.submissionId,
+        caseId: remote.caseId,
+        event: FIT_CONNECT_EVENT.submit,
+      },
+    );
+    const { decrypted, verified } = await nimbusCrossCheck({
+      decrypt: jwes.map((jwe) => ({ key: sub.encryptionPrivateJwk, jwe })),
+      verify: [...log, forged].map((jws) => ({ jwks: { keys: [zd.signingJwk, ...destinationKeys] }, jws })),
+    });
+    assert.deepEqual(
+      decrypted.map((d) => [d.alg, d.enc, d.cty]),
+      [
+        ['RSA-OAEP-256', 'A256GCM', 'application/json'],
+        ['RSA-OAEP-256', 'A256GCM', 'application/json'],
+        ['RSA-OAEP-256', 'A256GCM', 'application/pdf'],
+      ],
+    );
+    assert.deepEqual(JSON.parse(decrypted[0].plaintext.toString('utf8')), received.metadata);
+    assert.deepEqual(JSON.parse(decrypted[1].plaintext.toString('utf8')), received.data);
+    assert.deepEqual(decrypted[2].plaintext, [...received.attachments.values()][0]);
+    assert.equal(log.length, 3, 'create, submit (Zustelldienst) and accept (destination)');
+    assert.deepEqual(
+      verified.map((v) => [v.alg, v.typ, v.valid]),
+      [...log.map(() => ['PS512', 'secevent+jwt', true]), ['PS512', 'secevent+jwt', false]],
+    );
   });
 
   it('caches the token: every message so far, one token request of the sender', () => {

@@ -72,3 +72,5 @@ export {
 } from './stack';
 export type { StackComponent, StartOptions, StopOptions, ComponentStart, ComponentStop } from './types';
 export type { Logger } from './util';
+export { nimbusCrossCheck, type NimbusDecrypted, type NimbusVerified } from './jose-java';
+export { ensureMavenLibs, mavenLibsComplete, type MavenLibs } from './maven-libs';
