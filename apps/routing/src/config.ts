@@ -83,6 +83,15 @@ export const routingConfigSchema = z
     ROUTING_FITCONNECT_FOLLOW_UP_MS: env.positiveInt().default(30_000),
     /** FIT-Connect: how long a checked destination and its key are reused before they are fetched again. */
     ROUTING_FITCONNECT_KEY_CACHE_MS: env.positiveInt().default(300_000),
+    /**
+     * FIT-Connect replies: JWK Set of the reply destination's private RSA-OAEP-256 keys (a mounted Secret);
+     * the first is named in new submissions, all decrypt (rotation). Unset: no FIT-Connect reply channel.
+     */
+    ROUTING_FITCONNECT_REPLY_KEYS_FILE: optionalFile(),
+    /** FIT-Connect replies: how often the case of an accepted submission is asked for replies. */
+    ROUTING_FITCONNECT_REPLY_POLL_MS: env.positiveInt().default(300_000),
+    /** FIT-Connect replies: how long after acceptance replies are still looked for. */
+    ROUTING_FITCONNECT_REPLY_WINDOW_DAYS: env.positiveInt().default(180),
   })
   .superRefine((c, ctx) => {
     if (c.ROUTING_PULL_EXPIRE_DAYS <= c.ROUTING_PULL_ALERT_DAYS) {

@@ -1,40 +1,20 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  routingAlertV1,
-  routingDeliveredV1,
-  routingFailedV1,
-  routingStatusV1,
-  TOPICS,
-} from '@amtsbote/contracts';
-import { defaultNamespace } from '@amtsbote/fim';
+import { routingAlertV1, routingDeliveredV1, routingFailedV1, routingStatusV1 } from '@amtsbote/contracts';
 import {
   eventually,
-  EventRecorder,
-  FitConnectSubscriber,
+  type EventRecorder,
+  type FitConnectSubscriber,
   signSet,
   FIT_CONNECT_EVENT,
   nimbusCrossCheck,
   TestCa,
-  ZustelldienstSimulator,
+  type ZustelldienstSimulator,
 } from '@amtsbote/testing';
 import { fitConnectMetadataSchema } from '@amtsbote/xoev';
-import {
-  api,
-  AttachmentServer,
-  blaueKarte,
-  LEIKA,
-  publishBlaueKarte,
-  publishReady,
-  type RoutingUnderTest,
-  SCHEMA_DIR,
-  startRouting,
-  tokens,
-} from './support/harness';
+import { type FachverfahrenOptions, FitConnectBed } from './support/fit-connect-bed';
+import { api, type AttachmentServer, LEIKA, type RoutingUnderTest, SCHEMA_DIR } from './support/harness';
 
 interface MessageView {
   messageId: string;
@@ -42,108 +22,29 @@ interface MessageView {
   attempts: number;
 }
 
-const SCHEMA_URI = defaultNamespace(blaueKarte.schema);
 const METADATA = {
   '2.1.0': fitConnectMetadataSchema(SCHEMA_DIR, '2.1.0'),
   '1.0.0': fitConnectMetadataSchema(SCHEMA_DIR, '1.0.0'),
 };
 
 describe('fit-connect channel: Submission API v2 against the Zustelldienst simulator', () => {
+  let bed: FitConnectBed;
   let r: RoutingUnderTest;
   let zd: ZustelldienstSimulator;
   let recorder: EventRecorder;
   let files: AttachmentServer;
   let admin: string;
-  let dir: string;
-  const root = TestCa.create('Amtsbote Test Root CA');
-  const issuing = TestCa.create('Amtsbote Test Issuing CA', root);
-  const subscribers: FitConnectSubscriber[] = [];
-  let region = 40;
+  let subscribers: FitConnectSubscriber[];
 
   before(async () => {
-    zd = await ZustelldienstSimulator.start();
-    dir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-'));
-    writeFileSync(join(dir, 'fc-sender'), zd.addClient('amtsbote-sender', 'sender'));
-    writeFileSync(join(dir, 'anchors.pem'), root.pem);
-    r = await startRouting('fit_connect', {
-      ROUTING_FITCONNECT_SECRETS_DIR: dir,
-      ROUTING_FITCONNECT_TRUST_ANCHORS_FILE: join(dir, 'anchors.pem'),
-      ROUTING_FITCONNECT_FOLLOW_UP_MS: '150',
-      ROUTING_MAX_ATTEMPTS: '8',
-    });
-    recorder = await EventRecorder.start(r.topicPrefix, [TOPICS.routing]);
-    files = await AttachmentServer.start();
-    admin = await tokens.admin();
-    await publishBlaueKarte(r.topicPrefix);
+    bed = await FitConnectBed.start('fit_connect');
+    ({ r, zd, recorder, files, admin, subscribers } = bed);
   });
 
-  after(async () => {
-    for (const s of subscribers) s.stop();
-    await recorder?.stop();
-    await files?.close();
-    await r?.close();
-    await zd?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => bed?.close());
 
-  /** A Fachverfahren on FIT-Connect with a routing destination and route of its own (own ARS region). */
-  async function fachverfahren(
-    id: string,
-    o: {
-      ca?: TestCa;
-      metadataVersion?: '1.0.0' | '2.1.0';
-      decide?: 'accept' | 'reject';
-      autostart?: boolean;
-    } = {},
-  ) {
-    const ars = String(region++).padStart(2, '0');
-    const sub = new FitConnectSubscriber({
-      zustelldienst: zd,
-      ca: o.ca ?? issuing,
-      schemaDir: SCHEMA_DIR,
-      metadataVersions: o.metadataVersion === '1.0.0' ? ['1.0.0'] : ['2.1.0'],
-      publicServices: [
-        {
-          name: 'Blaue Karte EU',
-          identifier: `urn:de:fim:leika:leistung:${LEIKA}`,
-          regions: [`DE${ars}`],
-          submissionSchemas: [{ schemaUri: SCHEMA_URI, mimeType: 'application/json' }],
-        },
-      ],
-      validateData: (data) =>
-        blaueKarte.validate(data as Record<string, unknown>).errors.map((e) => `${e.path} ${e.message.en}`),
-      decide: o.decide === undefined ? undefined : () => o.decide!,
-    });
-    subscribers.push(sub);
-    if (o.autostart !== false) sub.start(100);
-    const created = await api(r.url, 'POST', '/destinations', admin, {
-      id,
-      name: 'Stadtamt Bremen - Ausländerbehörde',
-      identity: 'psw:04011000',
-      channel: 'fit-connect',
-      format: 'fit-connect-json',
-      alertContact: 'fv-betrieb@bremen.example',
-      channelSettings: {
-        destinationId: sub.destinationId,
-        submissionApiUrl: zd.url,
-        tokenUrl: zd.tokenUrl,
-        clientId: 'amtsbote-sender',
-        clientSecretRef: 'fc-sender',
-        ...(o.metadataVersion ? { metadataVersion: o.metadataVersion } : {}),
-      },
-    });
-    assert.equal(created.status, 201, created.text);
-    const route = await api(r.url, 'POST', '/routes', admin, { leikaKey: LEIKA, ars, destinationId: id });
-    assert.equal(route.status, 201, route.text);
-    return {
-      sub,
-      publish: (attachments: Parameters<typeof publishReady>[1] = {}) =>
-        publishReady(r.topicPrefix, { ars: `${ars}${'0'.repeat(10)}`, ...attachments }),
-    };
-  }
-
-  const submissionsTo = (sub: FitConnectSubscriber) =>
-    [...zd.submissions.values()].filter((s) => s.destinationId === sub.destinationId);
+  const fachverfahren = (id: string, o?: FachverfahrenOptions) => bed.fachverfahren(id, o);
+  const submissionsTo = (sub: FitConnectSubscriber) => bed.submissionsTo(sub);
   const messageOf = async (submissionId: string) =>
     (await api<MessageView[]>(r.url, 'GET', `/messages?submissionId=${submissionId}`, admin)).body[0];
 

@@ -28,7 +28,9 @@ export interface FitConnectMetadataV2 {
   }>;
   paymentInformation?: FitConnectMetadata['paymentInformation'];
   replyChannel?:
-    { idBundDeMailbox: { mailboxUuid: string } } | { fink: { finkPostfachRef: string; host?: string } };
+    | { idBundDeMailbox: { mailboxUuid: string } }
+    | { fink: { finkPostfachRef: string; host?: string } }
+    | { fitConnect: FitConnectReplyChannel };
   additionalReferenceInfo: {
     senderReference: string;
     applicationDate: string;
@@ -37,6 +39,22 @@ export interface FitConnectMetadataV2 {
   };
 }
 
+/** A reply channel over FIT-Connect: the sender's key the Fachverfahren encrypts its replies to. */
+export interface FitConnectReplyChannel {
+  processStandards: string[];
+  encryptionPublicKey: {
+    kty: 'RSA';
+    kid: string;
+    alg: 'RSA-OAEP-256';
+    key_ops: string[];
+    n: string;
+    e: string;
+  };
+}
+
+/** The reply data standard Amtsbote offers on a FIT-Connect reply channel (kind, subject, body as JSON). */
+export const AMTSBOTE_REPLY_PROCESS_STANDARD = 'urn:de:amtsbote:fit-connect:reply:1.0';
+
 /** What a citizen signed in with BundID/DeutschlandID gives FIT-Connect 2.x (from the identity token). */
 export interface IdBundDeReferences {
   mailboxUuid?: string;
@@ -44,6 +62,12 @@ export interface IdBundDeReferences {
   /** The citizen's explicit consent to a digital Bescheid; false when refused, absent when not asked. */
   digitalBescheidConsent?: boolean;
 }
+
+export type V2Options = FitConnectOptions & {
+  idBundDe?: IdBundDeReferences;
+  /** Offer replies over FIT-Connect, encrypted to this key (2.1.0 only). */
+  fitConnectReply?: FitConnectReplyChannel;
+};
 
 /**
  * Metadata 2.1.0 for the same submission as {@link buildFitConnectSubmission}'s 1.0.0: `$schema`, `author`,
@@ -54,7 +78,7 @@ export function buildFitConnectMetadataV2(
   input: SubmissionMessageInput,
   data: string,
   base: FitConnectMetadata,
-  options: FitConnectOptions & { idBundDe?: IdBundDeReferences } = {},
+  options: V2Options = {},
 ): FitConnectMetadataV2 {
   const content = {
     vorgangsnummer: input.vorgangsnummer,
@@ -89,11 +113,14 @@ export function buildFitConnectMetadataV2(
       },
     ],
     ...(base.paymentInformation ? { paymentInformation: base.paymentInformation } : {}),
-    ...(id?.mailboxUuid
-      ? { replyChannel: { idBundDeMailbox: { mailboxUuid: id.mailboxUuid } } }
-      : base.replyChannel
-        ? { replyChannel: base.replyChannel }
-        : {}),
+    // replyChannel holds exactly one channel: FIT-Connect's own (replies reach the Postkorb) comes first.
+    ...(options.fitConnectReply
+      ? { replyChannel: { fitConnect: options.fitConnectReply } }
+      : id?.mailboxUuid
+        ? { replyChannel: { idBundDeMailbox: { mailboxUuid: id.mailboxUuid } } }
+        : base.replyChannel
+          ? { replyChannel: base.replyChannel }
+          : {}),
     additionalReferenceInfo: {
       senderReference: input.vorgangsnummer,
       applicationDate: input.submittedAt.slice(0, 10),
@@ -113,7 +140,7 @@ export type FitConnectMetadataVersion = (typeof FIT_CONNECT_METADATA_VERSIONS)[n
 export function buildFitConnectSubmissionOf(
   version: FitConnectMetadataVersion,
   input: SubmissionMessageInput,
-  options: FitConnectOptions & { idBundDe?: IdBundDeReferences } = {},
+  options: V2Options = {},
 ): { data: string; metadata: FitConnectMetadata | FitConnectMetadataV2 } {
   const v1 = buildFitConnectSubmission(input, options);
   if (version === '1.0.0') return v1;

@@ -1,4 +1,5 @@
 import {
+  AMTSBOTE_REPLY_PROCESS_STANDARD,
   buildFitConnectSubmissionOf,
   type CompiledJsonSchema,
   FIT_CONNECT_METADATA_VERSIONS,
@@ -43,7 +44,19 @@ export class FitConnectJsonFormat implements MessageFormat {
   build(input: FormatInput, checks: FormatChecks): Promise<FormattedMessage> {
     checks.fimData(input.fim, input.submission.data);
     const version = metadataVersionOf(input.destination);
-    const submission = buildFitConnectSubmissionOf(version, input.common, { replyHost: input.publicUrl });
+    // Over FIT-Connect itself, the Fachverfahren can answer on the case: offer the installation's reply key.
+    const replyKey = input.destination.channel === 'fit-connect' ? input.fitConnectReplyKey : undefined;
+    const submission = buildFitConnectSubmissionOf(version, input.common, {
+      replyHost: input.publicUrl,
+      ...(replyKey
+        ? {
+            fitConnectReply: {
+              processStandards: [AMTSBOTE_REPLY_PROCESS_STANDARD],
+              encryptionPublicKey: replyKey,
+            },
+          }
+        : {}),
+    });
     const schema = this.metadataSchema(input.schemaDir, version);
     checks.json(schema, submission.metadata, schema.schema);
     return Promise.resolve({

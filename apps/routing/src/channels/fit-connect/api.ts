@@ -21,7 +21,10 @@ export interface FitConnectSettings {
 export interface ApiAnswer<T = unknown> {
   status: number;
   body: T;
+  /** The first 1000 characters of the body (for reports). */
   text: string;
+  /** The whole body (JWE downloads). */
+  raw: string;
   retryAfterSeconds?: number;
 }
 
@@ -161,6 +164,6 @@ export class SubmissionApi {
     } catch {
       parsed = undefined;
     }
-    return { status: res.status, body: parsed as T, text: text.slice(0, 1000), retryAfterSeconds };
+    return { status: res.status, body: parsed as T, text: text.slice(0, 1000), raw: text, retryAfterSeconds };
   }
 }

@@ -6,13 +6,21 @@ export const EVENTS = {
   submit: 'https://schema.fitko.de/fit-connect/events/submit-submission',
   accept: 'https://schema.fitko.de/fit-connect/events/accept-submission',
   reject: 'https://schema.fitko.de/fit-connect/events/reject-submission',
+  submitReply: 'https://schema.fitko.de/fit-connect/events/submit-reply',
+  acceptReply: 'https://schema.fitko.de/fit-connect/events/accept-reply',
 } as const;
+
+/** Events about a reply name it in `sub` (`reply:<replyId>`) instead of the submission. */
+const ABOUT_REPLY = new Set<string>([EVENTS.submitReply, EVENTS.acceptReply]);
+const REPLY_SUBJECT = /^reply:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface VerifiedEvent {
   type: string;
   issuer: string;
   /** The event's own members (`authenticationTags`, `problems` …). */
   payload: Record<string, unknown>;
+  /** For events about a reply: its replyId. */
+  replyId?: string;
 }
 
 export interface EventContext {
@@ -70,10 +78,17 @@ export async function verifyEvent(set: string, c: EventContext): Promise<Verifie
     throw new UntrustedEvent('signature does not verify');
   }
   if (claims.txn !== `case:${c.caseId}`) throw new UntrustedEvent(`txn ${String(claims.txn)}`);
-  if (claims.sub !== `submission:${c.submissionId}`) throw new UntrustedEvent(`sub ${String(claims.sub)}`);
+  const aboutReply = ABOUT_REPLY.has(type);
+  if (aboutReply ? !REPLY_SUBJECT.test(String(claims.sub)) : claims.sub !== `submission:${c.submissionId}`)
+    throw new UntrustedEvent(`sub ${String(claims.sub)}`);
   if (typeof claims.jti !== 'string' || typeof claims.iat !== 'number')
     throw new UntrustedEvent('jti or iat missing');
-  return { type, issuer, payload: events[type] ?? {} };
+  return {
+    type,
+    issuer,
+    payload: events[type] ?? {},
+    ...(aboutReply ? { replyId: String(claims.sub).slice('reply:'.length) } : {}),
+  };
 }
 
 /** The texts of a reject-submission event's problems (RFC 9457 objects: title, detail). */

@@ -6,11 +6,17 @@ import { RoutingSettings } from '../../common/settings';
 import type { DestinationRecord } from '../../destinations/destinations.types';
 import { encryptTo } from '../../formats/jwe';
 import type { MessageRecord } from '../../messages/messages.types';
-import type { DeliveryChannel, DeliveryContext, DeliveryOutcome, FollowUpOutcome } from '../delivery-channel';
+import type {
+  ChannelReply,
+  DeliveryChannel,
+  DeliveryContext,
+  DeliveryOutcome,
+  FollowUpOutcome,
+} from '../delivery-channel';
 import { refusesTheMessage } from '../refusal';
 import { type ApiAnswer, type FitConnectSettings, SubmissionApi, Unavailable } from './api';
 import { destinationProblem, type PublicDestination, regionOf } from './destination';
-import { EVENTS, problemsOf, UntrustedEvent, verifyEvent } from './events';
+import { EVENTS, problemsOf, UntrustedEvent, type VerifiedEvent, verifyEvent } from './events';
 import {
   checkEncryptionKey,
   checkSignatureKey,
@@ -18,6 +24,7 @@ import {
   parsePemBundle,
   type PublishedJwk,
 } from './keys';
+import { announcedReplies, readReply, UnusableReply } from './replies';
 import { settingsOf, validateSettings } from './settings';
 
 /** What the channel keeps per message: the remote submission, so a redelivery does not create a second. */
@@ -28,6 +35,10 @@ interface FitConnectState {
   uploaded: string[];
   /** JWE authentication tags sent (accept-submission repeats them). */
   tags?: { metadata: string; data: string; attachments: Record<string, string> };
+  /** When the destination accepted (RECEIVED); from then on the case is read for replies. */
+  acceptedAt?: string;
+  /** Replies taken (recorded and confirmed) or found unusable: never read again. */
+  replies?: string[];
 }
 
 class Refused extends Error {
@@ -271,7 +282,16 @@ export class FitConnectChannel implements DeliveryChannel {
     const s = settingsOf(d);
     const state = ctx.state as FitConnectState | null;
     if (state?.stage !== 'submitted') throw new Error('no submitted FIT-Connect submission to follow');
-    for (const e of await this.events(s, state, ctx.signal, m.id)) {
+    const events = await this.events(s, state, ctx.signal, m.id);
+    if (state.acceptedAt !== undefined) {
+      const c = this.settings.config;
+      const until = Date.parse(state.acceptedAt) + c.ROUTING_FITCONNECT_REPLY_WINDOW_DAYS * 86_400_000;
+      if (Date.now() > until) return { kind: 'finished' };
+      // 'received' again: the receipt is idempotent, and one lost between saveState and the worker is redone.
+      const replies = await this.replies(m, s, state, events, ctx);
+      return { kind: 'received', checkAgainAt: this.replyPollAt(), replies };
+    }
+    for (const e of events) {
       if (e.type === EVENTS.reject) return { kind: 'refused', reasons: problemsOf(e.payload) };
       if (e.type !== EVENTS.accept) continue;
       const tags = e.payload.authenticationTags as { metadata?: string; data?: string } | undefined;
@@ -282,9 +302,73 @@ export class FitConnectChannel implements DeliveryChannel {
         );
         continue;
       }
-      return { kind: 'received' };
+      // Without a reply key routing offered no FIT-Connect reply channel: nothing more to follow.
+      if (this.settings.fitConnectReplyKeys === undefined) return { kind: 'received' };
+      const accepted: FitConnectState = { ...state, acceptedAt: new Date().toISOString() };
+      await ctx.saveState(accepted);
+      const replies = await this.replies(m, s, accepted, events, ctx);
+      return { kind: 'received', checkAgainAt: this.replyPollAt(), replies };
     }
     return { kind: 'pending', checkAgainAt: this.followUpAt() };
+  }
+
+  private replyPollAt(): Date {
+    return new Date(Date.now() + this.settings.config.ROUTING_FITCONNECT_REPLY_POLL_MS);
+  }
+
+  /**
+   * The case's new replies, read and checked; each one's `acknowledge` confirms it to the Zustelldienst
+   * (`accept`) and remembers it in the channel state. Unusable replies are logged and remembered, never taken.
+   */
+  private async replies(
+    m: MessageRecord,
+    s: FitConnectSettings,
+    state: FitConnectState,
+    events: VerifiedEvent[],
+    ctx: DeliveryContext,
+  ): Promise<ChannelReply[]> {
+    const keys = this.settings.fitConnectReplyKeys;
+    if (keys === undefined) return [];
+    const taken = new Set(state.replies ?? []);
+    const remember = async (replyId: string) => {
+      taken.add(replyId);
+      await ctx.saveState({ ...state, replies: [...taken] } satisfies FitConnectState);
+    };
+    const found: ChannelReply[] = [];
+    for (const announced of announcedReplies(events)) {
+      if (taken.has(announced.replyId)) continue;
+      try {
+        const { tags, ...reply } = await readReply(
+          this.api,
+          s,
+          keys,
+          announced,
+          this.settings.config.ROUTING_REPLY_MAX_BYTES,
+          ctx.signal,
+        );
+        found.push({
+          ...reply,
+          by: `channel:${this.name}`,
+          acknowledge: async () => {
+            const path = `/v2/replies/${reply.replyId}/accept`;
+            const ack = await this.api.call(s, 'PUT', path, ctx.signal, {
+              json: { authenticationTags: tags },
+            });
+            if (ack.status >= 300)
+              throw new Error(`confirming reply ${reply.replyId} answered HTTP ${ack.status}`);
+            await remember(reply.replyId);
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof UnusableReply)) throw err;
+        this.logger.warn(
+          { messageId: m.id, caseId: state.caseId, replyId: announced.replyId, reason: err.message },
+          'FIT-Connect reply not taken: unusable',
+        );
+        await remember(announced.replyId);
+      }
+    }
+    return found;
   }
 
   private async zustelldienstKeys(s: FitConnectSettings, signal: AbortSignal): Promise<JWK[]> {

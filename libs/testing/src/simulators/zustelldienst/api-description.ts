@@ -46,6 +46,44 @@ export const REQUEST_SCHEMAS = {
       encryptedData: { type: 'string', pattern: JWE_COMPACT },
     },
   },
+  /** `POST /v2/replies` (CreateReply, the subscriber answers a case). */
+  createReply: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['caseId', 'announcedAttachments'],
+    properties: {
+      caseId: UUID,
+      announcedAttachments: { type: 'array', uniqueItems: true, items: UUID },
+    },
+  },
+  /** `PUT /v2/replies/{replyId}` (SubmitReply). */
+  submitReply: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['encryptedMetadata', 'encryptedData'],
+    properties: {
+      encryptedMetadata: { type: 'string', pattern: JWE_COMPACT },
+      encryptedData: { type: 'string', pattern: JWE_COMPACT },
+    },
+  },
+  /** `PUT /v2/replies/{replyId}/accept` (the sender confirms the reply with its authentication tags). */
+  acceptReply: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['authenticationTags'],
+    properties: {
+      authenticationTags: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['metadata', 'data'],
+        properties: {
+          metadata: { type: 'string' },
+          data: { type: 'string' },
+          attachments: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
+    },
+  },
   /** `PUT /v2/submissions/{submissionId}/attachments/{attachmentId}` body (`application/jose`). */
   attachment: { type: 'string', pattern: JWE_COMPACT },
   /** `POST /v2/cases/{caseId}/events` body (`application/jose`). */
@@ -70,6 +108,9 @@ export type RequestKind = keyof typeof REQUEST_SCHEMAS;
 export const REQUEST_MEDIA_TYPES: Record<RequestKind, string> = {
   createSubmission: 'application/json',
   submitSubmission: 'application/json',
+  createReply: 'application/json',
+  submitReply: 'application/json',
+  acceptReply: 'application/json',
   attachment: 'application/jose',
   event: 'application/jose',
   token: 'application/x-www-form-urlencoded',

@@ -4,9 +4,12 @@ export { REQUEST_SCHEMAS, requestViolations, type RequestKind } from './api-desc
 export { EVENT as FIT_CONNECT_EVENT, signSet } from './sets';
 export {
   FitConnectSubscriber,
+  type FitConnectReplyContent,
   type FitConnectSubscriberOptions,
+  REPLY_PROCESS_STANDARD as FIT_CONNECT_REPLY_PROCESS_STANDARD,
   type ReceivedSubmission as FitConnectReceivedSubmission,
 } from './subscriber';
+export { ReplyDesk, type SimulatedReply } from './replies';
 export { type IssueOptions, type KeyUse, TestCa } from './test-pki';
 export {
   type SimulatedDestination,

@@ -6,6 +6,8 @@ export const EVENT = {
   submit: 'https://schema.fitko.de/fit-connect/events/submit-submission',
   accept: 'https://schema.fitko.de/fit-connect/events/accept-submission',
   reject: 'https://schema.fitko.de/fit-connect/events/reject-submission',
+  submitReply: 'https://schema.fitko.de/fit-connect/events/submit-reply',
+  acceptReply: 'https://schema.fitko.de/fit-connect/events/accept-reply',
 } as const;
 
 export const SET_PAYLOAD_SCHEMA =
@@ -21,6 +23,8 @@ export function signSet(
     caseId: string;
     event: string;
     payload?: Record<string, unknown>;
+    /** Events about a reply name it (`reply:<replyId>`) instead of the submission. */
+    replyId?: string;
   },
 ): Promise<string> {
   const body = {
@@ -28,7 +32,7 @@ export function signSet(
     jti: randomUUID(),
     iss: claims.iss,
     iat: Math.floor(Date.now() / 1000),
-    sub: `submission:${claims.submissionId}`,
+    sub: claims.replyId ? `reply:${claims.replyId}` : `submission:${claims.submissionId}`,
     txn: `case:${claims.caseId}`,
     events: { [claims.event]: claims.payload ?? {} },
   };

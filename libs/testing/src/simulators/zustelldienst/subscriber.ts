@@ -1,9 +1,9 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { compactDecrypt, type JWK } from 'jose';
+import { CompactEncrypt, compactDecrypt, type JWK } from 'jose';
 import { EVENT, signSet } from './sets';
 import type { TestCa } from './test-pki';
 import type { SimulatedDestination, ZustelldienstSimulator } from './zustelldienst';
@@ -34,7 +34,20 @@ export interface FitConnectSubscriberOptions {
   decide?: (r: Omit<ReceivedSubmission, 'decision'>) => 'accept' | 'reject';
   /** Bits of the encryption and signature keys (FIT-Connect: 4096). */
   keyBits?: number;
+  /** After accepting: the answer to send on the case (a Bescheid), or undefined for none. */
+  replyTo?: (r: ReceivedSubmission) => FitConnectReplyContent | undefined;
 }
+
+/** What the Fachverfahren answers (Amtsbote's reply process standard, see REPLY_PROCESS_STANDARD). */
+export interface FitConnectReplyContent {
+  kind: 'BESCHEID' | 'MESSAGE';
+  subject: string;
+  body: string;
+  attachments?: Array<{ filename: string; mediaType: string; content: Buffer }>;
+}
+
+/** The reply data standard Amtsbote names in `replyChannel.fitConnect.processStandards`. */
+export const REPLY_PROCESS_STANDARD = 'urn:de:amtsbote:fit-connect:reply:1.0';
 
 function sha512(b: Buffer | string): string {
   return createHash('sha512').update(b).digest('hex');
@@ -222,8 +235,69 @@ export class FitConnectSubscriber {
         payload,
       });
       await this.call(token, 'POST', `/v2/cases/${caseId}/events`, set);
+      const answer = decision === 'accept' ? this.o.replyTo?.({ ...seen, decision }) : undefined;
+      if (answer) await this.reply(submissionId, answer);
     }
     return list.submissions.length;
+  }
+
+  /**
+   * Answers a received submission over FIT-Connect: creates a reply on its case, uploads the attachments
+   * and submits data and metadata, each as JWE to the sender's `replyChannel.fitConnect` key. Returns the replyId.
+   */
+  async reply(submissionId: string, answer: FitConnectReplyContent): Promise<string> {
+    const r = this.received.get(submissionId);
+    const channel = (r?.metadata.replyChannel as { fitConnect?: { encryptionPublicKey: JWK } } | undefined)
+      ?.fitConnect;
+    if (r === undefined || channel === undefined)
+      throw new Error('the sender offered no FIT-Connect reply channel');
+    const jwk = channel.encryptionPublicKey;
+    const key = createPublicKey({ key: { kty: 'RSA', n: jwk.n ?? '', e: jwk.e ?? '' }, format: 'jwk' });
+    const encrypt = (bytes: Buffer, cty: string) =>
+      new CompactEncrypt(bytes)
+        .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: jwk.kid, cty })
+        .encrypt(key);
+    const token = await this.token();
+    const files = (answer.attachments ?? []).map((a) => ({ ...a, attachmentId: randomUUID() }));
+    const json = (method: string, path: string, body: unknown) =>
+      fetch(`${this.o.zustelldienst.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const created = (await (
+      await json('POST', '/v2/replies', {
+        caseId: r.caseId,
+        announcedAttachments: files.map((f) => f.attachmentId),
+      })
+    ).json()) as { replyId: string };
+    for (const f of files)
+      await this.call(
+        token,
+        'PUT',
+        `/v2/replies/${created.replyId}/attachments/${f.attachmentId}`,
+        await encrypt(f.content, f.mediaType),
+      );
+    const data = Buffer.from(
+      JSON.stringify({ kind: answer.kind, subject: answer.subject, body: answer.body }),
+    );
+    const metadata = {
+      contentStructure: {
+        data: { processStandard: REPLY_PROCESS_STANDARD, hash: { type: 'sha512', content: sha512(data) } },
+        attachments: files.map((f) => ({
+          attachmentId: f.attachmentId,
+          filename: f.filename,
+          mimeType: f.mediaType,
+          hash: { type: 'sha512', content: sha512(f.content) },
+        })),
+      },
+    };
+    const submitted = await json('PUT', `/v2/replies/${created.replyId}`, {
+      encryptedMetadata: await encrypt(Buffer.from(JSON.stringify(metadata)), 'application/json'),
+      encryptedData: await encrypt(data, 'application/json'),
+    });
+    if (submitted.status !== 200) throw new Error(`submitting the reply answered HTTP ${submitted.status}`);
+    return created.replyId;
   }
 
   /** Processes in the background every `intervalMs` until {@link stop}. */

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { type RequestKind, requestViolations } from './api-description';
+import { ReplyDesk } from './replies';
 import { EVENT, signSet } from './sets';
 
 /** A destination (Zustellpunkt) as the simulator publishes it. */
@@ -66,6 +67,12 @@ export class ZustelldienstSimulator {
   /** Every request: method, path (no query), status answered. */
   readonly requests: Array<{ method: string; path: string; status: number; clientId?: string }> = [];
   tokenRequests = 0;
+  /** Replies of destinations to their cases (`/v2/replies`). */
+  readonly replyDesk: ReplyDesk = new ReplyDesk({
+    caseOf: (caseId) => [...this.submissions.values()].find((x) => x.caseId === caseId),
+    check: (kind, req, body) => this.check(kind, req, body),
+    emitFor: (c, event, payload, replyId) => this.emit(c, event, payload, replyId),
+  });
   private readonly clients = new Map<string, Client>();
   private readonly tokens = new Map<string, { clientId: string; expiresAt: number }>();
   private readonly signingKey: KeyObject;
@@ -136,12 +143,19 @@ export class ZustelldienstSimulator {
     this.events.set(caseId, [...(this.events.get(caseId) ?? []), set]);
   }
 
-  private async emit(s: SimulatedSubmission, event: string): Promise<void> {
+  private async emit(
+    s: { submissionId: string; caseId: string },
+    event: string,
+    payload?: Record<string, unknown>,
+    replyId?: string,
+  ): Promise<void> {
     const set = await signSet(this.signingKey, this.signingJwk.kid!, {
       iss: this.url,
       submissionId: s.submissionId,
       caseId: s.caseId,
       event,
+      payload,
+      replyId,
     });
     this.appendEvent(s.caseId, set);
   }
@@ -191,6 +205,7 @@ export class ZustelldienstSimulator {
       const ctx = { req, raw, body, send, problem, client };
       const m = (re: RegExp) => re.exec(path);
       let p: RegExpExecArray | null;
+      if (await this.replyDesk.handle(req.method ?? '', path, ctx)) return;
       if (req.method === 'GET' && (p = m(/^\/v2\/destinations\/([^/]+)$/)))
         return this.destination(p[1], ctx);
       if (req.method === 'GET' && (p = m(/^\/v2\/destinations\/([^/]+)\/keys\/([^/]+)$/)))
