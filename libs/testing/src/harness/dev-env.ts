@@ -9,11 +9,26 @@ import {
   stackPaths,
 } from '../stack';
 
-export const SERVICE_PORTS = { intake: 3001, accounts: 3002, payment: 3003, routing: 3004 } as const;
+/** A port from `AMTSBOTE_<NAME>_PORT` (engineers sharing a machine run their demos side by side), else the default. */
+function port(name: string, fallback: number): number {
+  const v = Number(process.env[`AMTSBOTE_${name}_PORT`]);
+  return Number.isInteger(v) && v > 0 ? v : fallback;
+}
+
+export const SERVICE_PORTS = {
+  intake: port('INTAKE', 3001),
+  accounts: port('ACCOUNTS', 3002),
+  payment: port('PAYMENT', 3003),
+  routing: port('ROUTING', 3004),
+} as const;
 export type ServiceName = keyof typeof SERVICE_PORTS;
 
 /** Ports of the simulators the demo runs beside the services. */
-export const SIMULATOR_PORTS = { payment: 4500, fachverfahren: 4600 } as const;
+export const SIMULATOR_PORTS = {
+  payment: port('PAYMENT_SIMULATOR', 4500),
+  fachverfahren: port('FACHVERFAHREN_SIMULATOR', 4600),
+  zustelldienst: port('ZUSTELLDIENST_SIMULATOR', 4700),
+} as const;
 
 /** Base URL of a service run with {@link devServiceEnv}. */
 export function devServiceUrl(service: ServiceName): string {

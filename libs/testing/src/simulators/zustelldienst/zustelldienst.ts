@@ -160,6 +160,20 @@ export class ZustelldienstSimulator {
     this.appendEvent(s.caseId, set);
   }
 
+  /** Control view (demo and developers): each submission's decision and its replies. */
+  overview() {
+    return [...this.submissions.values()].map((s) => ({
+      submissionId: s.submissionId,
+      caseId: s.caseId,
+      destinationId: s.destinationId,
+      publicService: s.publicService.identifier,
+      decided: s.decided ?? null,
+      replies: [...this.replyDesk.replies.values()]
+        .filter((r) => r.caseId === s.caseId)
+        .map((r) => ({ replyId: r.replyId, accepted: r.accepted === true })),
+    }));
+  }
+
   private check(kind: RequestKind, req: IncomingMessage, body: unknown): boolean {
     const problems = requestViolations(kind, req.headers['content-type'], body);
     this.violations.push(...problems.map((p) => `${req.method} ${req.url}: ${p}`));
@@ -184,6 +198,7 @@ export class ZustelldienstSimulator {
       if (req.method === 'POST' && path === '/token') return this.token(req, raw, send, entry);
       if (req.method === 'GET' && path === '/.well-known/jwks.json')
         return send(200, { keys: [this.signingJwk] });
+      if (req.method === 'GET' && path === '/_sim/submissions') return send(200, this.overview());
       if (!path.startsWith('/v2/')) return problem(404, 'not found');
       const o = this.outage.only;
       if (this.outage.remaining > 0 && (o === undefined || (o.method === req.method && o.path.test(path)))) {
