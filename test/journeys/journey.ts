@@ -783,7 +783,6 @@ export async function walkCitizen(
   o: { fitConnect?: { zustelldienst: string } } = {},
 ): Promise<JourneyResult> {
   const steps = new Steps(trail);
-  const waitMs = t.waitMs ?? 60_000;
   const anna = await steps.run(
     'sign in',
     () => mintToken(t.issuer, 'anna'),

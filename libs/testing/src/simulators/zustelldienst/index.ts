@@ -1,6 +1,11 @@
 // The FIT-Connect Zustelldienst simulator (sender and subscriber halves of the Submission API v2), the
 // Fachverfahren that subscribes to it, and the test PKI that issues the destinations' certificates.
 export { REQUEST_SCHEMAS, requestViolations, type RequestKind } from './api-description';
+export {
+  type FitConnectFachverfahren,
+  type FitConnectFachverfahrenOptions,
+  startFitConnectFachverfahren,
+} from './demo-fachverfahren';
 export { EVENT as FIT_CONNECT_EVENT, signSet } from './sets';
 export {
   FitConnectSubscriber,
