@@ -10,6 +10,16 @@ import addFormats from 'ajv-formats';
 const JWE_COMPACT = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
 const JWS_COMPACT = '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$';
 const UUID = { type: 'string', format: 'uuid' };
+/** The finalising PUT of a submission or a reply: metadata and data, each a JWE. */
+const ENCRYPTED_PARTS = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['encryptedMetadata', 'encryptedData'],
+  properties: {
+    encryptedMetadata: { type: 'string', pattern: JWE_COMPACT },
+    encryptedData: { type: 'string', pattern: JWE_COMPACT },
+  },
+} as const;
 
 export const REQUEST_SCHEMAS = {
   /** `POST /v2/submissions` (CreateSubmission). */
@@ -37,15 +47,7 @@ export const REQUEST_SCHEMAS = {
     },
   },
   /** `PUT /v2/submissions/{submissionId}` (SubmitSubmission). */
-  submitSubmission: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['encryptedMetadata', 'encryptedData'],
-    properties: {
-      encryptedMetadata: { type: 'string', pattern: JWE_COMPACT },
-      encryptedData: { type: 'string', pattern: JWE_COMPACT },
-    },
-  },
+  submitSubmission: ENCRYPTED_PARTS,
   /** `POST /v2/replies` (CreateReply, the subscriber answers a case). */
   createReply: {
     type: 'object',
@@ -57,15 +59,7 @@ export const REQUEST_SCHEMAS = {
     },
   },
   /** `PUT /v2/replies/{replyId}` (SubmitReply). */
-  submitReply: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['encryptedMetadata', 'encryptedData'],
-    properties: {
-      encryptedMetadata: { type: 'string', pattern: JWE_COMPACT },
-      encryptedData: { type: 'string', pattern: JWE_COMPACT },
-    },
-  },
+  submitReply: ENCRYPTED_PARTS,
   /** `PUT /v2/replies/{replyId}/accept` (the sender confirms the reply with its authentication tags). */
   acceptReply: {
     type: 'object',
