@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultNamespace } from '@amtsbote/fim';
 import { FitConnectSubscriber, TestCa, ZustelldienstSimulator } from '@amtsbote/testing';
+import { performance } from 'node:perf_hooks';
 import { register } from 'prom-client';
+import { encryptTo } from '../src/formats/jwe';
 import { blaueKarte, LEIKA, SCHEMA_DIR } from '../test/support/harness';
 
 /**
@@ -46,6 +49,27 @@ export async function fitConnectTarget(ars: string) {
     },
     /** Submissions the Zustelldienst holds as submitted (data and metadata uploaded). */
     submitted: () => [...zd.submissions.values()].filter((s) => s.encryptedData !== undefined).length,
+    /**
+     * The channel's JOSE work for one message, timed alone (no concurrent deliveries): the three JWEs
+     * (metadata ~3 KiB, data ~2 KiB, the 20 KiB attachment) to this destination's 4096-bit key; ms each run.
+     */
+    async joseAlone(runs: number): Promise<number[]> {
+      const d = zd.destinations.get(sub.destinationId)!;
+      const published = d.keys.get(d.encryptionKid)!;
+      const key = { kty: 'RSA', n: published.n, e: published.e, kid: published.kid };
+      const parts: Array<[Buffer, string]> = [
+        [randomBytes(3 * 1024), 'application/json'],
+        [randomBytes(2 * 1024), 'application/json'],
+        [randomBytes(20 * 1024), 'application/pdf'],
+      ];
+      const ms: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        for (const [content, type] of parts) await encryptTo(key, content, type);
+        ms.push(performance.now() - t);
+      }
+      return ms;
+    },
     async close() {
       await zd.stop();
       rmSync(dir, { recursive: true, force: true });
