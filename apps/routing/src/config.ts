@@ -79,6 +79,26 @@ export const routingConfigSchema = z
     ROUTING_PUSH_TLS_KEY_FILE: optionalFile(),
     /** Extra CA bundle (PEM) trusted for push endpoints. */
     ROUTING_PUSH_TLS_CA_FILE: optionalFile(),
+    /**
+     * FIT-Connect: directory of the OAuth client secrets (a mounted Secret, one file per key; destinations
+     * name the file in `channelSettings.clientSecretRef`). Read at each token request, so rotation needs no restart.
+     */
+    ROUTING_FITCONNECT_SECRETS_DIR: z.string().optional(),
+    /** FIT-Connect: PEM bundle of the roots a destination key's `x5c` chain must end at (no file: no key is trusted). */
+    ROUTING_FITCONNECT_TRUST_ANCHORS_FILE: optionalFile(),
+    /** FIT-Connect: how often the event log of a delivered submission is read until accepted or rejected. */
+    ROUTING_FITCONNECT_FOLLOW_UP_MS: env.positiveInt().default(30_000),
+    /** FIT-Connect: how long a checked destination and its key are reused before they are fetched again. */
+    ROUTING_FITCONNECT_KEY_CACHE_MS: env.positiveInt().default(300_000),
+    /**
+     * FIT-Connect replies: JWK Set of the reply destination's private RSA-OAEP-256 keys (a mounted Secret);
+     * the first is named in new submissions, all decrypt (rotation). Unset: no FIT-Connect reply channel.
+     */
+    ROUTING_FITCONNECT_REPLY_KEYS_FILE: optionalFile(),
+    /** FIT-Connect replies: how often the case of an accepted submission is asked for replies. */
+    ROUTING_FITCONNECT_REPLY_POLL_MS: env.positiveInt().default(300_000),
+    /** FIT-Connect replies: how long after acceptance replies are still looked for. */
+    ROUTING_FITCONNECT_REPLY_WINDOW_DAYS: env.positiveInt().default(180),
   })
   .superRefine((c, ctx) => {
     checkFileStoreConfig(c, ctx);

@@ -277,8 +277,9 @@ export async function referenceValidation(m: ReceivedMessage): Promise<Validatio
       valid = (await xsd(fimMessageSchemaSet(blaueKartePrepared, SCHEMA_DIR), m.xml!.message)) && valid;
       break;
     case 'fit-connect-json': {
-      const report = fitConnectMetadataSchema(SCHEMA_DIR).validate(m.metadata);
-      checked.push('fitconnect-metadata-1.0.0 (ajv)');
+      const version = '$schema' in (m.metadata as object) ? '2.1.0' : '1.0.0';
+      const report = fitConnectMetadataSchema(SCHEMA_DIR, version).validate(m.metadata);
+      checked.push(`fitconnect-metadata-${version} (ajv)`);
       problems.push(...report.issues.map((i) => i.message));
       valid = report.valid && blaueKarte.validate(JSON.parse(m.payload.toString('utf8'))).valid;
       break;

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { RoutingConfig } from '../config';
 import { effectiveSettings } from '../config';
+import { ReplyKeyRing } from './reply-keys';
 import { SecretBox } from './secret-box';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -17,6 +18,8 @@ export class RoutingSettings {
   readonly pullAlertMs: number;
   readonly pullExpireMs: number;
   readonly retentionMs: number;
+  /** The FIT-Connect reply destination's keys (ROUTING_FITCONNECT_REPLY_KEYS_FILE), checked at boot. */
+  readonly fitConnectReplyKeys: ReplyKeyRing | undefined;
 
   constructor(
     @Inject(APP_CONFIG) readonly config: RoutingConfig,
@@ -30,6 +33,8 @@ export class RoutingSettings {
     this.pullAlertMs = config.ROUTING_PULL_ALERT_DAYS * DAY_MS;
     this.pullExpireMs = config.ROUTING_PULL_EXPIRE_DAYS * DAY_MS;
     this.retentionMs = config.ROUTING_RETENTION_DAYS * DAY_MS;
+    const replyKeys = config.ROUTING_FITCONNECT_REPLY_KEYS_FILE;
+    this.fitConnectReplyKeys = replyKeys ? ReplyKeyRing.fromFile(replyKeys) : undefined;
   }
 
   /** `ROUTING_PUBLIC_URL`, or where this process listens (development and tests). */

@@ -27,6 +27,7 @@ export type ServiceName = keyof typeof SERVICE_PORTS;
 export const SIMULATOR_PORTS = {
   payment: envPort('AMTSBOTE_PAYMENT_SIMULATOR_PORT', 4500),
   fachverfahren: envPort('AMTSBOTE_FACHVERFAHREN_SIMULATOR_PORT', 4600),
+  zustelldienst: envPort('AMTSBOTE_ZUSTELLDIENST_SIMULATOR_PORT', 4700),
 } as const;
 
 /** Base URL of a service run with {@link devServiceEnv}. */

@@ -89,3 +89,5 @@ export {
 export type { StackComponent, StartOptions, StopOptions, ComponentStart, ComponentStop } from './types';
 export { CHROMIUM_PATH, ensureChromium } from './prereq';
 export type { Logger } from './util';
+export { nimbusCrossCheck, type NimbusDecrypted, type NimbusVerified } from './jose-java';
+export { ensureMavenLibs, mavenLibsComplete, type MavenLibs } from './maven-libs';

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /** Replies (Bescheide, messages) a Fachverfahren sent back. */
 @Injectable()
-export class FachverfahrenRepository {
+export class RepliesRepository {
   constructor(@Inject(getDataSourceToken()) private readonly dataSource: DataSource) {}
 
   /** false when a reply with this id exists (a retried request). */
