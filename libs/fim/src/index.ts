@@ -40,6 +40,7 @@ export {
   type CodeListResolution,
   type ResolveOptions,
 } from './codelists/registry';
+export { CodeListCache } from './codelists/cache';
 export {
   ValidatorCache,
   compileValidator,
