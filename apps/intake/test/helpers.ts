@@ -20,11 +20,15 @@ import { DEMO_SCHEMA_ID, demoSchemaXml } from './fixtures/demo-schema';
 
 export const DOWNLOAD_SECRET = 'test-download-secret-0123456789abcdef';
 
-/** `../shared/fixtures` beside the repository root (found by walking up to package-lock.json). */
-export function sharedFixture(...parts: string[]): string {
+/** A path under `../shared/fixtures` beside the repository root (found by walking up to package-lock.json). */
+export function sharedFixturePath(...parts: string[]): string {
   const root = findRepoRoot(__dirname);
   if (root === undefined) throw new Error('repository root not found');
-  return readFileSync(path.join(root, '..', 'shared', 'fixtures', ...parts), 'utf8');
+  return path.join(root, '..', 'shared', 'fixtures', ...parts);
+}
+
+export function sharedFixture(...parts: string[]): string {
+  return readFileSync(sharedFixturePath(...parts), 'utf8');
 }
 
 export interface Intake {
@@ -35,6 +39,8 @@ export interface Intake {
   storageDir: string;
   /** A direct connection to the test database for assertions. */
   sql: DataSource;
+  /** Another intake on the same database and topics (a second replica), with `extra` settings on top. */
+  replica(extra?: Record<string, string>): Promise<ServiceUnderTest<IntakeConfig>>;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,7 @@ export async function startIntake(label: string, extra: Record<string, string> =
   const svc = await startService(intakeService, env);
   const sql = new DataSource({ type: 'postgres', url: db.url });
   await sql.initialize();
+  const replicas: Array<ServiceUnderTest<IntakeConfig>> = [];
   return {
     svc,
     url: svc.url,
@@ -63,7 +70,13 @@ export async function startIntake(label: string, extra: Record<string, string> =
     prefix,
     storageDir,
     sql,
+    async replica(more = {}) {
+      const replica = await startService(intakeService, { ...env, ...more });
+      replicas.push(replica);
+      return replica;
+    },
     async close() {
+      for (const r of replicas) await r.close().catch(() => undefined);
       await svc.close();
       await sql.destroy();
       await db.drop();

@@ -3,13 +3,15 @@ import multipart from '@fastify/multipart';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { CODE_LIST_BODY_LIMIT } from '../code-lists/code-lists.service';
+import { FIM_SCHEMA_BODY_LIMIT } from '../fim-schemas/fim-schemas.service';
 
-/** Largest XML document accepted (FIM schema uploads); the catalog event bounds it further. */
-export const XML_BODY_LIMIT = 2 * 1024 * 1024;
+/** The XML parser's limit: the largest of the XML routes' own limits (each route checks its own). */
+export const XML_BODY_LIMIT = Math.max(FIM_SCHEMA_BODY_LIMIT, CODE_LIST_BODY_LIMIT);
 
 /**
  * Request bodies the platform does not parse by itself: multipart uploads (streamed, never buffered; the
- * limits are set per upload) and XML documents (schema uploads), registered before the server is ready.
+ * limits are set per upload) and XML documents (schema and code-list uploads), registered before the server is ready.
  */
 @Injectable()
 export class HttpBodySetup implements OnModuleInit {
