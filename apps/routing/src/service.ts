@@ -2,10 +2,16 @@ import type { ServiceDescription } from '@amtsbote/platform';
 import { Init1732200000000 } from './database/migrations/1732200000000-init';
 import { Routing1732300000000 } from './database/migrations/1732300000000-routing';
 import { UnroutableList1732400000000 } from './database/migrations/1732400000000-unroutable-list';
+import { FimCodeLists1733100000000 } from './database/migrations/1733100000000-fim-code-lists';
 
 export const SERVICE_NAME = 'routing';
 export const DATABASE_SCHEMA = 'routing';
-export const MIGRATIONS = [Init1732200000000, Routing1732300000000, UnroutableList1732400000000];
+export const MIGRATIONS = [
+  Init1732200000000,
+  Routing1732300000000,
+  UnroutableList1732400000000,
+  FimCodeLists1733100000000,
+];
 
 export const SERVICE: ServiceDescription = {
   name: SERVICE_NAME,
