@@ -16,6 +16,14 @@ import { type FimSchemaListing, type FimSchemaRecord, SchemasRepository } from '
 /** The FIM schema a submission refers to (or a code list it needs) has not reached routing yet (catalog events may lag). */
 export class SchemaNotYetKnownError extends Error {
   override name = 'SchemaNotYetKnownError';
+
+  constructor(
+    message: string,
+    /** canonicalVersionUris of the code lists the schema waits for (empty: the schema itself is unknown). */
+    readonly missingCodeLists: readonly string[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** The projected XDatenfelder cannot be used (a permanent problem of that schema version). */
@@ -135,6 +143,7 @@ export class SchemasService {
     if (missing.length > 0) {
       throw new SchemaNotYetKnownError(
         `FIM schema ${record.schemaId} version ${record.version} waits for code lists that have not reached routing yet: ${missing.map((m) => m.canonicalVersionUri).join(', ')}`,
+        missing.map((m) => m.canonicalVersionUri),
       );
     }
     const registry = new CodeListRegistry();
