@@ -444,6 +444,8 @@ describe('Helm charts', () => {
         /terminationGracePeriodSeconds \(12 s\) must be longer/,
       ],
       ['payment', ['--set', 'secretEnv.DATABASE_URL.key=url'], /both in config .* and in secretEnv/],
+      // /metrics is closed without a token: a ServiceMonitor without one would scrape nothing.
+      ['routing', ['--set', 'serviceMonitor.enabled=true'], /serviceMonitor.enabled .* METRICS_TOKEN/],
       ['amtsbote', ['--set', 'payment.replicaCount=three'], /payment:[\s\S]*replicaCount/],
       ['amtsbote', ['--set', 'paymnet.enabled=false'], /additional properties 'paymnet' not allowed/],
       [

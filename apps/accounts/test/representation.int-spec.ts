@@ -145,6 +145,32 @@ void describe('representation: mandates and acting for an organisation', () => {
       actFor: ORG,
     });
     assert.equal(count.body.unread, 1);
+    // Every list and every filter stays within the mandate (issue 17).
+    const submissions = await f.call<{ items: Array<{ submissionId: string }> }>(
+      'dora',
+      'GET',
+      '/postkorb/submissions?limit=100',
+      { actFor: ORG },
+    );
+    assert.deepEqual(
+      submissions.body.items.map((s) => s.submissionId),
+      [inScope.submissionId],
+      'only submissions of Leistungen in the mandate',
+    );
+    const filtered = await f.call<Page>(
+      'dora',
+      'GET',
+      `/postkorb/messages?submissionId=${outOfScope.submissionId}&limit=100`,
+      { actFor: ORG },
+    );
+    assert.deepEqual(filtered.body.items, [], 'a filter on another Leistung’s submission finds nothing');
+    const unread = await f.call<Page>('dora', 'GET', '/postkorb/messages?unread=true&limit=100', {
+      actFor: ORG,
+    });
+    assert.deepEqual(
+      unread.body.items.map((m) => m.submissionId),
+      [inScope.submissionId],
+    );
 
     // Dora's own Postkorb stays her own; the others have no mandate.
     assert.equal((await messagesFor('dora')).body.items.length, 0);

@@ -40,6 +40,19 @@ export const intakeConfigSchema = z
      * upload may ask for `exact` itself (`?codeListVersions=exact`) but cannot relax `exact`.
      */
     INTAKE_CODELIST_VERSIONS: z.enum(['newest', 'exact']).default('newest'),
+    /**
+     * Anonymous drafts one client (address) may start per hour, counted in PostgreSQL across replicas;
+     * 429 with Retry-After beyond. 0 turns the limit off.
+     */
+    INTAKE_ANONYMOUS_DRAFTS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(0).default(30),
+    /** Live anonymous drafts one Leistung may hold at once (429 with Retry-After beyond); 0: no limit. */
+    INTAKE_ANONYMOUS_DRAFTS_PER_LEISTUNG: z.coerce.number().int().min(0).default(10_000),
+    /** Bytes the attachments of one Leistung's anonymous drafts may hold together; 0: no limit. */
+    INTAKE_ANONYMOUS_STORAGE_BYTES_PER_LEISTUNG: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(10 * 1024 * 1024 * 1024),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;

@@ -252,6 +252,10 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     assert.ok(etag?.startsWith('"'));
     assert.equal(form.body.leistung.minTrustLevel, 4);
     assert.equal(form.body.jsonSchema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+    const uiOf = (lang: 'de' | 'en') =>
+      form.body.uiSchema[lang].G00000630 as Record<string, Record<string, unknown>>;
+    assert.equal(uiOf('de').F00000065['ui:placeholder'], 'Bitte auswählen');
+    assert.equal(uiOf('en').F00000065['ui:placeholder'], 'Please choose');
     assert.equal(form.body.ui.id, 'S00000121');
     assert.match(form.body.ui.title, /Blaue Karte EU/);
     const first = form.body.ui.children[0];

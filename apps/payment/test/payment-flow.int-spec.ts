@@ -366,6 +366,10 @@ describe('payment flow against the provider simulator over real HTTP', () => {
     const page = await fetch(simTx(again.body).redirectUrl);
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('cache-control'), 'no-store');
+    // Our own HTML runs nothing and cannot be framed; nothing is sniffed into another type.
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
     const html = await page.text();
     assert.match(html, /28,50 EUR/);
     assert.match(html, /noch nicht bestätigt/);

@@ -18,6 +18,4 @@ export const SERVICE: ServiceDescription = {
   title: 'Amtsbote routing',
   description:
     'Zuständigkeit, XÖV messages and delivery to Fachverfahren (push and pull), receipts and replies.',
-  // Replies (Bescheide) carry their attachments base64 in JSON (ROUTING_REPLY_MAX_BYTES) and route imports can be long.
-  bodyLimit: 16 * 1024 * 1024,
 };

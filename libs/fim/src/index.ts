@@ -5,8 +5,10 @@
 export {
   FimExportError,
   FimParseError,
+  FimSampleError,
   FimSchemaError,
   type FimIssue,
+  type SampleProblem,
   type FimIssueSeverity,
   type XmlLocation,
 } from './errors';
@@ -77,6 +79,13 @@ export {
   type FormRule,
   type FormWidget,
 } from './export/form';
+export {
+  ATTACHMENT_FIELD,
+  RENDER_TEXTS,
+  toUiSchema,
+  type UiLanguage,
+  type UiSchema,
+} from './export/ui-schema';
 export { sampleData, type SampleOptions } from './export/sample';
 export { defaultNamespace, toXml, type XmlExportOptions } from './export/xml';
 export { toXsd, type XsdExportOptions } from './export/xsd';

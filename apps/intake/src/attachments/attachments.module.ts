@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommonModule } from '../common/common.module';
 import { DraftsModule } from '../drafts/drafts.module';
 import { LeistungenModule } from '../leistungen/leistungen.module';
 import { StorageModule } from '../storage/storage.module';
@@ -8,7 +9,7 @@ import { AttachmentsService } from './attachments.service';
 import { HttpBodySetup } from './http-body.setup';
 
 @Module({
-  imports: [DraftsModule, LeistungenModule, StorageModule],
+  imports: [CommonModule, DraftsModule, LeistungenModule, StorageModule],
   controllers: [AttachmentsController],
   providers: [AttachmentsRepository, AttachmentsService, HttpBodySetup],
   exports: [AttachmentsRepository],

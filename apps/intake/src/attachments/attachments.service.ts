@@ -4,7 +4,8 @@ import { pipeline } from 'node:stream/promises';
 import { type FieldProblem, ProblemException, sanitizeFilename, UploadRefused } from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Caller } from '../common/access.service';
+import { AccessService, type Caller } from '../common/access.service';
+import { AnonymousQuotas } from '../drafts/anonymous-quotas.service';
 import { DraftsService } from '../drafts/drafts.service';
 import { type Leistung, mediaTypeAllowed } from '../leistungen/leistungen.entity';
 import { LeistungenService } from '../leistungen/leistungen.service';
@@ -109,6 +110,8 @@ export class AttachmentsService {
     private readonly drafts: DraftsService,
     private readonly leistungen: LeistungenService,
     private readonly urls: DownloadUrls,
+    private readonly access: AccessService,
+    private readonly quotas: AnonymousQuotas,
     @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
   ) {}
 
@@ -119,15 +122,21 @@ export class AttachmentsService {
   async upload(caller: Caller, draftId: string, request: FastifyRequest): Promise<AttachmentDto> {
     const draft = await this.drafts.accessible(caller, draftId);
     const leistung = await this.leistungen.offered(draft.tenant, draft.leikaKey);
+    this.access.assertTrustLevel(caller, leistung);
     const existing = await this.drafts.attachmentsOfDraft(draft.id);
     this.checkRoom(leistung, existing, 0);
     const used = existing.reduce((sum, a) => sum + a.size, 0);
-    const limit = Math.min(leistung.attachmentMaxFileBytes, leistung.attachmentMaxTotalBytes - used);
+    const ownLimit = Math.min(leistung.attachmentMaxFileBytes, leistung.attachmentMaxTotalBytes - used);
+    const room = await this.quotas.storageRoom(draft);
+    const limit = Math.min(ownLimit, room);
+    // Over the Leistung's own limits a file is too large (413); over the anonymous storage quota, which
+    // frees up as drafts expire, it is one too many for now (429).
+    const overLimit = () => (limit < ownLimit ? this.quotas.storageFull() : tooLarge(limit));
 
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > limit + MULTIPART_OVERHEAD) {
       cutAfterAnswer(request);
-      throw tooLarge(limit);
+      throw overLimit();
     }
     if (!request.isMultipart()) {
       throw new ProblemException({
@@ -171,7 +180,7 @@ export class AttachmentsService {
     } catch (err) {
       cutAfterAnswer(request);
       if (err instanceof UploadRefused) {
-        if (err.reason === 'too-large') throw tooLarge(limit);
+        if (err.reason === 'too-large') throw overLimit();
         if (err.reason === 'media-type')
           throw wrongType(err.detail.detected ?? 'unknown', leistung.attachmentMediaTypes);
         throw ProblemException.unprocessable('attachment-empty', { de: 'Leere Datei', en: 'Empty file' }, [

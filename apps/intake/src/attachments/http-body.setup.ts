@@ -3,15 +3,12 @@ import multipart from '@fastify/multipart';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { CODE_LIST_BODY_LIMIT } from '../code-lists/code-lists.service';
-import { FIM_SCHEMA_BODY_LIMIT } from '../fim-schemas/fim-schemas.service';
-
-/** The XML parser's limit: the largest of the XML routes' own limits (each route checks its own). */
-export const XML_BODY_LIMIT = Math.max(FIM_SCHEMA_BODY_LIMIT, CODE_LIST_BODY_LIMIT);
 
 /**
  * Request bodies the platform does not parse by itself: multipart uploads (streamed, never buffered; the
- * limits are set per upload) and XML documents (schema and code-list uploads), registered before the server is ready.
+ * limits are set per upload) and XML documents (schema and code-list uploads), registered before the server
+ * is ready. The XML parser has no limit of its own: the route's applies (`@BodyLimit(XML_DOCUMENT_BODY_LIMIT)`
+ * on the two uploads, the service's 1 MiB default everywhere else).
  */
 @Injectable()
 export class HttpBodySetup implements OnModuleInit {
@@ -23,7 +20,7 @@ export class HttpBodySetup implements OnModuleInit {
     if (!fastify.hasContentTypeParser('application/xml')) {
       fastify.addContentTypeParser(
         ['application/xml', 'text/xml'],
-        { parseAs: 'buffer', bodyLimit: XML_BODY_LIMIT },
+        { parseAs: 'buffer' },
         (_request, body, done) => {
           try {
             done(null, decodeUtf8Body(body as Buffer));

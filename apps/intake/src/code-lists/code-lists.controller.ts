@@ -1,4 +1,4 @@
-import { CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
+import { BodyLimit, CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -14,6 +14,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { adminTenant } from '../common/admin';
+import { XML_DOCUMENT_BODY_LIMIT } from '../common/body-limits';
 import { ApiProblems } from '../common/openapi';
 import { requireXmlBody } from '../common/xml-upload';
 import { CodeListDetailDto, CodeListDto, ListCodeListsQueryDto } from './code-lists.dto';
@@ -33,6 +34,7 @@ export class CodeListsController {
   constructor(private readonly lists: CodeListsService) {}
 
   @Post()
+  @BodyLimit(XML_DOCUMENT_BODY_LIMIT)
   @ApiOperation({
     summary: 'Upload a genericode code list (XML)',
     description:

@@ -5,14 +5,11 @@ import { OutboxWriter } from '@amtsbote/messaging';
 import { ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { AuditRepository } from '../audit/audit.repository';
-import { assertXmlSize, xmlIssueProblem } from '../common/xml-upload';
+import { xmlIssueProblem } from '../common/xml-upload';
 import { CodeListCatalog } from './code-list-catalog.service';
 import { CodeListPinsRepository } from './code-list-pins.repository';
 import type { CodeListDetailDto } from './code-lists.dto';
 import { type CodeListSummary, CodeListsRepository } from './code-lists.repository';
-
-/** Largest genericode document an admin may upload (XRepository's largest lists have 3.3 MB). */
-export const CODE_LIST_BODY_LIMIT = 16 * 1024 * 1024;
 
 const TEXT = {
   list: { de: 'Die Codeliste', en: 'The code list' },
@@ -49,10 +46,6 @@ export class CodeListsService {
 
   /** Stores a version; the same version with the same document again is a no-op, with another one a conflict. */
   async upload(xml: string, actor: { actorKey: string; tenant: string }): Promise<CodeListUploadResult> {
-    assertXmlSize(xml, CODE_LIST_BODY_LIMIT, 'code-list-too-large', {
-      de: 'Ein genericode-Dokument',
-      en: 'A genericode document',
-    });
     let list;
     try {
       list = parseGenericode(xml);

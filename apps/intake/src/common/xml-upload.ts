@@ -17,22 +17,6 @@ export function requireXmlBody(xml: unknown, what: Bilingual): string {
   return xml;
 }
 
-/** Refuses a document over the route's limit with 413 (the body parser's limit is the largest of them). */
-export function assertXmlSize(xml: string, limit: number, code: string, what: Bilingual): void {
-  const bytes = Buffer.byteLength(xml, 'utf8');
-  if (bytes <= limit) return;
-  const mib = (limit / (1024 * 1024)).toFixed(0);
-  throw new ProblemException({
-    status: 413,
-    code,
-    title: { de: 'Dokument zu groß', en: 'Document too large' },
-    detail: {
-      de: `${what.de} darf höchstens ${mib} MiB groß sein; es hat ${bytes} Bytes.`,
-      en: `${what.en} may be at most ${mib} MiB; it has ${bytes} bytes.`,
-    },
-  });
-}
-
 export type XmlIssueProblem = FieldProblem & { line?: number; column?: number };
 
 /** A parser issue of an uploaded XML document as a field problem: `path` is the XML path, with line and column. */

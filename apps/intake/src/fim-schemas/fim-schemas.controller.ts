@@ -1,5 +1,5 @@
 import { adminTenant } from '../common/admin';
-import { CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
+import { BodyLimit, CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -12,6 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { XML_DOCUMENT_BODY_LIMIT } from '../common/body-limits';
 import { ApiProblems } from '../common/openapi';
 import { requireXmlBody } from '../common/xml-upload';
 import { FimSchemaDto, UploadFimSchemaQueryDto } from './fim-schemas.dto';
@@ -25,6 +26,7 @@ export class FimSchemasController {
   constructor(private readonly schemas: FimSchemasService) {}
 
   @Post()
+  @BodyLimit(XML_DOCUMENT_BODY_LIMIT)
   @ApiOperation({
     summary: 'Upload an XDatenfelder schema (xdf2 or xdf3 XML)',
     description:

@@ -13,16 +13,13 @@ import type { EntityManager } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import { CodeListPinsRepository } from '../code-lists/code-list-pins.repository';
 import { sha256Hex } from '../common/canonical-json';
-import { assertXmlSize, xmlIssueProblem } from '../common/xml-upload';
+import { xmlIssueProblem } from '../common/xml-upload';
 import type { IntakeConfig } from '../config';
 import { type CodeListPinning, pinCodeLists, unusableProblems } from './code-list-resolution';
 import type { FimSchemaDto } from './fim-schemas.dto';
 import type { FimSchemaRecord, StoredIssue } from './fim-schemas.entity';
 import { FimSchemasRepository, type FimSchemaSummary } from './fim-schemas.repository';
 import { FimRuntime } from './fim-runtime.service';
-
-/** Largest XDatenfelder document an admin may upload (the FIM portal's largest Stammdatenschemas have 3.6 MB). */
-export const FIM_SCHEMA_BODY_LIMIT = 16 * 1024 * 1024;
 
 const TEXT = {
   document: { de: 'Ein XDatenfelder-Dokument', en: 'An XDatenfelder document' },
@@ -94,7 +91,6 @@ export class FimSchemasService {
    * projection and compile it exactly like intake.
    */
   async upload(xml: string, options: UploadOptions): Promise<UploadResult> {
-    assertXmlSize(xml, FIM_SCHEMA_BODY_LIMIT, 'fim-schema-too-large', TEXT.document);
     const schema = this.parse(xml);
     const version = schema.meta.version ?? '';
     const pinning = await this.resolveCodeLists(schema, options);

@@ -222,6 +222,14 @@ export class FormDefinitionDto {
   jsonSchema!: Record<string, unknown>;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: true },
+    description:
+      'react-jsonschema-form uiSchema to go with `jsonSchema`, by language (`de`, `en`: only our own texts differ; FIM labels are German): "please choose" placeholders, hidden fields, file fields (`ui:field` FimAttachmentField, sub-field labels, allowed types and size), times as text. See libs/fim/README.md "Renderer guidance" for the recommended RJSF settings.',
+  })
+  uiSchema!: { de: Record<string, unknown>; en: Record<string, unknown> };
+
+  @ApiProperty({
     type: FormUiDto,
     description: 'UI hints: labels, help texts, order, options, multiplicity.',
   })

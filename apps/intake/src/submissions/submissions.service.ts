@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { submissionStatusChangedV1, submissionSubmittedV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
-import {
-  type FieldProblem,
-  principalKey,
-  ProblemException,
-  TRUST_LEVEL_LABELS,
-  type TrustLevel,
-} from '@amtsbote/platform';
+import { type FieldProblem, principalKey, ProblemException } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AttachmentRecord } from '../attachments/attachments.entity';
@@ -114,20 +108,7 @@ export class SubmissionsService {
         en: 'This Leistung requires you to log in.',
       });
     }
-    if (acting.ownerKey !== null && acting.trustLevel < leistung.minTrustLevel) {
-      const required = leistung.minTrustLevel as TrustLevel;
-      const actual = acting.trustLevel as TrustLevel;
-      throw new ProblemException({
-        status: 403,
-        code: 'insufficient-trust-level',
-        title: { de: 'Vertrauensniveau nicht ausreichend', en: 'Insufficient trust level' },
-        detail: {
-          de: `Diese Leistung erfordert mindestens Vertrauensniveau ${required}: ${TRUST_LEVEL_LABELS[required].de}. Ihre Anmeldung hat ${TRUST_LEVEL_LABELS[actual].de}. Bitte melden Sie sich mit einem höheren Vertrauensniveau an.`,
-          en: `This Leistung requires at least trust level ${required}: ${TRUST_LEVEL_LABELS[required].en}. Your login has ${TRUST_LEVEL_LABELS[actual].en}. Please log in with a higher trust level.`,
-        },
-        extensions: { requiredTrustLevel: required, trustLevel: actual },
-      });
-    }
+    this.access.assertTrustLevel(caller, leistung);
     if (!regionOffered(leistung.regions, dto.ars)) {
       throw ProblemException.unprocessable(
         'region-not-offered',
@@ -361,10 +342,10 @@ export class SubmissionsService {
   }
 
   async list(caller: Caller): Promise<SubmissionDto[]> {
-    const acting = await this.access.actingAs(caller);
-    if (acting.ownerKey === null) return [];
+    const scope = await this.access.listScope(caller);
+    if (scope === undefined) return [];
     const out: SubmissionDto[] = [];
-    for (const s of await this.submissions.listOwned([acting.ownerKey], 100)) out.push(await this.view(s));
+    for (const s of await this.submissions.listOwned(scope, 100)) out.push(await this.view(s));
     return out;
   }
 

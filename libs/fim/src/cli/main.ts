@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
 import { CodeListRegistry } from '../codelists/registry';
-import { FimExportError, FimParseError, FimSchemaError } from '../errors';
+import { FimExportError, FimParseError, FimSampleError, FimSchemaError } from '../errors';
 import { type CodeListUsage, inspectSchema } from '../inspect';
 import type { FimNode, FimSchema } from '../model';
 import { parseSchema } from '../parser/parse-schema';
@@ -19,9 +19,11 @@ Commands:
   validate <schema.xml> <data.json>  exit 0 valid, 1 invalid (errors listed), 2 unusable input
   json-schema <schema.xml>           JSON Schema 2020-12 of the submissions
   form <schema.xml>                  form definition (labels, help texts, order, options) as JSON
+  ui-schema <schema.xml>             react-jsonschema-form uiSchema to go with json-schema
   xsd <schema.xml>                   XML Schema of the data XML
   xml <schema.xml> <data.json>       data as XML (elements named by FIM ids)
-  sample <schema.xml>                a valid example instance
+  sample <schema.xml>                a valid example instance (exit 2 naming the fields whose
+                                     constraints contradict each other)
 
 Options:
   --codelists <dir>            load further genericode files from a directory
@@ -29,7 +31,7 @@ Options:
   --exact-codelists            use only the code-list version a schema names (no fallback to the newest
                                stored version of the same list)
   --lenient                    (validate) draft mode: missing required fields are not reported
-  --lang de|en                 (validate) language of the messages, default de
+  --lang de|en                 (validate, ui-schema) language of messages / our form texts, default de
   --json                       (inspect, validate) machine-readable output
   --namespace <uri>            (xml, xsd) target namespace
   --required-only              (sample) leave out optional elements
@@ -249,6 +251,11 @@ export function run(argv: readonly string[], io: Io): number {
       case 'form':
         io.out(JSON.stringify(compile(args, loadSchema(args), io).formDefinition(), null, 2));
         return EXIT_OK;
+      case 'ui-schema':
+        io.out(
+          JSON.stringify(compile(args, loadSchema(args)).uiSchema(lang === 'en' ? 'en' : 'de'), null, 2),
+        );
+        return EXIT_OK;
       case 'xsd': {
         const ns = args.values.get('--namespace');
         io.out(
@@ -288,6 +295,9 @@ export function run(argv: readonly string[], io: Io): number {
     } else if (e instanceof FimSchemaError) {
       io.err('error: the schema cannot be enforced:');
       for (const p of e.problems) io.err(`  ${p.en}`);
+    } else if (e instanceof FimSampleError) {
+      io.err('error: no valid sample exists, the constraints of these fields contradict each other:');
+      for (const p of e.problems) io.err(`  ${p.elementId} (${p.path}): ${p.message.en}`);
     } else if (e instanceof FimExportError) {
       io.err(`error: ${e.message}`);
     } else {

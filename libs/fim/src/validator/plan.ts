@@ -258,8 +258,14 @@ class Planner {
       if (p.maxLength !== undefined) c.maxLength = p.maxLength;
       if (p.pattern !== undefined) {
         const t = translateXsdPattern(p.pattern);
-        if ('regex' in t) c.pattern = t;
-        else
+        if ('regex' in t) {
+          c.pattern = t;
+          if (t.anchorsDropped)
+            this.note(
+              node,
+              `pattern "${p.pattern}": leading ^ / trailing $ read as anchors, used as "${t.xsd}"`,
+            );
+        } else
           this.problem(node, {
             de: `das Muster „${p.pattern}“ ist nicht verwendbar: ${t.de}`,
             en: `pattern "${p.pattern}" cannot be used: ${t.en}`,
@@ -283,7 +289,8 @@ class Planner {
         file.mediaTypePattern = `^(?:${alts.join('|')})$`;
         file.mediaTypeRegex = new RegExp(file.mediaTypePattern, 'u');
       }
-      if (f.maxSize !== undefined) file.maxBytes = f.maxSize * 1024;
+      // maxSize is a number of bytes: the portal's 20000000 goes with help texts saying "20 MB".
+      if (f.maxSize !== undefined) file.maxBytes = f.maxSize;
       c.file = file;
     }
     if (f.inhalt !== undefined && f.datentyp !== 'file' && f.datentyp !== 'obj') {

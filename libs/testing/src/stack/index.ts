@@ -71,4 +71,5 @@ export {
   type ComponentStatus,
 } from './stack';
 export type { StackComponent, StartOptions, StopOptions, ComponentStart, ComponentStop } from './types';
+export { CHROMIUM_PATH, ensureChromium } from './prereq';
 export type { Logger } from './util';

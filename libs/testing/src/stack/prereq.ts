@@ -138,3 +138,28 @@ export async function ensureMaven(log: Logger): Promise<string> {
   mavenChecked = true;
   return 'mvn';
 }
+
+/** Where Debian's `chromium` package puts the browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+let chromiumChecked = false;
+
+/**
+ * Returns the path of Debian's Chromium for browser tests; installs the `chromium` package via apt-get when
+ * root on Debian and it is missing (no browser is downloaded any other way).
+ */
+export async function ensureChromium(log: Logger): Promise<string> {
+  if (chromiumChecked) return CHROMIUM_PATH;
+  const works = (): boolean => commandWorks(CHROMIUM_PATH, ['--version']);
+  if (!works() && canAptInstall()) {
+    log("Chromium not found; installing Debian's chromium package");
+    await aptInstall([['chromium']], log);
+  }
+  if (!works()) {
+    throw new Error(
+      `Browser tests need Chromium at ${CHROMIUM_PATH}. Install it, e.g. on Debian: apt-get install -y chromium.`,
+    );
+  }
+  chromiumChecked = true;
+  return CHROMIUM_PATH;
+}
