@@ -37,8 +37,10 @@ export {
   CodeListRegistry,
   compareVersions,
   pinnedUri,
+  referencedCanonicalUris,
   requestedUri,
   type CodeListRegistryOptions,
+  type LoadDirectoryOptions,
   type CodeListResolution,
   type ResolveOptions,
 } from './codelists/registry';
