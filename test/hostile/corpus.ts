@@ -219,6 +219,8 @@ const FV = { access: 'token', caller: 'fv-bremen-parken', ids: { id: 'routingMes
 const ANNA = { access: 'token', caller: 'anna' } as const;
 const ANNA_OPTIONAL = { access: 'optional', caller: 'anna' } as const;
 const ECHO = { ids: { echoId: 'unknownId' } } as const;
+/** No code list is stored in the hostile run: every list version is unknown (and none can be deleted). */
+const CODE_LIST = { ids: { canonicalVersionUri: 'unknownId' } } as const;
 
 export const ENDPOINTS: Endpoint[] = [
   // intake
@@ -231,6 +233,29 @@ export const ENDPOINTS: Endpoint[] = [
   { service: 'intake', method: 'GET', path: '/admin/fim-schemas', ...CATALOG },
   { service: 'intake', method: 'GET', path: '/admin/fim-schemas/{schemaId}/{version}', ...CATALOG },
   { service: 'intake', method: 'GET', path: '/admin/fim-schemas/{schemaId}/{version}/xdf', ...CATALOG },
+  { service: 'intake', method: 'POST', path: '/admin/code-lists', ...CATALOG, body: 'xml' },
+  { service: 'intake', method: 'GET', path: '/admin/code-lists', ...CATALOG },
+  {
+    service: 'intake',
+    method: 'GET',
+    path: '/admin/code-lists/{canonicalVersionUri}',
+    ...CATALOG,
+    ...CODE_LIST,
+  },
+  {
+    service: 'intake',
+    method: 'GET',
+    path: '/admin/code-lists/{canonicalVersionUri}/genericode',
+    ...CATALOG,
+    ...CODE_LIST,
+  },
+  {
+    service: 'intake',
+    method: 'DELETE',
+    path: '/admin/code-lists/{canonicalVersionUri}',
+    ...CATALOG,
+    ...CODE_LIST,
+  },
   {
     service: 'intake',
     method: 'PUT',
@@ -429,6 +454,8 @@ export const ENDPOINTS: Endpoint[] = [
   { service: 'routing', method: 'GET', path: '/routes/export', ...ROUTING },
   { service: 'routing', method: 'GET', path: '/routes/resolve', ...ROUTING },
   { service: 'routing', method: 'GET', path: '/fim-schemas', ...ROUTING },
+  { service: 'routing', method: 'GET', path: '/fim-schemas/{schemaId}/{version}/xsd', ...ROUTING },
+  { service: 'routing', method: 'GET', path: '/code-lists', ...ROUTING },
   { service: 'routing', method: 'GET', path: '/messages', ...ROUTING },
   { service: 'routing', method: 'GET', path: '/messages/{id}', ...ROUTING, ids: { id: 'routingMessageId' } },
   { service: 'routing', method: 'GET', path: '/files/{id}', access: 'public', ids: { id: 'unknownId' } },
@@ -660,78 +687,44 @@ function parserErrorsInBothLanguages(a: HostileAnswer): void {
 
 const xml = { 'content-type': 'application/xml' };
 
-function fimSchemaEntries(): CorpusEntry[] {
+/** The admin's XML uploads: the same hostile documents go to each, refused by the same secure parser. */
+const XML_UPLOADS = [
+  { path: '/admin/fim-schemas', label: 'FIM schema', invalid: 'fim-schema-invalid' },
+  { path: '/admin/code-lists', label: 'code list', invalid: 'code-list-invalid' },
+] as const;
+
+function xmlUploadEntries(target: (typeof XML_UPLOADS)[number]): CorpusEntry[] {
   const upload = {
     service: 'intake',
     method: 'POST',
-    path: '/admin/fim-schemas',
+    path: target.path,
     as: 'hb-catalog-admin',
+    headers: xml,
   } as const;
+  const refused = { expect: [422], code: target.invalid, check: parserErrorsInBothLanguages };
+  const refusedNoPasswd = {
+    ...refused,
+    check: (a: HostileAnswer) => {
+      noPasswd(a);
+      parserErrorsInBothLanguages(a);
+    },
+  };
+  const name = (what: string) => `${target.label}: ${what}`;
   return [
+    { ...upload, ...refused, name: name('billion laughs'), body: BILLION_LAUGHS },
+    { ...upload, ...refused, name: name('quadratic blowup'), body: QUADRATIC_BLOWUP },
+    { ...upload, ...refusedNoPasswd, name: name('external entity file:///etc/passwd'), body: XXE_FILE },
+    { ...upload, ...refused, name: name('external parameter entity over HTTP'), body: XXE_PARAMETER },
+    { ...upload, ...refusedNoPasswd, name: name('external DTD'), body: EXTERNAL_DTD },
     {
       ...upload,
-      name: 'FIM schema: billion laughs',
-      headers: xml,
-      body: BILLION_LAUGHS,
-      expect: [422],
-      code: 'fim-schema-invalid',
-      check: parserErrorsInBothLanguages,
-    },
-    {
-      ...upload,
-      name: 'FIM schema: quadratic blowup',
-      headers: xml,
-      body: QUADRATIC_BLOWUP,
-      expect: [422],
-      code: 'fim-schema-invalid',
-      check: parserErrorsInBothLanguages,
-    },
-    {
-      ...upload,
-      name: 'FIM schema: external entity file:///etc/passwd',
-      headers: xml,
-      body: XXE_FILE,
-      expect: [422],
-      code: 'fim-schema-invalid',
-      check: (a) => {
-        noPasswd(a);
-        parserErrorsInBothLanguages(a);
-      },
-    },
-    {
-      ...upload,
-      name: 'FIM schema: external parameter entity over HTTP',
-      headers: xml,
-      body: XXE_PARAMETER,
-      expect: [422],
-      code: 'fim-schema-invalid',
-      check: parserErrorsInBothLanguages,
-    },
-    {
-      ...upload,
-      name: 'FIM schema: external DTD',
-      headers: xml,
-      body: EXTERNAL_DTD,
-      expect: [422],
-      code: 'fim-schema-invalid',
-      check: (a) => {
-        noPasswd(a);
-        parserErrorsInBothLanguages(a);
-      },
-    },
-    {
-      ...upload,
-      name: 'FIM schema: 100000 nested elements',
-      headers: xml,
+      ...refused,
+      name: name('100000 nested elements'),
       body: `<a>${'<b>'.repeat(100_000)}${'</b>'.repeat(100_000)}</a>`,
-      expect: [422],
-      code: 'fim-schema-invalid',
-      check: parserErrorsInBothLanguages,
     },
     {
       ...upload,
-      name: 'FIM schema: invalid UTF-8 bytes',
-      headers: xml,
+      name: name('invalid UTF-8 bytes'),
       body: Buffer.concat([
         Buffer.from('<?xml version="1.0"?><a>'),
         Buffer.from([0xc3, 0x28, 0xff]),
@@ -740,57 +733,55 @@ function fimSchemaEntries(): CorpusEntry[] {
       expect: [400],
       code: 'invalid-utf8',
     },
+    { ...upload, ...refused, name: name('not XML'), body: 'SELECT * FROM intake.fim_schemas;' },
+    { ...upload, name: name('empty body'), body: '', expect: [400, 415] },
     {
       ...upload,
-      name: 'FIM schema: not XML',
-      headers: xml,
-      body: 'SELECT * FROM intake.fim_schemas;',
-      expect: [422],
-      code: 'fim-schema-invalid',
-      check: parserErrorsInBothLanguages,
-    },
-    { ...upload, name: 'FIM schema: empty body', headers: xml, body: '', expect: [400, 415] },
-    {
-      ...upload,
-      name: 'FIM schema: 3 MiB of XML (over the 2 MiB limit)',
-      headers: xml,
-      body: () => `<a>${'x'.repeat(3 * 1024 * 1024)}</a>`,
+      name: name('17 MiB of XML (over the 16 MiB limit)'),
+      body: () => `<a>${'x'.repeat(17 * 1024 * 1024)}</a>`,
       expect: [413],
     },
-    { ...upload, name: 'FIM schema: JSON instead of XML', json: { xml: '<a/>' }, expect: [415] },
     {
       ...upload,
+      name: name('JSON instead of XML'),
+      headers: undefined,
+      json: { xml: '<a/>' },
+      expect: [415],
+    },
+    { ...upload, name: name('uploaded by a citizen'), as: 'anna', body: XXE_FILE, expect: [403] },
+    { ...upload, name: name('uploaded by an operator'), as: 'operator', body: XXE_FILE, expect: [403] },
+  ];
+}
+
+function fimSchemaEntries(): CorpusEntry[] {
+  const upload = {
+    service: 'intake',
+    method: 'POST',
+    as: 'hb-catalog-admin',
+    headers: xml,
+    body: BILLION_LAUGHS,
+  } as const;
+  const refused = { expect: [400], errorPaths: ['/allowUnknownCodeLists'] };
+  return [
+    ...XML_UPLOADS.flatMap(xmlUploadEntries),
+    {
+      ...upload,
+      ...refused,
       name: 'FIM schema: allowUnknownCodeLists with an injection string',
       path: `/admin/fim-schemas?allowUnknownCodeLists=${enc(SQLI)}`,
-      headers: xml,
-      body: BILLION_LAUGHS,
-      expect: [400],
-      errorPaths: ['/allowUnknownCodeLists'],
     },
     {
       ...upload,
+      ...refused,
       name: 'FIM schema: allowUnknownCodeLists neither true nor false',
       path: '/admin/fim-schemas?allowUnknownCodeLists=maybe',
-      headers: xml,
-      body: BILLION_LAUGHS,
-      expect: [400],
-      errorPaths: ['/allowUnknownCodeLists'],
     },
     {
       ...upload,
-      name: 'FIM schema: uploaded by a citizen',
-      as: 'anna',
-      headers: xml,
-      body: XXE_FILE,
-      expect: [403],
-    },
-    {
-      ...upload,
-      name: 'FIM schema: uploaded by an operator',
-      as: 'operator',
-      headers: xml,
-      body: XXE_FILE,
-      expect: [403],
+      ...refused,
+      name: 'FIM schema: codeListVersions neither exact nor newest',
+      path: '/admin/fim-schemas?codeListVersions=any',
+      errorPaths: ['/codeListVersions'],
     },
   ];
 }

@@ -5,6 +5,8 @@ import { AttachmentRecord } from './attachments/attachments.entity';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditEntry } from './audit/audit.entity';
 import { AuditModule } from './audit/audit.module';
+import { CodeListRecord, FimSchemaCodeList } from './code-lists/code-lists.entity';
+import { CodeListsModule } from './code-lists/code-lists.module';
 import { CommonModule } from './common/common.module';
 import type { IntakeConfig } from './config';
 import { Draft } from './drafts/drafts.entity';
@@ -30,6 +32,8 @@ import { TenantsModule } from './tenants/tenants.module';
 export const INTAKE_ENTITIES = [
   Tenant,
   FimSchemaRecord,
+  CodeListRecord,
+  FimSchemaCodeList,
   Leistung,
   AuditEntry,
   Draft,
@@ -57,6 +61,7 @@ export class AppModule {
         CommonModule,
         AuditModule,
         TenantsModule,
+        CodeListsModule,
         FimSchemasModule,
         LeistungenModule,
         FormsModule,

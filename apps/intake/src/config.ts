@@ -34,8 +34,14 @@ export const intakeConfigSchema = z
     INTAKE_MAINTENANCE_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
     /** How long an Idempotency-Key and its stored response are kept, in hours. */
     INTAKE_IDEMPOTENCY_TTL_HOURS: env.positiveInt().default(48),
-    /** Extra genericode code lists (`*.xml`, `*.gc`) for select fields, besides the bundled ones. */
+    /** Extra genericode code lists (`*.xml`, `*.gc`) for select fields, besides the bundled and uploaded ones. */
     INTAKE_CODELIST_DIR: z.string().min(1).optional(),
+    /**
+     * Which code-list version a schema upload may use when the version the schema names is not stored: `newest`
+     * (the newest stored version of the same list, reported as a warning) or `exact` (refuse the upload). An
+     * upload may ask for `exact` itself (`?codeListVersions=exact`) but cannot relax `exact`.
+     */
+    INTAKE_CODELIST_VERSIONS: z.enum(['newest', 'exact']).default('newest'),
     /**
      * Anonymous drafts one client (address) may start per hour, counted in PostgreSQL across replicas;
      * 429 with Retry-After beyond. 0 turns the limit off.

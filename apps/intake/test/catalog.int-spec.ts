@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { catalogSchemaPublishedV1, TOPICS } from '@amtsbote/contracts';
+import { catalogSchemaPublishedV2, fromInlineDocument, TOPICS } from '@amtsbote/contracts';
 import { EventRecorder, eventually } from '@amtsbote/testing';
 import { DEMO_SCHEMA_ID, demoSchemaXml } from './fixtures/demo-schema';
 import type { AuditEntryDto } from '../src/audit/audit.dto';
@@ -93,16 +93,19 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
 
     const events = await eventually(
       async () => {
-        const e = recorder.ofType(catalogSchemaPublishedV1, 'S00000121@1.0');
+        const e = recorder.ofType(catalogSchemaPublishedV2, 'S00000121@1.0');
         return e.length > 0 ? e : undefined;
       },
       { what: 'the schema-published event' },
     );
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(recorder.ofType(catalogSchemaPublishedV1, 'S00000121@1.0').length, 1);
-    assert.equal(events[0].data.xdf, blaueKarte);
+    assert.equal(recorder.ofType(catalogSchemaPublishedV2, 'S00000121@1.0').length, 1);
+    assert.equal(fromInlineDocument(events[0].data.xdf).toString('utf8'), blaueKarte);
     assert.equal(events[0].data.generation, 'xdf2');
-    assert.equal(events[0].data.xdfSha256, first.body.xdfSha256);
+    assert.equal(events[0].data.xdf.sha256, first.body.xdfSha256);
+    // BlaueKarte's lists are bundled with @amtsbote/fim (routing has them too): pinned, not carried.
+    assert.deepEqual(events[0].data.codeLists, []);
+    assert.ok(Object.keys(events[0].data.codeListPins).length > 0);
 
     const xml = await fetch(`${base}/admin/fim-schemas/S00000121/1.0/xdf`, {
       headers: { authorization: `Bearer ${await token('hb-catalog-admin')}` },

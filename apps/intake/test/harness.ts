@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { intakeService, type IntakeConfig } from '@amtsbote/intake';
 import {
   type AppUnderTest,
+  type ServiceUnderTest,
+  startService,
   findRepoRoot,
   mintToken,
   OIDC_ISSUER,
@@ -15,16 +17,22 @@ import { DEMO_SCHEMA_ID, demoSchemaXml } from './fixtures/demo-schema';
 
 export const DOWNLOAD_SECRET = 'test-download-secret-0123456789abcdef';
 
-/** `../shared/fixtures` beside the repository root (found by walking up to package-lock.json). */
-export function sharedFixture(...parts: string[]): string {
+/** A path under `../shared/fixtures` beside the repository root (found by walking up to package-lock.json). */
+export function sharedFixturePath(...parts: string[]): string {
   const root = findRepoRoot(__dirname);
   if (root === undefined) throw new Error('repository root not found');
-  return readFileSync(path.join(root, '..', 'shared', 'fixtures', ...parts), 'utf8');
+  return path.join(root, '..', 'shared', 'fixtures', ...parts);
+}
+
+export function sharedFixture(...parts: string[]): string {
+  return readFileSync(sharedFixturePath(...parts), 'utf8');
 }
 
 /** The intake service under test (the same shape as every app's harness), with its storage directory. */
 export interface IntakeUnderTest extends AppUnderTest<IntakeConfig> {
   storageDir: string;
+  /** Another intake on the same database and topics (a second replica), with `extra` settings on top. */
+  replica(extra?: Record<string, string>): Promise<ServiceUnderTest<IntakeConfig>>;
 }
 
 /** intake on the real stack: its own database, topics and storage directory. */
@@ -44,7 +52,20 @@ export async function startIntake(
     },
     cleanup: () => rmSync(storageDir, { recursive: true, force: true }),
   });
-  return Object.assign(app, { storageDir });
+  const replicas: Array<ServiceUnderTest<IntakeConfig>> = [];
+  const close = app.close.bind(app);
+  return Object.assign(app, {
+    storageDir,
+    async replica(more: Record<string, string> = {}) {
+      const replica = await startService(intakeService, { ...app.env, ...more });
+      replicas.push(replica);
+      return replica;
+    },
+    async close() {
+      for (const r of replicas) await r.close().catch(() => undefined);
+      await close();
+    },
+  });
 }
 
 const tokens = new Map<string, Promise<string>>();

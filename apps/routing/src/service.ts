@@ -4,6 +4,7 @@ import { Routing1732300000000 } from './database/migrations/1732300000000-routin
 import { UnroutableList1732400000000 } from './database/migrations/1732400000000-unroutable-list';
 import { ChannelPlugins1732500000000 } from './database/migrations/1732500000000-channel-plugins';
 import { ReplyFilesInStore1732600000000 } from './database/migrations/1732600000000-reply-files-in-store';
+import { FimCodeLists1733100000000 } from './database/migrations/1733100000000-fim-code-lists';
 
 export const SERVICE_NAME = 'routing';
 export const DATABASE_SCHEMA = 'routing';
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   UnroutableList1732400000000,
   ChannelPlugins1732500000000,
   ReplyFilesInStore1732600000000,
+  FimCodeLists1733100000000,
 ];
 
 export const SERVICE: ServiceDescription = {

@@ -37,11 +37,14 @@ export {
   CodeListRegistry,
   compareVersions,
   pinnedUri,
+  referencedCanonicalUris,
   requestedUri,
   type CodeListRegistryOptions,
+  type LoadDirectoryOptions,
   type CodeListResolution,
   type ResolveOptions,
 } from './codelists/registry';
+export { CodeListCache } from './codelists/cache';
 export {
   ValidatorCache,
   compileValidator,

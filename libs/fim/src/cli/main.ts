@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { CodeListRegistry } from '../codelists/registry';
+import { CodeListRegistry, referencedCanonicalUris } from '../codelists/registry';
 import { FimExportError, FimParseError, FimSampleError, FimSchemaError } from '../errors';
 import { type CodeListUsage, inspectSchema } from '../inspect';
 import type { FimNode, FimSchema } from '../model';
@@ -49,6 +49,8 @@ interface Args {
   files: string[];
   flags: Set<string>;
   values: Map<string, string>;
+  /** The code lists of this run, loaded once. */
+  registry?: CodeListRegistry;
 }
 
 const VALUE_OPTIONS = new Set(['--codelists', '--lang', '--namespace']);
@@ -94,16 +96,20 @@ function loadSchema(args: Args): FimSchema {
   return parseSchema(readFile(args.files[0], 'schema file'));
 }
 
-function registry(args: Args): CodeListRegistry {
+/** The bundled lists and, from `--codelists`, the lists the schema references (a large directory costs only those). */
+function registry(args: Args, schema: FimSchema): CodeListRegistry {
+  if (args.registry !== undefined) return args.registry;
   const reg = new CodeListRegistry();
   const dir = args.values.get('--codelists');
-  if (dir !== undefined) reg.loadDirectory(dir);
+  const canonicalUris = referencedCanonicalUris(schema);
+  if (dir !== undefined) reg.loadDirectory(dir, canonicalUris === undefined ? {} : { canonicalUris });
+  args.registry = reg;
   return reg;
 }
 
 function compile(args: Args, schema: FimSchema, io?: Io): FimValidator {
   const validator = compileValidator(schema, {
-    codeLists: registry(args),
+    codeLists: registry(args, schema),
     allowUnknownCodeLists: args.flags.has('--allow-unknown-codelists'),
     codeListVersions: args.flags.has('--exact-codelists') ? 'exact' : 'newest',
   });
@@ -153,7 +159,7 @@ function tree(nodes: readonly FimNode[], depth: number, lines: string[]): void {
 function inspect(args: Args, io: Io): number {
   const schema = loadSchema(args);
   const s = inspectSchema(schema, {
-    codeLists: registry(args),
+    codeLists: registry(args, schema),
     resolve: { exactOnly: args.flags.has('--exact-codelists') },
   });
   if (args.flags.has('--json')) {

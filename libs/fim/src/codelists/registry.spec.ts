@@ -4,10 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fixturePath } from '../../test/helpers';
-import { genericode } from '../../test/samples';
+import { genericode, xdf3Field, xdf3Schema } from '../../test/samples';
 import { FimParseError } from '../errors';
 import { codeListEntries, parseGenericode } from './genericode';
-import { BUNDLED_CODELIST_DIR, CodeListRegistry, compareVersions } from './registry';
+import { parseSchema } from '../parser/parse-schema';
+import { compileValidator } from '../validator/compile';
+import { BUNDLED_CODELIST_DIR, CodeListRegistry, compareVersions, referencedCanonicalUris } from './registry';
 
 describe('CodeListRegistry', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fim-codelists-'));
@@ -136,6 +138,41 @@ describe('CodeListRegistry', () => {
     assert.ok(!Array.isArray(problem));
     assert.match(problem.en, /codeKey "nope" is not a column/);
     assert.match(problem.de, /codeKey „nope“ ist keine Spalte/);
+  });
+
+  it('loads only the lists a schema references when asked, reading each URI from the start of its file', () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'some-'));
+    fs.writeFileSync(path.join(dir, 'farben.xml'), genericode('urn:test:farbe', '2024', [['r', 'rot']]));
+    fs.writeFileSync(path.join(dir, 'formen.xml'), genericode('urn:test:form', '1', [['k', 'Kreis']]));
+    // Not a list of the schema, and broken: skipped unparsed.
+    fs.writeFileSync(path.join(dir, 'kaputt.xml'), '<gc:CodeList><Identification><CanonicalUri>urn:test:x</');
+    const schema = parseSchema(
+      xdf3Schema([
+        xdf3Field({
+          id: 'F60000000001',
+          name: 'Farbe',
+          feldart: 'select',
+          datentyp: 'text',
+          codeliste: { uri: 'urn:test:farbe', version: '2023' },
+        }),
+      ]),
+    );
+    const uris = referencedCanonicalUris(schema);
+    assert.deepEqual(uris, new Set(['urn:test:farbe']));
+    const reg = new CodeListRegistry({ bundled: false });
+    const loaded = reg.loadDirectory(dir, { canonicalUris: uris });
+    assert.deepEqual(
+      loaded.map((l) => l.canonicalVersionUri),
+      ['urn:test:farbe_2024'],
+    );
+    // The newest stored version of the referenced list serves the schema's 2023.
+    assert.equal(compileValidator(schema, { codeLists: reg }).plan.codeLists[0].status, 'newest');
+    // A file whose start names no URI is parsed anyway (here: refused, with its name).
+    fs.writeFileSync(path.join(dir, 'ohne.xml'), '<a/>');
+    assert.throws(
+      () => new CodeListRegistry({ bundled: false }).loadDirectory(dir, { canonicalUris: uris }),
+      /ohne\.xml/,
+    );
   });
 
   it('reports broken genericode files with their file name', () => {

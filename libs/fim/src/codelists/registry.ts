@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FimParseError } from '../errors';
-import type { CodeListReference } from '../model';
+import type { CodeListReference, FimSchema } from '../model';
 import { type CodeList, parseGenericode } from './genericode';
 
 /** Directory of the code lists bundled with this package (resolved from the compiled `dist/src/codelists`). */
@@ -14,16 +14,28 @@ function bundledLists(): readonly CodeList[] {
   return bundledCache;
 }
 
-function readDirectory(dir: string, label?: string): CodeList[] {
+/** The canonical URI a genericode document names in its Identification, read from its start without parsing it. */
+function peekCanonicalUri(bytes: Buffer): string | undefined {
+  const head = bytes.subarray(0, 64 * 1024).toString('latin1');
+  return /<(?:[\w.-]+:)?CanonicalUri\s*>\s*([^<\s]+)\s*</.exec(head)?.[1];
+}
+
+function readDirectory(dir: string, label?: string, canonicalUris?: ReadonlySet<string>): CodeList[] {
   const files = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && /\.(xml|gc)$/i.test(e.name))
     .map((e) => e.name)
     .sort();
-  return files.map((name) => {
+  const out: CodeList[] = [];
+  for (const name of files) {
     const file = path.join(dir, name);
+    const bytes = fs.readFileSync(file);
+    if (canonicalUris !== undefined) {
+      const uri = peekCanonicalUri(bytes);
+      if (uri !== undefined && !canonicalUris.has(uri)) continue;
+    }
     try {
-      return parseGenericode(fs.readFileSync(file), label ?? file);
+      out.push(parseGenericode(bytes, label ?? file));
     } catch (e) {
       if (e instanceof FimParseError) {
         throw new FimParseError(
@@ -35,7 +47,32 @@ function readDirectory(dir: string, label?: string): CodeList[] {
       }
       throw e;
     }
-  });
+  }
+  return out;
+}
+
+/**
+ * The canonical URIs of the code lists a schema's select fields reference, to load no more than those
+ * ({@link LoadDirectoryOptions.canonicalUris}); `undefined` when a reference names only a canonicalVersionUri,
+ * so that nothing can be left out.
+ */
+export function referencedCanonicalUris(schema: FimSchema): ReadonlySet<string> | undefined {
+  const uris = new Set<string>();
+  for (const field of schema.fields.values()) {
+    const ref = field.codeliste;
+    if (ref === undefined || field.werte.length > 0) continue;
+    if (ref.canonicalUri === undefined) return undefined;
+    uris.add(ref.canonicalUri);
+  }
+  return uris;
+}
+
+export interface LoadDirectoryOptions {
+  /**
+   * Parse only the files of these lists (by canonical URI, read from the start of each file); the others are
+   * skipped unparsed. A file whose start names no CanonicalUri is always parsed.
+   */
+  canonicalUris?: ReadonlySet<string>;
 }
 
 /**
@@ -124,9 +161,9 @@ export class CodeListRegistry {
     return list;
   }
 
-  /** Registers every `*.xml`/`*.gc` genericode file of a directory (not recursive). */
-  loadDirectory(dir: string): CodeList[] {
-    const loaded = readDirectory(dir);
+  /** Registers every `*.xml`/`*.gc` genericode file of a directory (not recursive), or those asked for. */
+  loadDirectory(dir: string, options: LoadDirectoryOptions = {}): CodeList[] {
+    const loaded = readDirectory(dir, undefined, options.canonicalUris);
     for (const list of loaded) this.add(list);
     return loaded;
   }
