@@ -15,11 +15,11 @@ type AjvClass = NonNullable<CustomValidatorOptionsType['AjvClass']>;
 type Extender = NonNullable<CustomValidatorOptionsType['extenderFn']>;
 
 // As recommended in libs/fim/README.md: the 2020-12 dialect of the exported schema, the same formats
-// (ajv-formats 3: `time` needs an offset) and currency precision as @amtsbote/fim.
+// (ajv-formats 3: `time` needs an offset) and currency precision as @amtsbote/fim, ajv's code optimisation off.
 const validator = customizeValidator({
   // RJSF's own ajv and ours are different releases of ajv 8; the classes are the same at run time.
   AjvClass: Ajv2020 as unknown as AjvClass,
-  ajvOptionsOverrides: { multipleOfPrecision: 3 },
+  ajvOptionsOverrides: { multipleOfPrecision: 3, code: { optimize: false } },
   ajvFormatOptions: false,
   extenderFn: ((ajv: Ajv2020) => addFormats(ajv)) as unknown as Extender,
 });

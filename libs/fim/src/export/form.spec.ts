@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { BLAUE_KARTE, fixturePath, readFixture } from '../../test/helpers';
-import { CodeListRegistry } from '../codelists/registry';
+import { BLAUE_KARTE, readFixture } from '../../test/helpers';
 import { XDF3_FULL } from '../../test/samples';
 import { inspectSchema } from '../inspect';
 import { parseSchema } from '../parser/parse-schema';
 import { compileValidator } from '../validator/compile';
-import { type FormElement, type FormField, type FormGroup, toFormDefinition } from './form';
+import { type FormField, type FormGroup, toFormDefinition } from './form';
 import { sampleData, sampleForPattern } from './sample';
 
 describe('sampleData', () => {
@@ -112,44 +109,5 @@ describe('inspectSchema', () => {
     const x3 = inspectSchema(parseSchema(XDF3_FULL));
     assert.deepEqual(x3.inlineValueFields, ['F60000000102']);
     assert.equal(x3.codeLists[0].available, true);
-  });
-});
-
-function* formFields(elements: readonly FormElement[]): Generator<FormField> {
-  for (const e of elements) {
-    if (e.kind === 'field') yield e;
-    else yield* formFields(e.children);
-  }
-}
-
-describe('form definition of real FIM-portal schemas', () => {
-  it('names every referenced code list, also when it is not available, and how it was resolved', () => {
-    const registry = new CodeListRegistry();
-    registry.loadDirectory(fixturePath('codelists-xrepository'));
-    const dir = fixturePath('fim-xdf3-portal');
-    for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.xml'))) {
-      const schema = parseSchema(fs.readFileSync(path.join(dir, name)));
-      const form = toFormDefinition(schema, { codeLists: registry, allowUnknownCodeLists: true });
-      const selects = [...formFields(form.children)].filter((f) => f.codeList !== undefined);
-      const referencing = [...schema.fields.values()].filter((f) => f.codeliste && f.werte.length === 0);
-      assert.equal(selects.length > 0, referencing.length > 0, name);
-      for (const f of selects) {
-        const cl = f.codeList!;
-        assert.ok(cl.canonicalUri, `${name} ${f.id}`);
-        if (cl.status === 'missing') {
-          assert.equal(cl.resolved, undefined);
-          assert.equal(f.options, undefined, `${name} ${f.id}: a missing list has no options`);
-          assert.equal(registry.newest(cl.canonicalUri), undefined, `${name} ${f.id}: a version was stored`);
-        } else {
-          assert.ok(cl.resolved && registry.get(cl.resolved), `${name} ${f.id}`);
-          assert.ok(f.options && f.options.length > 0, `${name} ${f.id}`);
-          assert.ok(
-            f.options.every((o) => o.label !== ''),
-            `${name} ${f.id}`,
-          );
-          if (cl.status === 'newest') assert.notEqual(cl.resolved, cl.canonicalVersionUri);
-        }
-      }
-    }
   });
 });

@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { mutate, mutationSteps, validInstance } from '../../test/arbitraries';
+import { newAjv } from '../../test/fixtures';
 import { BLAUE_KARTE, readFixture } from '../../test/helpers';
 import { XDF3_FULL, genericode } from '../../test/samples';
 import { CodeListRegistry } from '../codelists/registry';
 import type { FimSchema } from '../model';
 import { parseSchema } from '../parser/parse-schema';
 import { type CompileOptions, compileValidator } from '../validator/compile';
-import { MULTIPLE_OF_PRECISION } from '../validator/formats';
 import { JSON_SCHEMA_DIALECT, type JsonSchema, toJsonSchema } from './json-schema';
-
-function newAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, multipleOfPrecision: MULTIPLE_OF_PRECISION });
-  addFormats(ajv);
-  return ajv;
-}
 
 const exampleLists = new CodeListRegistry();
 exampleLists.addGenericode(
