@@ -73,7 +73,10 @@ const harness: Harness = {
           uiSchema={uiSchema}
           formData={formData}
           validator={validator}
-          experimental_defaultFormStateBehavior={{ constAsDefaults: 'skipOneOf' }}
+          experimental_defaultFormStateBehavior={{
+            constAsDefaults: 'skipOneOf',
+            requiredBooleanDefault: 'skip',
+          }}
           onError={(errors) => {
             reported = errors;
           }}

@@ -10,6 +10,7 @@ import {
   MediaTypeSniffer,
   ProblemException,
   sanitizeFilename,
+  SourceClosedEarlyError,
   type StoredFile,
   UploadRefused,
 } from '@amtsbote/platform';
@@ -198,7 +199,8 @@ export class AttachmentsService {
         ]);
       }
       // The upload stream itself failed (body cut off before the closing boundary), not the store.
-      if (sourceError && !hasHttpStatus(sourceError)) throw malformedMultipart();
+      if (err instanceof SourceClosedEarlyError || (sourceError && !hasHttpStatus(sourceError)))
+        throw malformedMultipart();
       throw err;
     }
 

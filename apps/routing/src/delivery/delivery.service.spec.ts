@@ -235,7 +235,7 @@ describe('a channel that submits, then follows the acknowledgement (the FIT-Conn
       followUp: () => Promise.resolve({ kind: 'pending', checkAgainAt: at }),
     });
     await t.run();
-    assert.deepEqual(t.repository.callsOf('scheduleFollowUp'), [['m-1', 1, at]]);
+    assert.deepEqual(t.repository.callsOf('scheduleFollowUp'), [['m-1', 1, at, undefined]]);
   });
 
   it("records the receiver's receipt as RECEIVED and stops following", async () => {
@@ -245,7 +245,7 @@ describe('a channel that submits, then follows the acknowledgement (the FIT-Conn
     });
     await t.run();
     assert.equal(t.statusReports.callsOf('receipt').length, 1);
-    assert.deepEqual(t.repository.callsOf('scheduleFollowUp'), [['m-1', 1, null]]);
+    assert.deepEqual(t.repository.callsOf('scheduleFollowUp'), [['m-1', 1, null, undefined]]);
   });
 
   it("turns the receiver's later refusal into REJECTED for the citizen", async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BLAUE_KARTE, readFixture } from '../../test/helpers';
-import { XDF3_FULL } from '../../test/samples';
+import { XDF3_FULL, xdf3Field, xdf3Schema } from '../../test/samples';
 import { parseSchema } from '../parser/parse-schema';
 import { compileValidator } from '../validator/compile';
 import type { JsonSchema } from './json-schema';
@@ -45,6 +45,28 @@ describe('toUiSchema', () => {
       mediaType: { 'ui:title': 'Dateityp', 'ui:readonly': true },
       size: { 'ui:title': 'Dateigröße in Bytes', 'ui:readonly': true },
     });
+  });
+
+  it('a required yes/no question is two radio buttons, neither chosen; an optional one stays a checkbox', () => {
+    const schema = parseSchema(
+      xdf3Schema([
+        xdf3Field({ id: 'F60000000201', name: 'Vertreten?', feldart: 'input', datentyp: 'bool' }),
+        xdf3Field({
+          id: 'F60000000202',
+          name: 'Newsletter',
+          feldart: 'input',
+          datentyp: 'bool',
+          anzahl: '0:1',
+        }),
+      ]),
+    );
+    const ui = toUiSchema(schema);
+    assert.deepEqual(ui.F60000000201, { 'ui:widget': 'radio', 'ui:enumNames': ['Ja', 'Nein'] });
+    assert.equal(ui.F60000000202, undefined);
+    assert.deepEqual((toUiSchema(schema, { lang: 'en' }).F60000000201 as UiSchema)['ui:enumNames'], [
+      'Yes',
+      'No',
+    ]);
   });
 
   it('our texts in English on request; FIM texts are not ours to translate', () => {

@@ -15,6 +15,8 @@ export type UiLanguage = 'de' | 'en';
  */
 export const RENDER_TEXTS = {
   choose: { de: 'Bitte auswählen', en: 'Please choose' },
+  yes: { de: 'Ja', en: 'Yes' },
+  no: { de: 'Nein', en: 'No' },
   attachmentId: { de: 'Kennung des Anhangs', en: 'Attachment ID' },
   attachmentIdHelp: {
     de: 'Wird beim Hochladen der Datei vergeben.',
@@ -88,6 +90,9 @@ function fieldUi(p: FieldPlan, lang: UiLanguage): UiSchema | undefined {
   if (c.feldart === 'hidden') return { 'ui:widget': 'hidden' };
   if (c.feldart === 'select') return c.options ? { 'ui:placeholder': text('choose', lang) } : undefined;
   if (c.datentyp === 'file') return attachmentUi(p, lang);
+  // A checkbox cannot say "not answered": a required yes/no question is two radio buttons, neither chosen.
+  if (c.datentyp === 'bool' && p.multiplicity.min >= 1 && c.fixed === undefined)
+    return { 'ui:widget': 'radio', 'ui:enumNames': [text('yes', lang), text('no', lang)] };
   // A browser's time input yields "14:30" without seconds and offset; JSON Schema `time` needs both.
   if (c.datentyp === 'time') return { 'ui:widget': 'text', 'ui:placeholder': text('timeExample', lang) };
   return undefined;

@@ -116,6 +116,23 @@ void describe('FilesystemFileStore: put with a limit and a sniffer (what an uplo
     await nothingLeft(key);
   });
 
+  void it('fails, and leaves nothing behind, for a source cut off before or while it is written', async () => {
+    // An upload whose body ended early: the part's stream fails before the store listens, or during the write.
+    const failedBefore = new Readable({ read() {} });
+    failedBefore.on('error', () => undefined);
+    failedBefore.destroy(new Error('Unexpected end of form'));
+    const key1 = randomUUID();
+    await assert.rejects(store.put(key1, failedBefore), /Unexpected end of form/);
+    await nothingLeft(key1);
+
+    const closedWhile = new Readable({ read() {} });
+    closedWhile.push(PDF.subarray(0, 100));
+    setTimeout(() => closedWhile.destroy(), 20);
+    const key2 = randomUUID();
+    await assert.rejects(store.put(key2, closedWhile), /closed before its end/);
+    await nothingLeft(key2);
+  });
+
   void it('refuses keys that could leave the directory', async () => {
     await assert.rejects(store.get('../../etc/passwd'), /not a file key/);
     await assert.rejects(store.delete('..'), /not a file key/);

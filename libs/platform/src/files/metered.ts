@@ -3,6 +3,13 @@ import { type Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileTooLargeError, type PutOptions, type StoredFile } from './file-store';
 
+/** The source stream closed before its end without saying why. */
+export class SourceClosedEarlyError extends Error {
+  constructor() {
+    super('The source closed before its end');
+  }
+}
+
 /**
  * The common front of every backend's `put`: streams `source` through a counter and SHA-512 hash (failing
  * beyond `maxBytes`) and the optional check into `sink`, and resolves once the sink has everything. An error
@@ -29,13 +36,21 @@ export async function meteredWrite(
   });
   const written = options.check ? pipeline(counter, options.check, sink) : pipeline(counter, sink);
   const onSourceError = (err: Error) => counter.destroy(err);
+  // A source that closes without its end (an upload cut off) would otherwise leave the write waiting.
+  const onSourceClose = () => {
+    if (!source.readableEnded) counter.destroy(source.errored ?? new SourceClosedEarlyError());
+  };
   source.once('error', onSourceError);
-  source.pipe(counter);
+  source.once('close', onSourceClose);
+  // The source may have failed or closed before anyone listened (a store awaits its set-up first).
+  if (source.errored || source.destroyed) onSourceClose();
+  else source.pipe(counter);
   try {
     await written;
   } finally {
     source.unpipe(counter);
     source.off('error', onSourceError);
+    source.off('close', onSourceClose);
   }
   return { size, sha512: hash.digest('hex') };
 }

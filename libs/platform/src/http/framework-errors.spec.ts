@@ -30,6 +30,8 @@ describe('frameworkErrorProblem', () => {
   it('answers an over-long path parameter with 414 problem+json', async () => {
     const res = await app.inject({ method: 'GET', url: `/things/${'x'.repeat(500)}` });
     assert.equal(res.statusCode, 414);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['cache-control'], 'no-store');
     assert.equal(res.json<{ code: string }>().code, 'uri-too-long');
   });
 });

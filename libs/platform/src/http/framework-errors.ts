@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { buildProblem } from '../errors';
+import { BASE_SECURITY_HEADERS } from './security-headers';
 
 const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -18,7 +19,13 @@ export function frameworkErrorProblem(
   const { doc, headers } = buildProblem(error, request, request.id);
   void reply
     .status(doc.status)
-    .headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE, 'x-request-id': request.id })
+    // The router's errors skip the onSend hooks, so the security headers are set here.
+    .headers({
+      ...BASE_SECURITY_HEADERS,
+      ...headers,
+      'content-type': PROBLEM_CONTENT_TYPE,
+      'x-request-id': request.id,
+    })
     .send(JSON.stringify(doc));
 }
 

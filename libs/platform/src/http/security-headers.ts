@@ -6,6 +6,14 @@ export const HTML_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'
 const DOCS_CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** What every answer carries, also those Fastify's router gives before any hook runs (framework-errors.ts). */
+export const BASE_SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 /**
  * Headers every answer gets unless its handler set them: most answers carry personal data (drafts,
  * submissions, the Postkorb, accounts), so nothing is cached by browsers or proxies (`no-store`); no content
@@ -13,10 +21,10 @@ const DOCS_CSP =
  */
 export function useSecurityHeaders(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
-    void reply.header('x-content-type-options', 'nosniff');
-    void reply.header('x-frame-options', 'DENY');
-    if (!reply.hasHeader('referrer-policy')) void reply.header('referrer-policy', 'no-referrer');
+    for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) {
+      const overridable = name === 'cache-control' || name === 'referrer-policy';
+      if (!overridable || !reply.hasHeader(name)) void reply.header(name, value);
+    }
     const type = reply.getHeader('content-type');
     if (
       typeof type === 'string' &&
