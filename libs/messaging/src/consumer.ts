@@ -5,6 +5,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Produce
 import { Counter } from 'prom-client';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { type CloudEvent, EnvelopeError, fromKafkaMessage, readHeader } from './envelope';
+import { countRequests } from './kafka';
 import { metric } from './metrics';
 
 export interface HandlerContext {
@@ -161,6 +162,7 @@ export class EventConsumer {
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });
     this.consumer = consumer;
+    countRequests(consumer, 'consumer');
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
     });

@@ -16,7 +16,7 @@ import type { DataSource } from 'typeorm';
 import { EventConsumer, type EventHandlerFn, type RegisteredHandler } from './consumer';
 import { EVENT_HANDLER_METADATA } from './decorators';
 import { InboxPruner } from './inbox-pruner';
-import { closeLeftoverSockets, createKafka, type KafkaConnectionOptions } from './kafka';
+import { closeLeftoverSockets, countRequests, createKafka, type KafkaConnectionOptions } from './kafka';
 import { OutboxSignal, OutboxWriter } from './outbox';
 import { OutboxRelay, type RelayOptions } from './relay';
 import { ensureTopics } from './topics';
@@ -139,6 +139,7 @@ export class MessagingRuntime
       );
     }
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
+    countRequests(this.admin, 'admin');
     await this.admin.connect();
     this.producer = this.kafka.producer({
       idempotent: true,
@@ -146,6 +147,7 @@ export class MessagingRuntime
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    countRequests(this.producer, 'producer');
     await this.producer.connect();
     this.relay = new OutboxRelay(this.dataSource, this.producer, {
       ...o.relay,

@@ -4,3 +4,4 @@ export * from './events';
 export * from './pdf';
 export * from './service-process';
 export * from './machine-cpu';
+export * from './process-cpu';
