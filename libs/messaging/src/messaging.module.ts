@@ -13,8 +13,8 @@ import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EventConsumer, type EventHandlerFn, type RegisteredHandler } from './consumer';
-import { EVENT_HANDLER_METADATA } from './decorators';
+import { EventConsumer, type RegisteredHandler } from './consumer';
+import { EVENT_BATCH_HANDLER_METADATA, EVENT_HANDLER_METADATA } from './decorators';
 import { InboxPruner } from './inbox-pruner';
 import { closeLeftoverSockets, countRequests, createKafka, type KafkaConnectionOptions } from './kafka';
 import { OutboxSignal, OutboxWriter } from './outbox';
@@ -180,17 +180,25 @@ export class MessagingRuntime
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
-        const marked = this.reflector.get<EventContract | readonly EventContract[] | undefined>(
+        const single = this.reflector.get<EventContract | readonly EventContract[] | undefined>(
           EVENT_HANDLER_METADATA,
           fn as () => void,
         );
+        const batch = this.reflector.get<EventContract | readonly EventContract[] | undefined>(
+          EVENT_BATCH_HANDLER_METADATA,
+          fn as () => void,
+        );
+        const marked = single ?? batch;
         if (!marked) continue;
-        const handle = (fn as EventHandlerFn).bind(instance);
+        const bound = (fn as (...a: unknown[]) => Promise<void>).bind(instance);
         const contracts: readonly EventContract[] = isContractList(marked) ? marked : [marked];
         for (const contract of contracts) {
           if (handlers.has(contract.type))
             throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
-          handlers.set(contract.type, { contract, handle });
+          handlers.set(
+            contract.type,
+            single ? { contract, handle: bound } : { contract, handleBatch: bound },
+          );
         }
       }
     }
