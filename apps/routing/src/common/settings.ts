@@ -17,6 +17,8 @@ export class RoutingSettings {
   readonly pullAlertMs: number;
   readonly pullExpireMs: number;
   readonly retentionMs: number;
+  /** How long a claimed message is the claiming worker's: its longest step and a margin. */
+  readonly leaseMs: number;
 
   constructor(
     @Inject(APP_CONFIG) readonly config: RoutingConfig,
@@ -30,6 +32,8 @@ export class RoutingSettings {
     this.pullAlertMs = config.ROUTING_PULL_ALERT_DAYS * DAY_MS;
     this.pullExpireMs = config.ROUTING_PULL_EXPIRE_DAYS * DAY_MS;
     this.retentionMs = config.ROUTING_RETENTION_DAYS * DAY_MS;
+    this.leaseMs =
+      Math.max(config.ROUTING_PUSH_TIMEOUT_MS, config.ROUTING_ATTACHMENT_FETCH_TIMEOUT_MS) + 30_000;
   }
 
   /** `ROUTING_PUBLIC_URL`, or where this process listens (development and tests). */

@@ -6,12 +6,16 @@ import { RoutingSettings } from '../common/settings';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import { MessageBuilder } from '../formats/message-builder';
-import type { Claimed } from '../messages/message-rows';
-import type { DeadLetterReport, DeadReason, MessageRecord } from '../messages/messages.types';
+import type {
+  AttachmentRecord,
+  DeadLetterReport,
+  DeadReason,
+  MessageRecord,
+} from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
 import { StatusReportsService } from '../status-reports/status-reports.service';
 import { AttachmentError, AttachmentFetcher } from './attachment-fetcher';
-import { DeliveryRepository } from './delivery.repository';
+import { type Claim, DeliveryRepository } from './delivery.repository';
 
 /** Exponential backoff with jitter: the upper half of the doubled delay is random. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -51,23 +55,27 @@ export class DeliveryService {
     private readonly settings: RoutingSettings,
   ) {}
 
-  async process(claim: Claimed, signal: AbortSignal): Promise<void> {
-    const m = await this.messages.load(claim.id);
-    if (m === undefined || m.state !== claim.state || m.attempts !== claim.attempts) return;
-    const d = await this.destinations.find(m.destinationId);
+  /** One claimed message's step; a built push message goes on to its first attempt in the same step. */
+  async process({ m, d }: Claim, signal: AbortSignal): Promise<void> {
     if (d === undefined) return;
+    let current = m;
+    const fetched: Array<{ attachmentId: string; content: Buffer }> = [];
     try {
-      if (m.state === 'BUILDING') await this.build(m, d, signal);
-      else if (m.state === 'SENDING') await this.send(m, d, signal);
+      if (m.state === 'BUILDING') {
+        const sending = await this.build(m, d, signal, fetched);
+        if (sending === undefined) return;
+        current = sending.m;
+        await this.send(sending.m, d, signal, sending.attachments);
+      } else if (m.state === 'SENDING') await this.send(m, d, signal);
       else if (m.state === 'DELIVERED') await this.followUp(m, d, signal);
     } catch (err) {
       if (signal.aborted) {
-        await this.messages.release(m.id, m.state, m.attempts);
+        await this.messages.release(current.id, current.state, current.attempts);
         return;
       }
       if (err instanceof AttachmentError && err.permanent) {
         await this.dead(
-          m,
+          current,
           d,
           /has \d+ bytes; the destination accepts/.test(err.message) ? 'TOO_LARGE' : 'ATTACHMENT_UNAVAILABLE',
           {
@@ -76,45 +84,86 @@ export class DeliveryService {
         );
         return;
       }
-      await this.retry(m, d, err instanceof Error ? err.message : String(err));
+      // What was fetched before the failure is kept, so the retry does not depend on the signed URLs again.
+      if (current.state === 'BUILDING') await this.messages.storeAttachmentCopies(m.id, fetched);
+      await this.retry(current, d, err instanceof Error ? err.message : String(err));
     }
   }
 
-  private async build(m: MessageRecord, d: DestinationRecord, signal: AbortSignal): Promise<void> {
+  /**
+   * Fetches missing attachments, builds and validates, and records the built message with `routing.routed`.
+   * For a push channel, returns the message as it now stands (SENDING, attempt 1, still claimed by this
+   * worker) and its attachments as built, to be sent at once; undefined otherwise.
+   */
+  private async build(
+    m: MessageRecord,
+    d: DestinationRecord,
+    signal: AbortSignal,
+    fetched: Array<{ attachmentId: string; content: Buffer }>,
+  ): Promise<{ m: MessageRecord; attachments: AttachmentRecord[] } | undefined> {
     const attachments = await this.messages.attachments(m.id);
     for (const a of attachments) {
       if (a.content !== null) continue;
       a.content = await this.fetcher.fetch(a, d.maxAttachmentBytes, signal);
-      await this.messages.storeAttachmentCopy(m.id, a.attachmentId, a.content);
+      fetched.push({ attachmentId: a.attachmentId, content: a.content });
     }
     // Format and channel as the destination says now: a corrected destination applies to waiting messages.
     const current = { ...m, format: d.format, channel: d.channel };
     const outcome = await this.builder.build(current, d, attachments);
     if (!outcome.ok) {
       await this.dead(m, d, outcome.reason, outcome.report);
-      return;
+      return undefined;
     }
     const channel = this.channels.get(d.channel);
     const next = channel.mode === 'pull' ? 'AVAILABLE' : 'SENDING';
-    const done = await this.messages.transaction(async (manager) => {
-      if (
-        !(await this.messages.markBuilt(manager, m.id, m.attempts, outcome.built, next, d.format, d.channel))
-      )
-        return false;
-      if (m.kind === 'submission') await this.events.routed(manager, current, d);
-      return true;
+    const done = await this.messages.markBuilt(m.id, m.attempts, outcome.built, next, d, {
+      leaseMs: this.settings.leaseMs,
+      fetched: new Set(fetched.map((f) => f.attachmentId)),
+      events: m.kind === 'submission' ? [this.events.routedEvent(current, d)] : [],
     });
-    if (done && next === 'AVAILABLE') {
+    if (!done) return undefined;
+    if (next === 'AVAILABLE') {
       this.metrics.deliveries.inc({ channel: d.channel, format: d.format, outcome: 'available' });
-      if (channel.offered) void channel.offered(m, d);
+      if (channel.offered) void channel.offered(current, d);
+      return undefined;
     }
+    const b = outcome.built;
+    return {
+      m: {
+        ...current,
+        state: 'SENDING',
+        attempts: 1,
+        builtAt: new Date(),
+        lastError: null,
+        payload: b.payload,
+        payloadFilename: b.payloadFilename,
+        payloadMediaType: b.payloadMediaType,
+        payloadSize: b.payloadSize,
+        payloadSha512: b.payloadSha512,
+        metadata: b.metadata,
+        hasMetadata: b.metadata !== null,
+        encrypted: b.encrypted,
+      },
+      // As markBuilt stored them: the built (maybe encrypted) content of attachments delivered separately.
+      attachments: attachments.map((a) => {
+        const content = b.attachments.find((x) => x.attachmentId === a.attachmentId)?.content ?? null;
+        const wasFetched = fetched.some((f) => f.attachmentId === a.attachmentId);
+        return {
+          ...a,
+          content,
+          hasContent: content !== null,
+          encrypted: b.encrypted && content !== null,
+          sourceUrl: wasFetched ? null : a.sourceUrl,
+        };
+      }),
+    };
   }
 
-  private context(m: MessageRecord, signal: AbortSignal): DeliveryContext {
+  private context(m: MessageRecord, signal: AbortSignal, attachments?: AttachmentRecord[]): DeliveryContext {
     return {
       signal,
       attempt: m.attempts,
-      attachments: () => this.messages.attachments(m.id),
+      attachments: async () => attachments ?? this.messages.attachments(m.id),
       state: m.channelState,
       saveState: (state) => this.messages.saveChannelState(m.id, state),
     };
@@ -126,15 +175,25 @@ export class DeliveryService {
     return channel as DeliveryChannel & Required<Pick<DeliveryChannel, 'deliver'>>;
   }
 
-  private async send(m: MessageRecord, d: DestinationRecord, signal: AbortSignal): Promise<void> {
-    const outcome: DeliveryOutcome = await this.pushChannel(m).deliver(m, d, this.context(m, signal));
+  private async send(
+    m: MessageRecord,
+    d: DestinationRecord,
+    signal: AbortSignal,
+    attachments?: AttachmentRecord[],
+  ): Promise<void> {
+    const outcome: DeliveryOutcome = await this.pushChannel(m).deliver(
+      m,
+      d,
+      this.context(m, signal, attachments),
+    );
     switch (outcome.kind) {
       case 'delivered':
-        await this.messages.transaction(async (manager) => {
-          if (!(await this.messages.markPushed(manager, m.id, m.attempts, outcome.followUpAt ?? null)))
-            return;
-          if (m.kind === 'submission') await this.events.delivered(manager, m, d);
-        });
+        await this.messages.markPushed(
+          m.id,
+          m.attempts,
+          m.kind === 'submission' ? [this.events.deliveredEvent(m, d)] : [],
+          outcome.followUpAt ?? null,
+        );
         this.metrics.deliveries.inc({ channel: m.channel, format: m.format, outcome: 'delivered' });
         return;
       case 'refused':
@@ -200,12 +259,12 @@ export class DeliveryService {
    * the message id from that push, so the push arrived. Records the delivery now (the worker's own mark then
    * finds the message delivered and emits nothing twice); true when this call recorded it.
    */
-  async confirmPushed(m: MessageRecord, d: DestinationRecord): Promise<boolean> {
-    return this.messages.transaction(async (manager) => {
-      if (!(await this.messages.markPushed(manager, m.id, m.attempts))) return false;
-      if (m.kind === 'submission') await this.events.delivered(manager, m, d);
-      return true;
-    });
+  confirmPushed(m: MessageRecord, d: DestinationRecord): Promise<boolean> {
+    return this.messages.markPushed(
+      m.id,
+      m.attempts,
+      m.kind === 'submission' ? [this.events.deliveredEvent(m, d)] : [],
+    );
   }
 
   private async retry(
