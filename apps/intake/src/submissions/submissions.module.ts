@@ -4,6 +4,7 @@ import { DraftsModule } from '../drafts/drafts.module';
 import { FimSchemasModule } from '../fim-schemas/fim-schemas.module';
 import { LeistungenModule } from '../leistungen/leistungen.module';
 import { StorageModule } from '../storage/storage.module';
+import { SubmissionStatusRepository } from './submission-status.repository';
 import { SubmissionStatusService } from './submission-status.service';
 import { SubmissionsConsumer } from './submissions.consumer';
 import { SubmissionsController } from './submissions.controller';
@@ -13,7 +14,13 @@ import { SubmissionsService } from './submissions.service';
 @Module({
   imports: [CommonModule, DraftsModule, FimSchemasModule, LeistungenModule, StorageModule],
   controllers: [SubmissionsController],
-  providers: [SubmissionsRepository, SubmissionsService, SubmissionStatusService, SubmissionsConsumer],
+  providers: [
+    SubmissionsRepository,
+    SubmissionsService,
+    SubmissionStatusRepository,
+    SubmissionStatusService,
+    SubmissionsConsumer,
+  ],
   exports: [SubmissionsRepository],
 })
 export class SubmissionsModule {}
