@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `node scripts/cpuprofile-top.mjs <dir or .cpuprofile files> [--top=N]`: where a V8 CPU profile (node
-// --cpu-prof, e.g. the services of `bench:journey` with BENCH_JOURNEY_NODE_ARGS) spent its time: self time by
-// area (a package under node_modules, a lib or app of ours, Node's internals, GC) and by function.
+// `node scripts/cpuprofile-top.mjs <dir or .cpuprofile files> [--top=N] [--last=SECONDS]`: where a V8 CPU
+// profile (node --cpu-prof, e.g. the services of `bench:journey` with BENCH_JOURNEY_NODE_ARGS) spent its time:
+// self time by area (a package under node_modules, a lib or app of ours, Node's internals, GC) and by
+// function; `--last` counts only the profile's last seconds (e.g. the bench's idle phase before shutdown).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const args = process.argv.slice(2);
 const top = Number(args.find((a) => a.startsWith('--top='))?.slice(6) ?? 20);
+const last = Number(args.find((a) => a.startsWith('--last='))?.slice(7) ?? Infinity);
 const files = args
   .filter((a) => !a.startsWith('--'))
   .flatMap((a) =>
@@ -41,7 +43,12 @@ for (const file of files) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const from = profile.endTime - last * 1e6;
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= from) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   let total = 0;
   const areas = new Map();
   const fns = new Map();
@@ -56,7 +63,7 @@ for (const file of files) {
     const key = `${name}  ${url ? `${url.replace(/^file:\/\/.*?\/(node_modules|libs|apps)\//, '$1/')}:${lineNumber + 1}` : ''}`;
     fns.set(key, (fns.get(key) ?? 0) + us);
   }
-  const seconds = (profile.endTime - profile.startTime) / 1e6;
+  const seconds = Math.min(last, (profile.endTime - profile.startTime) / 1e6);
   console.log(
     `\n${basename(file)}: ${(total / 1e6).toFixed(2)} s busy of ${seconds.toFixed(1)} s profiled (idle left out)`,
   );

@@ -3,6 +3,7 @@ import { Init1732200000000 } from './database/migrations/1732200000000-init';
 import { Routing1732300000000 } from './database/migrations/1732300000000-routing';
 import { UnroutableList1732400000000 } from './database/migrations/1732400000000-unroutable-list';
 import { ChannelPlugins1732500000000 } from './database/migrations/1732500000000-channel-plugins';
+import { RetryWaitingOn1732650000000 } from './database/migrations/1732650000000-retry-waiting-on';
 
 export const SERVICE_NAME = 'routing';
 export const DATABASE_SCHEMA = 'routing';
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   Routing1732300000000,
   UnroutableList1732400000000,
   ChannelPlugins1732500000000,
+  RetryWaitingOn1732650000000,
 ];
 
 export const SERVICE: ServiceDescription = {

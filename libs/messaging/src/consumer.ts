@@ -166,7 +166,8 @@ export class EventConsumer {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 250,
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+      // Keeps trying through a broker outage, never more than a second apart: back at once when it is.
+      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 1000 },
     });
     this.consumer = consumer;
     countRequests(consumer, 'consumer');

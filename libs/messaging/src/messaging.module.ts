@@ -142,6 +142,10 @@ export class MessagingRuntime
     countRequests(this.admin, 'admin');
     await this.admin.connect();
     this.producer = this.kafka.producer({
+      // Fail a send within ~2.5 s instead of retrying for up to a minute with backoffs of 10 s: the relay
+      // keeps the rows and tries again within 2 s, so it resumes at once when the broker is back. Its
+      // events keep their order (one batch at a time); consumers drop the copies a retry may add.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,

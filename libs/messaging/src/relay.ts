@@ -133,7 +133,8 @@ export class OutboxRelay {
         backoff = 0;
       } catch (err) {
         failures().inc({ schema: this.options.schema });
-        backoff = Math.min(backoff ? backoff * 2 : 250, 5000);
+        // Capped low: after an outage the backlog should move again within moments of the dependency's return.
+        backoff = Math.min(backoff ? backoff * 2 : 250, 2000);
         this.logger.warn({ err: (err as Error).message }, `outbox relay failed, retrying in ${backoff} ms`);
       }
       if (!this.running) break;

@@ -8,10 +8,11 @@ import { AttachmentFetcher } from './attachment-fetcher';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryService } from './delivery.service';
 import { DeliveryWorker } from './delivery.worker';
+import { DependencyRecovery } from './dependency-recovery';
 
 @Module({
   imports: [DestinationsModule, MessagesModule, FormatsModule, ChannelsModule, StatusReportsModule],
-  providers: [DeliveryRepository, AttachmentFetcher, DeliveryService, DeliveryWorker],
+  providers: [DeliveryRepository, AttachmentFetcher, DependencyRecovery, DeliveryService, DeliveryWorker],
   exports: [DeliveryService],
 })
 export class DeliveryModule {}

@@ -51,7 +51,8 @@ export class DeliveryRepository {
   async claimDue(limit: number, leaseMs: number): Promise<Claim[]> {
     const rows = await this.dataSource.query<Array<Row & { destination: DestinationJson | null }>>(
       `WITH claimed AS (
-         UPDATE routing.message m SET due_at = now() + ($2::text || ' milliseconds')::interval, attempts = m.attempts + 1
+         UPDATE routing.message m
+         SET due_at = now() + ($2::text || ' milliseconds')::interval, attempts = m.attempts + 1, waiting_on = NULL
          FROM (SELECT id FROM routing.message WHERE due_at <= now() ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED) due
          WHERE m.id = due.id
          RETURNING m.*
@@ -186,17 +187,34 @@ export class DeliveryRepository {
     return true;
   }
 
+  /** The next attempt at `dueAt`; `waitingOn`: the dependency that failed (see {@link pullForward}). */
   async scheduleRetry(
     id: string,
     state: MessageState,
     attempts: number,
     dueAt: Date,
     error: string,
+    waitingOn: string | null,
   ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE routing.message SET due_at = $4, last_error = $5 WHERE id = $1 AND state = $2 AND attempts = $3`,
-      [id, state, attempts, dueAt, error.slice(0, 2000)],
+      `UPDATE routing.message SET due_at = $4, last_error = $5, waiting_on = $6
+       WHERE id = $1 AND state = $2 AND attempts = $3`,
+      [id, state, attempts, dueAt, error.slice(0, 2000), waitingOn],
     );
+  }
+
+  /**
+   * Retries waiting on a dependency that answers again become due now; their backoff was for the outage.
+   * Claimed messages are not touched (a claim clears `waiting_on`). Returns how many.
+   */
+  async pullForward(waitingOn: string): Promise<number> {
+    const rows = await returning<unknown>(
+      this.dataSource,
+      `UPDATE routing.message SET due_at = now(), waiting_on = NULL
+       WHERE waiting_on = $1 AND due_at > now() RETURNING id`,
+      [waitingOn],
+    );
+    return rows.length;
   }
 
   /** After an interrupted attempt (shutdown): due again at once, the attempt not counted. */

@@ -1,9 +1,9 @@
+import { isTransientInfrastructureError } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelRegistry } from '../channels/channel-registry';
 import type { DeliveryChannel, DeliveryContext, DeliveryOutcome } from '../channels/delivery-channel';
 import { routingMetrics } from '../common/metrics';
 import { RoutingSettings } from '../common/settings';
-import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import { MessageBuilder } from '../formats/message-builder';
 import type {
@@ -11,11 +11,16 @@ import type {
   DeadLetterReport,
   DeadReason,
   MessageRecord,
+  MessageState,
 } from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
 import { StatusReportsService } from '../status-reports/status-reports.service';
-import { AttachmentError, AttachmentFetcher } from './attachment-fetcher';
+import { AttachmentError, AttachmentFetcher, sourceOf } from './attachment-fetcher';
 import { type Claim, DeliveryRepository } from './delivery.repository';
+import { DependencyRecovery } from './dependency-recovery';
+
+/** The dependency a push's retry waits for. */
+const destinationOf = (d: DestinationRecord) => `destination:${d.id}`;
 
 /** Exponential backoff with jitter: the upper half of the doubled delay is random. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -43,10 +48,12 @@ const TEXTS = {
 export class DeliveryService {
   private readonly logger = new Logger('Delivery');
   private readonly metrics = routingMetrics();
+  /** Claims of steps whose database writes failed (see `process`). */
+  private readonly orphans = new Map<string, { state: MessageState; attempts: number }>();
 
   constructor(
     private readonly messages: DeliveryRepository,
-    private readonly destinations: DestinationsService,
+    private readonly recovery: DependencyRecovery,
     private readonly channels: ChannelRegistry,
     private readonly builder: MessageBuilder,
     private readonly fetcher: AttachmentFetcher,
@@ -55,20 +62,44 @@ export class DeliveryService {
     private readonly settings: RoutingSettings,
   ) {}
 
-  /** One claimed message's step; a built push message goes on to its first attempt in the same step. */
-  async process({ m, d }: Claim, signal: AbortSignal): Promise<void> {
+  /**
+   * One claimed message's step; a built push message goes on to its first attempt in the same step. If the
+   * database goes away meanwhile, the message would stay claimed for the rest of its lease: it is handed back
+   * (`releaseOrphans`) as soon as the worker can claim again.
+   */
+  async process(claim: Claim, signal: AbortSignal): Promise<void> {
+    const at = { m: claim.m };
+    try {
+      await this.step(claim, signal, at);
+    } catch (err) {
+      if (!signal.aborted && isTransientInfrastructureError(err))
+        this.orphans.set(at.m.id, { state: at.m.state, attempts: at.m.attempts });
+      throw err;
+    }
+  }
+
+  /** Claims of steps the database failed: due again at once, the attempt not counted. */
+  async releaseOrphans(): Promise<void> {
+    for (const [id, o] of this.orphans) {
+      await this.messages.release(id, o.state, o.attempts);
+      this.orphans.delete(id);
+    }
+  }
+
+  /** `at.m`: the message as it stands (after its build, SENDING at attempt 1). */
+  private async step({ m, d }: Claim, signal: AbortSignal, at: { m: MessageRecord }): Promise<void> {
     if (d === undefined) return;
-    let current = m;
     const fetched: Array<{ attachmentId: string; content: Buffer }> = [];
     try {
       if (m.state === 'BUILDING') {
         const sending = await this.build(m, d, signal, fetched);
         if (sending === undefined) return;
-        current = sending.m;
+        at.m = sending.m;
         await this.send(sending.m, d, signal, sending.attachments);
       } else if (m.state === 'SENDING') await this.send(m, d, signal);
       else if (m.state === 'DELIVERED') await this.followUp(m, d, signal);
     } catch (err) {
+      const current = at.m;
       if (signal.aborted) {
         await this.messages.release(current.id, current.state, current.attempts);
         return;
@@ -86,7 +117,13 @@ export class DeliveryService {
       }
       // What was fetched before the failure is kept, so the retry does not depend on the signed URLs again.
       if (current.state === 'BUILDING') await this.messages.storeAttachmentCopies(m.id, fetched);
-      await this.retry(current, d, err instanceof Error ? err.message : String(err));
+      const waitingOn =
+        err instanceof AttachmentError
+          ? (err.source ?? null)
+          : current.state === 'SENDING'
+            ? destinationOf(d)
+            : null;
+      await this.retry(current, d, err instanceof Error ? err.message : String(err), { waitingOn });
     }
   }
 
@@ -106,6 +143,7 @@ export class DeliveryService {
       if (a.content !== null) continue;
       a.content = await this.fetcher.fetch(a, d.maxAttachmentBytes, signal);
       fetched.push({ attachmentId: a.attachmentId, content: a.content });
+      this.recovery.answered(sourceOf(a.sourceUrl!));
     }
     // Format and channel as the destination says now: a corrected destination applies to waiting messages.
     const current = { ...m, format: d.format, channel: d.channel };
@@ -194,6 +232,7 @@ export class DeliveryService {
           m.kind === 'submission' ? [this.events.deliveredEvent(m, d)] : [],
           outcome.followUpAt ?? null,
         );
+        this.recovery.answered(destinationOf(d));
         this.metrics.deliveries.inc({ channel: m.channel, format: m.format, outcome: 'delivered' });
         return;
       case 'refused':
@@ -210,7 +249,10 @@ export class DeliveryService {
         );
         return;
       case 'retry':
-        await this.retry(m, d, outcome.error, outcome.retryAfterSeconds);
+        await this.retry(m, d, outcome.error, {
+          retryAfterSeconds: outcome.retryAfterSeconds,
+          waitingOn: destinationOf(d),
+        });
         return;
     }
   }
@@ -267,12 +309,14 @@ export class DeliveryService {
     );
   }
 
+  /** `waitingOn`: the dependency that failed, if it was one (see {@link DependencyRecovery}). */
   private async retry(
     m: MessageRecord,
     d: DestinationRecord,
     error: string,
-    retryAfterSeconds?: number,
+    o: { retryAfterSeconds?: number; waitingOn: string | null },
   ): Promise<void> {
+    const { retryAfterSeconds, waitingOn } = o;
     const c = this.settings.config;
     const age = Date.now() - m.cycleStartedAt.getTime();
     if (m.attempts >= c.ROUTING_MAX_ATTEMPTS || age >= this.settings.maxDeliveryAgeMs) {
@@ -289,7 +333,15 @@ export class DeliveryService {
       'delivery attempt failed, retrying',
     );
     this.metrics.deliveries.inc({ channel: d.channel, format: m.format, outcome: 'retry' });
-    await this.messages.scheduleRetry(m.id, m.state, m.attempts, new Date(Date.now() + delay), error);
+    await this.messages.scheduleRetry(
+      m.id,
+      m.state,
+      m.attempts,
+      new Date(Date.now() + delay),
+      error,
+      waitingOn,
+    );
+    if (waitingOn !== null) this.recovery.failed(waitingOn);
   }
 
   /**

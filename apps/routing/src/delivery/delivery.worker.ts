@@ -75,6 +75,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
           const asked = Math.min(free, c.ROUTING_DELIVERY_BATCH);
           const due = await this.messages.claimDue(asked, this.settings.leaseMs);
           drained = due.length < asked;
+          // The database answers again: steps it failed hand their messages back.
+          await this.delivery.releaseOrphans();
           for (const claim of due) this.start(claim);
         } catch (err) {
           if (!this.stopping)
