@@ -47,6 +47,10 @@ export default tseslint.config(
               message: 'Import a lib through its package name.',
             },
             { group: ['kafkajs'], message: 'kafkajs stays behind @amtsbote/messaging.' },
+            {
+              group: ['@aws-sdk/*'],
+              message: 'The S3 SDK stays behind the FileStore of @amtsbote/platform.',
+            },
           ],
         },
       ],
@@ -62,7 +66,13 @@ export default tseslint.config(
   },
   {
     // The seams that are allowed what the rest is not.
-    files: ['libs/messaging/src/**/*.ts', 'libs/testing/src/**/*.ts', 'test/**/*.ts', 'apps/*/test/**/*.ts'],
+    files: [
+      'libs/messaging/src/**/*.ts',
+      'libs/platform/src/files/s3-file-store.ts',
+      'libs/testing/src/**/*.ts',
+      'test/**/*.ts',
+      'apps/*/test/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -23,6 +23,8 @@ import {
 describe('the four services on the real backbone', () => {
   let db: TestDatabase;
   const services: Record<string, ServiceUnderTest<unknown>> = {};
+  const METRICS_TOKEN = 'services-spec-metrics-token';
+  const scrape = { authorization: `Bearer ${METRICS_TOKEN}` };
   let operator: string;
   let citizen: string;
 
@@ -31,6 +33,7 @@ describe('the four services on the real backbone', () => {
     const env = serviceTestEnv({
       databaseUrl: db.url,
       topicPrefix: `${uniqueName('svc').replace(/_/g, '-')}.`,
+      extra: { METRICS_TOKEN },
     });
     for (const [name, def] of Object.entries({
       intakeService,
@@ -149,10 +152,11 @@ describe('the four services on the real backbone', () => {
       assert.ok('/diagnostics/echo' in doc.paths);
       const ui = await fetch(`${s.url}/docs`);
       assert.equal(ui.status, 200);
-      const metrics = await (await fetch(`${s.url}/metrics`)).text();
+      assert.equal((await fetch(`${s.url}/metrics`)).status, 401, 'metrics need the token');
+      const metrics = await (await fetch(`${s.url}/metrics`, { headers: scrape })).text();
       assert.match(metrics, /amtsbote_process_cpu_seconds_total/);
     }
-    const metrics = await (await fetch(`${services.intake.url}/metrics`)).text();
+    const metrics = await (await fetch(`${services.intake.url}/metrics`, { headers: scrape })).text();
     assert.match(metrics, /amtsbote_http_request_duration_seconds_bucket\{[^}]*route="\/diagnostics\/echo"/);
     assert.match(metrics, /amtsbote_outbox_published_total/);
   });

@@ -7,8 +7,10 @@
  * prints the URLs). Exit code 0 on success, 1 with the failing step on failure.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultNamespace, parseSchema } from '@amtsbote/fim';
 import {
   devSchemaDir,
   devServiceEnv,
@@ -22,14 +24,22 @@ import {
   startStack,
   type StackComponent,
   stopProcess,
+  stackPaths,
   stopStack,
 } from '@amtsbote/testing';
-import { DEMO, type JourneyTargets, seedDemo, walkCitizen } from '../journeys/journey';
+import {
+  DEMO,
+  type JourneyResult,
+  type JourneyTargets,
+  seedDemo,
+  seedFitConnect,
+  walkCitizen,
+} from '../journeys/journey';
 
 const keep = process.argv.includes('--keep');
 const t0 = Date.now();
 const SERVICES = Object.keys(SERVICE_PORTS) as ServiceName[];
-const SIMULATORS = ['payment-simulator', 'fachverfahren-simulator'] as const;
+const SIMULATORS = ['payment-simulator', 'fachverfahren-simulator', 'zustelldienst-simulator'] as const;
 const simUrl = (port: number) => `http://127.0.0.1:${port}`;
 const started: string[] = [];
 let stackStarted: StackComponent[] = [];
@@ -97,6 +107,48 @@ async function main(): Promise<void> {
   started.push('fachverfahren-simulator');
   say(`simulator: Fachverfahren ready at ${targets.fachverfahren} (${fv.ms.toFixed(0)} ms)`);
 
+  // The Zustelldienst simulator with a Fachverfahren on FIT-Connect, and routing's files for it: the sender
+  // client's secret and the test PKI's root (written by the simulator), and routing's reply key pair.
+  const fcDir = join(stackPaths().stackDir, 'demo', 'fitconnect');
+  rmSync(fcDir, { recursive: true, force: true });
+  mkdirSync(fcDir, { recursive: true });
+  const replyKey = generateKeyPairSync('rsa', { modulusLength: 4096 }).privateKey.export({ format: 'jwk' });
+  writeFileSync(
+    join(fcDir, 'reply-keys.json'),
+    JSON.stringify({ keys: [{ ...replyKey, kid: `demo-reply-${Date.now()}`, alg: 'RSA-OAEP-256' }] }),
+  );
+  const zustelldienst = simUrl(SIMULATOR_PORTS.zustelldienst);
+  const fim = parseSchema(readFileSync(DEMO.schemaFile, 'utf8'));
+  // Its keys take seconds to generate: it starts while the migrations run.
+  const zdStarting = startProcess({
+    name: 'zustelldienst-simulator',
+    command: process.execPath,
+    args: [
+      join(lib, 'zustelldienst', 'main.js'),
+      ...[
+        '--port',
+        String(SIMULATOR_PORTS.zustelldienst),
+        '--out-dir',
+        fcDir,
+        '--schema-dir',
+        devSchemaDir(),
+      ],
+      ...['--leika', DEMO.leikaKey, '--region', `DE${DEMO.region}`, '--schema-uri', defaultNamespace(fim)],
+    ],
+    cwd: repoRoot(),
+    ready: async () =>
+      existsSync(join(fcDir, 'destination.json')) && answers(`${zustelldienst}/_sim/submissions`),
+  });
+  const routingFitConnect = {
+    ROUTING_FITCONNECT_SECRETS_DIR: fcDir,
+    ROUTING_FITCONNECT_TRUST_ANCHORS_FILE: join(fcDir, 'anchors.pem'),
+    ROUTING_FITCONNECT_REPLY_KEYS_FILE: join(fcDir, 'reply-keys.json'),
+    ROUTING_FITCONNECT_FOLLOW_UP_MS: '500',
+    ROUTING_FITCONNECT_REPLY_POLL_MS: '1000',
+  };
+  const envOf = (service: ServiceName) =>
+    devServiceEnv(service, service === 'routing' ? routingFitConnect : {});
+
   for (const service of SERVICES) {
     const r = spawnSync(process.execPath, [join(repoRoot(), 'apps', service, 'dist/src/migrate.js')], {
       env: { ...process.env, ...devServiceEnv(service) },
@@ -106,13 +158,19 @@ async function main(): Promise<void> {
     say(`migrate: ${r.stdout.trim().split('\n').pop() ?? service}`);
   }
 
+  const zd = await zdStarting;
+  started.push('zustelldienst-simulator');
+  say(
+    `simulator: Zustelldienst (FIT-Connect) with a subscribing Fachverfahren at ${zustelldienst} (${zd.ms.toFixed(0)} ms)`,
+  );
+
   await Promise.all(
     SERVICES.map(async (service) => {
       const p = await startProcess({
         name: service,
         command: process.execPath,
         args: [join(repoRoot(), 'apps', service, 'dist/src/main.js')],
-        env: devServiceEnv(service),
+        env: envOf(service),
         cwd: repoRoot(),
         ready: () => answers(`${devServiceUrl(service)}/health/ready`),
         timeoutMs: 120_000,
@@ -130,6 +188,34 @@ async function main(): Promise<void> {
   say('— anna applies for a Bewohnerparkausweis —');
   const r = await walkCitizen(targets, (line) => say(line));
 
+  report(r);
+
+  say('— the Land moves Bewohnerparken to a Fachverfahren on FIT-Connect; anna applies again —');
+  await seedFitConnect(targets, (line) => say(line), {
+    ...(JSON.parse(readFileSync(join(fcDir, 'destination.json'), 'utf8')) as Record<string, unknown>),
+  });
+  const fc = await walkCitizen(targets, (line) => say(line), { fitConnect: { zustelldienst } });
+  report(fc);
+
+  if (keep) {
+    say('everything keeps running (--keep):');
+    for (const s of SERVICES)
+      say(`  ${s.padEnd(8)} ${devServiceUrl(s)}/docs (OpenAPI), /health/ready, /metrics`);
+    say(`  pay page ${r.payPage} (each payment's redirectUrl from POST /submissions/{id}/payment)`);
+    say(`  Fachverfahren simulator ${targets.fachverfahren}/_sim/messages, /_sim/stats`);
+    say(`  Zustelldienst simulator ${zustelldienst}/_sim/submissions`);
+    say(`  oidc     ${OIDC_ISSUER}/.well-known/openid-configuration`);
+    say(`  Leistung ${targets.intake}/tenants/${DEMO.tenant}/leistungen/${DEMO.leikaKey}/form`);
+    say('  stop it all with: npm run stack -- stop  (services and simulators: kill the pids in .stack/pids)');
+    return;
+  }
+  await stopStarted();
+  say(
+    `stopped what the demo started${stackStarted.length > 0 ? ` (incl. ${stackStarted.join(', ')})` : ' (the stack was already running and stays)'} — demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
+
+function report(r: JourneyResult): void {
   say('— what happened —');
   say(`Vorgangsnummer ${r.vorgangsnummer} (submission ${r.submissionId})`);
   say(`intake status: ${r.intakeTimeline.map((e) => `${e.status} +${e.atMs} ms`).join(' → ')}`);
@@ -139,27 +225,11 @@ async function main(): Promise<void> {
     .filter((line, i, all) => line !== all[i - 1]);
   say(`Postkorb timeline: ${postkorb.join(' → ')}`);
   say(
-    `Fachverfahren: xdomea message ${r.messageId}, ${r.fachverfahren.valid ? 'valid' : 'invalid'} (${r.fachverfahren.checked.join(', ')})`,
+    `Fachverfahren: ${r.fachverfahren.format} message ${r.messageId}, ${r.fachverfahren.valid ? 'valid' : 'invalid'} (${r.fachverfahren.checked.join(', ')})`,
   );
   say(`Bescheid: „${r.bescheid.subject}“, ${r.bescheid.filename} ${r.bescheid.bytes} bytes downloaded`);
   say(
-    `submit → delivered ${r.submitToDeliveredMs} ms · submit → COMPLETED in the Postkorb ${r.submitToCompletedMs} ms`,
-  );
-
-  if (keep) {
-    say('everything keeps running (--keep):');
-    for (const s of SERVICES)
-      say(`  ${s.padEnd(8)} ${devServiceUrl(s)}/docs (OpenAPI), /health/ready, /metrics`);
-    say(`  pay page ${r.payPage} (each payment's redirectUrl from POST /submissions/{id}/payment)`);
-    say(`  Fachverfahren simulator ${targets.fachverfahren}/_sim/messages, /_sim/stats`);
-    say(`  oidc     ${OIDC_ISSUER}/.well-known/openid-configuration`);
-    say(`  Leistung ${targets.intake}/tenants/${DEMO.tenant}/leistungen/${DEMO.leikaKey}/form`);
-    say('  stop it all with: npm run stack -- stop  (services and simulators: kill the pids in .stack/pids)');
-    return;
-  }
-  await stopStarted();
-  say(
-    `stopped what the demo started${stackStarted.length > 0 ? ` (incl. ${stackStarted.join(', ')})` : ' (the stack was already running and stays)'} — demo finished in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    `submit → delivered ${r.submitToDeliveredMs} ms · submit → ${r.postkorbStatus} in the Postkorb ${r.submitToCompletedMs} ms`,
   );
 }
 

@@ -106,6 +106,10 @@ const workloads = (manifests: Manifest[]): Workload[] => [
   ...find(manifests, 'Job'),
 ];
 
+/** A stand-in for a Secret's value, of the right shape (32-byte base64 keys, long HMAC secrets). */
+const secretStandIn = (name: string): string =>
+  /KEY$/.test(name) ? Buffer.alloc(32, 7).toString('base64') : 's'.repeat(40);
+
 describe('Helm charts', () => {
   before(
     async () => {
@@ -415,10 +419,7 @@ describe('Helm charts', () => {
             if (v !== mount) writeFileSync(local, 'x');
             env[k] = local;
           }
-          for (const e of c.env ?? []) {
-            // Stand-ins of the Secret values of the right shape (32-byte base64 keys, long HMAC secrets).
-            env[e.name] = /KEY$/.test(e.name) ? Buffer.alloc(32, 7).toString('base64') : 's'.repeat(40);
-          }
+          for (const e of c.env ?? []) env[e.name] = secretStandIn(e.name);
           try {
             loadConfig(CONFIG_SCHEMAS[svc] as never, env);
           } catch (err) {
@@ -428,6 +429,62 @@ describe('Helm charts', () => {
       }
     } finally {
       rmSync(files, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps files in S3 with fileStore.kind s3: no storage volume, settings in the ConfigMap, keys by reference', () => {
+    const s3 = [
+      ['fileStore.kind', 's3'],
+      ['fileStore.s3.bucket', 'amtsbote-files'],
+      ['fileStore.s3.endpoint', 'https://s3.land.example'],
+      ['fileStore.s3.credentialsSecret.name', 'amtsbote-s3'],
+    ].flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    for (const svc of ['intake', 'accounts', 'routing'] as const) {
+      const onDisk = template(svc);
+      const diskVolumes = podSpec(find(onDisk, 'Deployment')[0]).volumes!.map((v) => v.name);
+      assert.ok(
+        diskVolumes.includes('storage'),
+        `${svc} mounts its storage volume with the filesystem store`,
+      );
+      const manifests = template(svc, s3);
+      const [d] = find(manifests, 'Deployment');
+      const [c] = podSpec(d).containers;
+      // Only the storage volume goes (routing keeps its read-only schema volume).
+      const others = diskVolumes.filter((v) => v !== 'storage');
+      assert.deepEqual(
+        podSpec(d).volumes!.map((v) => v.name),
+        others,
+        `${svc}: no (ReadWriteMany) storage claim with S3`,
+      );
+      assert.deepEqual(
+        c.volumeMounts!.map((v) => v.name),
+        others,
+      );
+      const config = configOf(manifests, svc);
+      assert.equal(config.FILE_STORE, 's3');
+      assert.equal(config.FILE_STORE_S3_BUCKET, 'amtsbote-files');
+      assert.equal(config.FILE_STORE_S3_ENDPOINT, 'https://s3.land.example');
+      assert.equal(config.FILE_STORE_S3_REGION, 'us-east-1');
+      assert.equal(config.FILE_STORE_PRESIGNED_URLS, 'true');
+      assert.equal(
+        Object.keys(config).some((k) => k.endsWith('_STORAGE_DIR')),
+        false,
+      );
+      const refs = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.valueFrom?.secretKeyRef]));
+      assert.deepEqual(refs.FILE_STORE_S3_ACCESS_KEY_ID, {
+        name: 'amtsbote-s3',
+        key: 'FILE_STORE_S3_ACCESS_KEY_ID',
+      });
+      assert.deepEqual(refs.FILE_STORE_S3_SECRET_ACCESS_KEY, {
+        name: 'amtsbote-s3',
+        key: 'FILE_STORE_S3_SECRET_ACCESS_KEY',
+      });
+      const env: Record<string, string> = { NODE_ENV: 'production', ...config };
+      for (const name of Object.keys(refs)) env[name] = secretStandIn(name);
+      assert.doesNotThrow(
+        () => loadConfig(CONFIG_SCHEMAS[svc] as never, env),
+        `${svc} accepts it in production`,
+      );
     }
   });
 
@@ -444,6 +501,11 @@ describe('Helm charts', () => {
         /terminationGracePeriodSeconds \(12 s\) must be longer/,
       ],
       ['payment', ['--set', 'secretEnv.DATABASE_URL.key=url'], /both in config .* and in secretEnv/],
+      ['intake', ['--set', 'fileStore.kind=s3'], /fileStore.s3.bucket is empty/],
+      ['accounts', ['--set', 'fileStore.kind=gcs'], /fileStore.kind/],
+      ['intake', ['--set', 'fileStore.s3.bucket=Not_A_Bucket'], /bucket/],
+      // /metrics is closed without a token: a ServiceMonitor without one would scrape nothing.
+      ['routing', ['--set', 'serviceMonitor.enabled=true'], /serviceMonitor.enabled .* METRICS_TOKEN/],
       ['amtsbote', ['--set', 'payment.replicaCount=three'], /payment:[\s\S]*replicaCount/],
       ['amtsbote', ['--set', 'paymnet.enabled=false'], /additional properties 'paymnet' not allowed/],
       [

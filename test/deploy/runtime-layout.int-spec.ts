@@ -151,6 +151,8 @@ describe(`the runtime layout of the ${APP} image`, () => {
       PORT: String(port),
       KAFKA_PROVISION_TOPICS: 'true',
       PAYMENT_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      // From the Secret the ServiceMonitor scrapes with.
+      METRICS_TOKEN: 'runtime-layout-metrics-token',
     };
     const cwd = join(layout, 'apps', APP); // the image's WORKDIR
 
@@ -188,7 +190,10 @@ describe(`the runtime layout of the ${APP} image`, () => {
     assert.equal((await fetch(`${base}/health/live`)).status, 200);
     const openapi = await fetch(`${base}/docs/openapi.json`);
     assert.equal(openapi.status, 200, 'OpenAPI (swagger assets are production dependencies)');
-    const metrics = await fetch(`${base}/metrics`);
+    assert.equal((await fetch(`${base}/metrics`)).status, 401, '/metrics is closed without the token');
+    const metrics = await fetch(`${base}/metrics`, {
+      headers: { authorization: 'Bearer runtime-layout-metrics-token' },
+    });
     assert.equal(metrics.status, 200);
     assert.match(await metrics.text(), /^# TYPE amtsbote_events_handled_total counter$/m);
 

@@ -4,14 +4,17 @@
  * never a 5xx or a hang; a refusal is RFC 9457 problem+json with German and English titles and the field paths
  * of a validation error; nobody else sees anything of anna's; no file content or stack trace leaks. Afterwards
  * every service still answers, and nothing the corpus tried changed anna's data or the tenant's setup.
+ * Every answer carries the security headers (nosniff, no-store), and nothing of anna's and no form value the
+ * corpus sent ever shows up in a service's log (issue 17).
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { UrlSigner } from '@amtsbote/platform';
+import { redirectLogs, UrlSigner } from '@amtsbote/platform';
 import {
   clientCredentialsToken,
   forgeToken,
+  issuerSignedToken,
   minimalPdf,
   mintToken,
   OIDC_ISSUER,
@@ -29,6 +32,7 @@ import {
   type HostileAnswer,
   type HostileFixture,
   type IdName,
+  LOGGED_NEVER,
   MAY_SEE_ANNA,
   rawMultipart,
   USERS,
@@ -117,8 +121,18 @@ function assertProblem(e: CorpusEntry, a: HostileAnswer): void {
   }
 }
 
+/** Every line the services of this process log while the corpus runs. */
+class LogSink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+}
+
 describe('hostile input against intake, accounts, payment and routing', () => {
   let sys: System;
+  const logs = new LogSink();
   const tokens = {} as Record<Caller, string>;
   let f: HostileFixture;
   /** What only anna (and who may see her data) may ever read. */
@@ -129,12 +143,16 @@ describe('hostile input against intake, accounts, payment and routing', () => {
   before(async () => {
     // Minted first, so it has expired by the time the corpus runs.
     const expiring = mintToken(OIDC_ISSUER, 'anna', { ttlSeconds: 1 });
+    // Everything the services log, down to every request, to look for what must never be logged.
+    redirectLogs(logs);
+    const info = { LOG_LEVEL: 'info' };
     sys = await startSystem({
       label: 'hostile_input',
       env: {
-        intake: { INTAKE_DOWNLOAD_URL_SECRET: SECRETS.intake },
-        accounts: { ACCOUNTS_FILE_URL_SECRET: SECRETS.accounts },
-        routing: { ROUTING_FILE_URL_SECRET: SECRETS.routing },
+        intake: { ...info, INTAKE_DOWNLOAD_URL_SECRET: SECRETS.intake },
+        accounts: { ...info, ACCOUNTS_FILE_URL_SECRET: SECRETS.accounts },
+        payment: info,
+        routing: { ...info, ROUTING_FILE_URL_SECRET: SECRETS.routing },
       },
     });
     const t = sys.targets;
@@ -181,6 +199,14 @@ describe('hostile input against intake, accounts, payment and routing', () => {
       iss: 'https://idp.example.invalid',
       sub: 'anna',
       roles: allRoles,
+    });
+    // Signed with the IdP's own key, but issued an hour ahead, or valid until 9999.
+    const annaClaims = JSON.parse(Buffer.from(anna.split('.')[1], 'base64url').toString('utf8')) as object;
+    tokens['issued-in-future'] = await issuerSignedToken({ ...annaClaims, iat: now + 3600, exp: now + 3900 });
+    tokens['valid-for-decades'] = await issuerSignedToken({
+      ...annaClaims,
+      iat: now,
+      exp: Math.floor(Date.UTC(9999, 11, 31) / 1000),
     });
     assert.deepEqual(
       BROKEN_TOKENS.filter((c) => !tokens[c]),
@@ -292,22 +318,17 @@ describe('hostile input against intake, accounts, payment and routing', () => {
       Object.entries(ids).filter(([, v]) => !v),
       [],
     );
-    const intakeSigner = new UrlSigner(SECRETS.intake);
-    const routingSigner = new UrlSigner(SECRETS.routing);
+    // One scheme for every service's signed file URLs (@amtsbote/platform's UrlSigner), each its own secret.
+    const signers = {
+      intake: new UrlSigner(SECRETS.intake),
+      accounts: new UrlSigner(SECRETS.accounts),
+      routing: new UrlSigner(SECRETS.routing),
+    };
     f = {
       ids,
       destinationSecret: sys.destinationSecret,
       signedPath(service, fileId, expiresAt = new Date(Date.now() + 600_000)) {
-        if (service === 'accounts') {
-          // accounts' own scheme (apps/accounts/src/common/signed-url.ts): hex HMAC over a prefixed string.
-          const expires = Math.floor(expiresAt.getTime() / 1000);
-          const signature = createHmac('sha256', SECRETS.accounts)
-            .update(`accounts-file.${fileId}.${expires}`)
-            .digest('hex');
-          return `/files/${fileId}?expires=${expires}&signature=${signature}`;
-        }
-        const signer = service === 'intake' ? intakeSigner : routingSigner;
-        return signer.sign('', fileId, 60, new Date(expiresAt.getTime() - 60_000)).url;
+        return signers[service].sign('', fileId, 60, new Date(expiresAt.getTime() - 60_000)).url;
       },
     };
     annaContent = [
@@ -347,6 +368,7 @@ describe('hostile input against intake, accounts, payment and routing', () => {
 
   after(async () => {
     await sys?.stop();
+    redirectLogs(undefined);
   });
 
   it('the corpus covers every operation of the four OpenAPI documents', async () => {
@@ -402,6 +424,8 @@ describe('hostile input against intake, accounts, payment and routing', () => {
         `answered ${res.status}, expected ${entry.expect.join('/')}: ${text.slice(0, 500)}`,
       );
       if (res.status >= 400) assertProblem(entry, answer);
+      assert.equal(res.headers.get('x-content-type-options'), 'nosniff', 'no nosniff');
+      assert.match(res.headers.get('cache-control') ?? '', /no-store/, 'cacheable');
       assert.doesNotMatch(text, /root:[^:]*:0:0:/, 'the answer contains /etc/passwd');
       assert.doesNotMatch(
         text,
@@ -461,6 +485,7 @@ describe('hostile input against intake, accounts, payment and routing', () => {
       token: tokens['hb-catalog-admin'],
     });
     assert.equal(tenant.body.name, 'Stadtgemeinde Bremen');
+    assert.equal((tenant.body as { ars?: string }).ars, DEMO.region, "the tenant's area is unchanged");
     const destination = await http<{ active: boolean }>(
       'GET',
       `${t.routing}/destinations/${DEMO.destinationId}`,
@@ -490,5 +515,15 @@ describe('hostile input against intake, accounts, payment and routing', () => {
       json: { tenant: 'hb', leikaKey: UPLOAD_LEIKA, ars: DEMO.ars },
       expect: [201],
     });
+  });
+
+  it('no service logged a form value, anything of anna’s or a database error context', () => {
+    assert.ok(logs.text.length > 0, 'the services logged nothing at all: the log capture is broken');
+    // Her form values, file name and texts; the Vorgangsnummer is an identifier that logs may name.
+    const personal = annaContent.filter((s) => s !== f.ids.vorgangsnummer);
+    for (const secret of [LOGGED_NEVER, ...personal]) {
+      assert.ok(!logs.text.includes(secret), `a service logged ${JSON.stringify(secret)}`);
+    }
+    assert.doesNotMatch(logs.text, /JSON data, line \d+/, 'a database error context was logged');
   });
 });

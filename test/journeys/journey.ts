@@ -18,6 +18,8 @@ export const DEMO = {
   /** Where the Leistung, the fee and the route apply. */
   region: '04011',
   destinationId: 'hb-bewohnerparken',
+  /** The same Fachverfahren's successor that receives over FIT-Connect (the demo's second walk). */
+  fitConnectDestinationId: 'hb-bewohnerparken-fc',
   feeCents: 3000,
   schemaFile: join(repoRoot(), 'test', 'demo', 'data', 'bewohnerparkausweis.xdf2.xml'),
 } as const;
@@ -695,6 +697,55 @@ export async function seedDemo(
   return steps.records;
 }
 
+/**
+ * The Land moves the Leistung to a Fachverfahren that receives over FIT-Connect: a `fit-connect`
+ * destination (its Zustellpunkt at the Zustelldienst, `channelSettings`) and the route switched to it.
+ * Safe to repeat; the next {@link seedDemo} switches the route back to the push destination.
+ */
+export async function seedFitConnect(
+  t: JourneyTargets,
+  trail: Trail,
+  channelSettings: Record<string, unknown>,
+): Promise<StepRecord[]> {
+  const steps = new Steps(trail);
+  const routingAdmin = await mintToken(t.issuer, 'hb-routing-admin');
+  const id = DEMO.fitConnectDestinationId;
+  const destination = {
+    name: 'Stadtamt Bremen - Bewohnerparken (FIT-Connect)',
+    identity: 'psw:04011000',
+    channel: 'fit-connect',
+    format: 'fit-connect-json',
+    channelSettings,
+    alertContact: 'fv-betrieb@bremen.example',
+    active: true,
+  };
+  await steps.run(
+    'seed: FIT-Connect destination',
+    async () => {
+      const created = await http('POST', `${t.routing}/destinations`, {
+        token: routingAdmin,
+        json: { id, ...destination },
+        expect: [201, 409],
+      });
+      if (created.status === 201) return 'registered';
+      await http('PATCH', `${t.routing}/destinations/${id}`, { token: routingAdmin, json: destination });
+      return 'updated';
+    },
+    (how) =>
+      `routing: ${id} ${how} (fit-connect, fit-connect-json → Zustellpunkt ${String(channelSettings.destinationId)})`,
+  );
+  await steps.run(
+    'seed: route to FIT-Connect',
+    () =>
+      http('POST', `${t.routing}/routes/import?mode=merge`, {
+        token: routingAdmin,
+        json: [{ leikaKey: DEMO.leikaKey, ars: DEMO.region, destinationId: id }],
+      }),
+    () => `routing: ${DEMO.leikaKey} in ${DEMO.region} → ${id}`,
+  );
+  return steps.records;
+}
+
 /** The form data a portal would collect, with the uploaded proof of residence in its file field. */
 export function formData(attachment: {
   attachmentId: string;
@@ -721,10 +772,17 @@ export function formData(attachment: {
   };
 }
 
-/** anna's part: sign in → form → draft → attachment → submit → pay → delivered → Bescheid in the Postkorb. */
-export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<JourneyResult> {
+/**
+ * anna's part: sign in → form → draft → attachment → submit → pay → delivered → Bescheid in the Postkorb.
+ * With `fitConnect`, the route leads to a Fachverfahren on FIT-Connect (the Zustelldienst simulator at that
+ * URL): it accepts (RECEIVED) and answers with a Bescheid on the case instead of status reports.
+ */
+export async function walkCitizen(
+  t: JourneyTargets,
+  trail: Trail,
+  o: { fitConnect?: { zustelldienst: string } } = {},
+): Promise<JourneyResult> {
   const steps = new Steps(trail);
-  const waitMs = t.waitMs ?? 60_000;
   const anna = await steps.run(
     'sign in',
     () => mintToken(t.issuer, 'anna'),
@@ -871,54 +929,33 @@ export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<Jour
   const atFachverfahren = await steps.run(
     'received by Fachverfahren',
     () =>
-      eventually(
-        async () => {
-          const msgs = await http<Array<{ messageId: string; kind: string; state: string }>>(
-            'GET',
-            `${t.routing}/messages?submissionId=${submissionId}`,
-            { token: routingAdmin },
-          );
-          const m = msgs.body.find((x) => x.kind === 'submission');
-          if (!m) return undefined;
-          const sim = await http<
-            Array<{
-              messageId: string;
-              format: string;
-              valid: boolean;
-              checked: string[];
-              problems: string[];
-            }>
-          >('GET', `${t.fachverfahren}/_sim/messages`);
-          const got = sim.body.find((x) => x.messageId === m.messageId);
-          return got ? { ...got, state: m.state } : undefined;
-        },
-        { timeoutMs: waitMs, what: 'the Fachverfahren simulator to receive the message' },
-      ),
+      o.fitConnect
+        ? receivedOverFitConnect(t, routingAdmin, submissionId, o.fitConnect.zustelldienst)
+        : receivedBySimulator(t, routingAdmin, submissionId),
     (m) =>
-      `simulator: message ${m.messageId} (${m.format}) ${m.valid ? 'valid' : 'INVALID'} — ${m.checked.join(', ') || 'nothing checked'}`,
+      `${o.fitConnect ? 'Zustelldienst' : 'simulator'}: message ${m.messageId} (${m.format}) ${m.valid ? 'valid' : 'INVALID'} — ${m.checked.join(', ') || 'nothing checked'}`,
   );
-  if (
-    !atFachverfahren.valid ||
-    atFachverfahren.format !== 'xdomea-3.0' ||
-    atFachverfahren.checked.length === 0
-  ) {
+  const format = o.fitConnect ? 'fit-connect-json' : 'xdomea-3.0';
+  if (!atFachverfahren.valid || atFachverfahren.format !== format || atFachverfahren.checked.length === 0) {
     throw new Error(
-      `the Fachverfahren did not get a validated xdomea message: ${JSON.stringify(atFachverfahren)}`,
+      `the Fachverfahren did not get a validated ${format} message: ${JSON.stringify(atFachverfahren)}`,
     );
   }
 
+  // Over FIT-Connect the Fachverfahren confirms receipt (RECEIVED) and answers; it sends no COMPLETED.
+  const finalStatus = o.fitConnect ? 'RECEIVED' : 'COMPLETED';
   const timeline = await steps.run(
-    'Postkorb: COMPLETED',
+    `Postkorb: ${finalStatus}`,
     () =>
       awaitPostkorbTimeline(
         t,
         { token: anna },
         submissionId,
-        (tl) => tl.status === 'COMPLETED',
-        'the Postkorb timeline to reach COMPLETED',
+        (tl) => tl.status === finalStatus,
+        `the Postkorb timeline to reach ${finalStatus}`,
       ),
     (tl) =>
-      `accounts: ${tl.entries.length} timeline entries, status COMPLETED${tl.outcome ? ` (${tl.outcome})` : ''}`,
+      `accounts: ${tl.entries.length} timeline entries, status ${tl.status}${tl.outcome ? ` (${tl.outcome})` : ''}`,
   );
   const submitToCompletedMs = Math.round(performance.now() - submittedAt);
 
@@ -940,17 +977,20 @@ export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<Jour
   );
   if (!download.raw.subarray(0, 5).equals(Buffer.from('%PDF-'))) throw new Error('the Bescheid is not a PDF');
 
-  const finalStatus = await http<IntakeStatus>('GET', `${t.intake}/submissions/${submissionId}/status`, {
+  const intakeStatus = await http<IntakeStatus>('GET', `${t.intake}/submissions/${submissionId}/status`, {
     token: anna,
   });
-  const t0 = Date.parse(finalStatus.body.submittedAt);
+  const t0 = Date.parse(intakeStatus.body.submittedAt);
   return {
     submissionId,
     vorgangsnummer,
     transactionId: payment.transactionId ?? '',
     payPage,
     messageId: atFachverfahren.messageId,
-    intakeTimeline: finalStatus.body.timeline.map((e) => ({ status: e.status, atMs: Date.parse(e.at) - t0 })),
+    intakeTimeline: intakeStatus.body.timeline.map((e) => ({
+      status: e.status,
+      atMs: Date.parse(e.at) - t0,
+    })),
     postkorbTimeline: timeline.entries.map((e) => ({ kind: e.kind, status: e.status, title: e.title.de })),
     postkorbStatus: timeline.status,
     postkorbOutcome: timeline.outcome,
@@ -970,4 +1010,67 @@ export async function walkCitizen(t: JourneyTargets, trail: Trail): Promise<Jour
     submitToCompletedMs,
     steps: steps.records,
   };
+}
+
+interface AtFachverfahren {
+  messageId: string;
+  format: string;
+  valid: boolean;
+  checked: string[];
+}
+
+async function submissionMessage(
+  t: JourneyTargets,
+  routingAdmin: string,
+  submissionId: string,
+): Promise<RoutingMessage | undefined> {
+  const msgs = await http<RoutingMessage[]>('GET', `${t.routing}/messages?submissionId=${submissionId}`, {
+    token: routingAdmin,
+  });
+  return msgs.body.find((x) => x.kind === 'submission');
+}
+
+/** The push Fachverfahren simulator got the message and validated it. */
+function receivedBySimulator(t: JourneyTargets, routingAdmin: string, submissionId: string) {
+  return eventually(
+    async () => {
+      const m = await submissionMessage(t, routingAdmin, submissionId);
+      if (!m) return undefined;
+      const sim = await http<Array<AtFachverfahren & { problems: string[] }>>(
+        'GET',
+        `${t.fachverfahren}/_sim/messages`,
+      );
+      return sim.body.find((x) => x.messageId === m.messageId);
+    },
+    { timeoutMs: t.waitMs ?? 60_000, what: 'the Fachverfahren simulator to receive the message' },
+  );
+}
+
+/**
+ * The message went over FIT-Connect and the destination accepted it: routing's message is RECEIVED on the
+ * fit-connect channel, and the Zustelldienst logged a decided submission (its subscriber checked metadata
+ * against the official schema, hashes and decryption before accepting).
+ */
+function receivedOverFitConnect(
+  t: JourneyTargets,
+  routingAdmin: string,
+  submissionId: string,
+  zustelldienst: string,
+): Promise<AtFachverfahren> {
+  return eventually(
+    async () => {
+      const m = await submissionMessage(t, routingAdmin, submissionId);
+      if (!m || m.channel !== 'fit-connect' || !['DELIVERED', 'RECEIVED'].includes(m.state)) return undefined;
+      const zd = await http<Array<{ decided: string | null }>>('GET', `${zustelldienst}/_sim/submissions`);
+      if (!zd.body.some((x) => x.decided === 'accepted')) return undefined;
+      const checked = [
+        'FIT-Connect metadata 2.1.0 (official schema)',
+        'hashes',
+        'JWE decrypted',
+        'accept-submission',
+      ];
+      return { messageId: m.messageId, format: m.format, valid: true, checked };
+    },
+    { timeoutMs: t.waitMs ?? 60_000, what: 'the FIT-Connect destination to accept the submission' },
+  );
 }

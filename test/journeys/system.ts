@@ -23,6 +23,9 @@ import {
   startPaymentSimulator,
   startService,
   type TestDatabase,
+  type TestFileStore,
+  fileStoreServiceEnv,
+  testFileStore,
   uniqueName,
 } from '@amtsbote/testing';
 import type { JourneyTargets } from './journey';
@@ -38,6 +41,11 @@ export interface SystemOptions {
   fachverfahren?: Partial<FachverfahrenSimulatorOptions>;
   /** Upper bound for each asynchronous wait of the journey steps (ms). */
   waitMs?: number;
+  /**
+   * Where intake, accounts and routing keep their files: default `FILE_STORE` of the test run's environment
+   * (filesystem when unset); `s3` is the stack's SeaweedFS, each service under a prefix of its own.
+   */
+  fileStore?: TestFileStore;
 }
 
 export interface System {
@@ -45,6 +53,7 @@ export interface System {
   topicPrefix: string;
   /** Storage directory root of intake and accounts. */
   dir: string;
+  fileStore: TestFileStore;
   destinationSecret: string;
   paySim: PaymentSimulator;
   fvSim: FachverfahrenSimulator;
@@ -96,11 +105,18 @@ export async function startSystem(o: SystemOptions): Promise<System> {
     payment: { PAYMENT_RECONCILE_INTERVAL_SECONDS: '3600' },
     routing: { XOEV_SCHEMA_DIR: devSchemaDir(), ROUTING_DELIVERY_POLL_MS: '100' },
   };
+  const fileStore = o.fileStore ?? testFileStore();
+  const stores = {
+    intake: fileStoreServiceEnv(fileStore, `${o.label}-intake`),
+    accounts: fileStoreServiceEnv(fileStore, `${o.label}-accounts`),
+    payment: {},
+    routing: fileStoreServiceEnv(fileStore, `${o.label}-routing`),
+  };
   const envOf = (service: SystemService): Record<string, string> =>
     serviceTestEnv({
       databaseUrl: db.url,
       topicPrefix,
-      extra: { LOG_LEVEL: 'error', ...defaults[service], ...o.env?.[service] },
+      extra: { LOG_LEVEL: 'error', ...defaults[service], ...stores[service], ...o.env?.[service] },
     });
 
   const services: Partial<Record<SystemService, ServiceUnderTest<unknown>>> = {};
@@ -144,6 +160,7 @@ export async function startSystem(o: SystemOptions): Promise<System> {
     db,
     topicPrefix,
     dir,
+    fileStore,
     destinationSecret,
     paySim,
     fvSim,

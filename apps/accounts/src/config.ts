@@ -1,4 +1,4 @@
-import { baseConfigShape, env } from '@amtsbote/platform';
+import { baseConfigShape, checkFileStoreConfig, env, fileStoreConfigShape } from '@amtsbote/platform';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -17,7 +17,9 @@ export const accountsConfigSchema = z
     ACCOUNTS_FILE_URL_SECRET: z.string().min(32).optional(),
     /** Lifetime of a signed attachment URL handed to routing in a reply event. */
     ACCOUNTS_FILE_URL_TTL_SECONDS: env.positiveInt().default(3600),
-    /** Directory of the Postkorb's own file store (attachments of authorities and replies). */
+    /** Where the Postkorb's files are kept: FILE_STORE=filesystem (default) or s3 (FILE_STORE_S3_*). */
+    ...fileStoreConfigShape,
+    /** Directory of the Postkorb's own file store with FILE_STORE=filesystem (attachments and replies). */
     ACCOUNTS_STORAGE_DIR: z.string().min(1).optional(),
     /** Largest attachment a citizen may upload for a reply. */
     ACCOUNTS_UPLOAD_MAX_BYTES: env.positiveInt().default(20 * MiB),
@@ -67,12 +69,12 @@ export const accountsConfigSchema = z
     SMTP_FROM: z.string().min(3).default('Amtsbote Postkorb <postkorb@amtsbote.invalid>'),
   })
   .superRefine((c, ctx) => {
+    checkFileStoreConfig(c, ctx);
     if (c.NODE_ENV !== 'production') return;
-    for (const setting of [
-      'ACCOUNTS_PUBLIC_URL',
-      'ACCOUNTS_FILE_URL_SECRET',
-      'ACCOUNTS_STORAGE_DIR',
-    ] as const) {
+    const required = ['ACCOUNTS_PUBLIC_URL', 'ACCOUNTS_FILE_URL_SECRET'] as const;
+    for (const setting of c.FILE_STORE === 'filesystem'
+      ? [...required, 'ACCOUNTS_STORAGE_DIR' as const]
+      : required) {
       if (c[setting] === undefined) {
         ctx.addIssue({ code: 'custom', path: [setting], message: 'is required in production' });
       }

@@ -17,7 +17,16 @@ import {
   mintToken,
   tamperToken,
 } from '@amtsbote/testing';
-import { AccountsFixture, authority, ISSUER, keyOf, mailText, SmtpSink, submitted } from './support';
+import {
+  type AccountsUnderTest,
+  authority,
+  ISSUER,
+  keyOf,
+  mailText,
+  SmtpSink,
+  submitted,
+  startAccounts,
+} from './harness';
 
 interface AccountBody {
   id: string;
@@ -41,7 +50,7 @@ function parts(raw: string): { headers: string; body: string } {
 }
 
 void describe('accounts: login, profile, notifications and erasure', () => {
-  const f = new AccountsFixture();
+  let f: AccountsUnderTest;
   const smtp = new SmtpSink();
   let recorder: EventRecorder;
   let shortLived: string;
@@ -61,19 +70,19 @@ void describe('accounts: login, profile, notifications and erasure', () => {
     shortLived = await mintToken(ISSUER, 'anna', { ttlSeconds: 1 });
     shortLivedAt = Date.now();
     await smtp.start();
-    await f.start('accounts', {
+    f = await startAccounts('accounts', {
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtp.port),
       SMTP_FROM: 'Postkorb <postkorb@amtsbote.test>',
       ACCOUNTS_NOTIFICATION_RETRY_BASE_MS: '200',
       ACCOUNTS_PORTAL_URL: 'https://portal.example/postkorb',
     });
-    recorder = await EventRecorder.start(f.prefix, [TOPICS.accounts]);
+    recorder = await EventRecorder.start(f.topicPrefix, [TOPICS.accounts]);
   });
 
   after(async () => {
     await recorder?.stop();
-    await f.stop();
+    await f?.close();
     await smtp.stop();
   });
 
@@ -308,7 +317,7 @@ void describe('accounts: login, profile, notifications and erasure', () => {
   });
 
   void it('documents its API', async () => {
-    const doc = (await (await fetch(`${f.sut.url}/docs/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${f.svc.url}/docs/openapi.json`)).json()) as {
       paths: Record<string, object>;
     };
     for (const path of [

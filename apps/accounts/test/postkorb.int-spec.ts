@@ -23,7 +23,15 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EventRecorder, eventually } from '@amtsbote/testing';
 import { PostkorbMaintenance } from '../src/postkorb/postkorb.maintenance';
-import { AccountsFixture, authority, FileServer, keyOf, sha512, submitted } from './support';
+import {
+  type AccountsUnderTest,
+  authority,
+  FileServer,
+  keyOf,
+  sha512,
+  submitted,
+  startAccounts,
+} from './harness';
 
 interface Summary {
   id: string;
@@ -61,7 +69,7 @@ interface Timeline {
 const ANNA = keyOf('anna');
 
 void describe('Postkorb: projections, reading, attachments and replies', () => {
-  const f = new AccountsFixture();
+  let f: AccountsUnderTest;
   const files = new FileServer();
   let recorder: EventRecorder;
   /** Event id → how many Postkorb messages it must produce. */
@@ -120,16 +128,16 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
 
   before(async () => {
     await files.start();
-    await f.start('postkorb', {
+    f = await startAccounts('postkorb', {
       ACCOUNTS_UPLOAD_MAX_BYTES: '100000',
       ACCOUNTS_PURGE_DELETED_AFTER_DAYS: '0',
     });
-    recorder = await EventRecorder.start(f.prefix, [TOPICS.postkorb]);
+    recorder = await EventRecorder.start(f.topicPrefix, [TOPICS.postkorb]);
   });
 
   after(async () => {
     await recorder?.stop();
-    await f.stop();
+    await f?.close();
     await files.stop();
   });
 
@@ -327,7 +335,7 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
     assert.equal(pdf.state, 'stored');
     assert.equal(tampered.state, 'failed', 'content that does not match its SHA-512 is not kept');
     for (let i = 0; i < 2; i++) {
-      const res = await fetch(`${f.sut.url}/postkorb/messages/${notice.id}/attachments/${pdf.id}`, {
+      const res = await fetch(`${f.svc.url}/postkorb/messages/${notice.id}/attachments/${pdf.id}`, {
         headers: { authorization: `Bearer ${await f.token('anna')}` },
       });
       assert.equal(res.status, 200);
@@ -426,7 +434,7 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
   void it("answers an authority's message; the reply reaches the postkorb topic with fetchable attachments", async () => {
     const content = Buffer.from('%PDF-1.4 Meldebescheinigung');
     const upload = await fetch(
-      `${f.sut.url}/postkorb/uploads?filename=${encodeURIComponent('Meldebescheinigung Müller.pdf')}`,
+      `${f.svc.url}/postkorb/uploads?filename=${encodeURIComponent('Meldebescheinigung Müller.pdf')}`,
       {
         method: 'POST',
         headers: { authorization: `Bearer ${await f.token('anna')}`, 'content-type': 'application/pdf' },
@@ -488,7 +496,7 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
 
   void it('refuses uploads of a disallowed type or size', async () => {
     const post = async (type: string, body: Buffer) =>
-      fetch(`${f.sut.url}/postkorb/uploads?filename=x.bin`, {
+      fetch(`${f.svc.url}/postkorb/uploads?filename=x.bin`, {
         method: 'POST',
         headers: { authorization: `Bearer ${await f.token('anna')}`, 'content-type': type },
         body,
@@ -496,7 +504,7 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
     assert.equal((await post('application/x-msdownload', Buffer.from('MZ'))).status, 415);
     assert.equal((await post('application/pdf', Buffer.alloc(100_001))).status, 413);
     // Without a Content-Length the limit applies while streaming.
-    const chunked = await fetch(`${f.sut.url}/postkorb/uploads?filename=big.pdf`, {
+    const chunked = await fetch(`${f.svc.url}/postkorb/uploads?filename=big.pdf`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await f.token('anna')}`, 'content-type': 'application/pdf' },
       body: new ReadableStream({
@@ -521,7 +529,7 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
 
   void it('judges an upload by its bytes, not by the Content-Type the client declares', async () => {
     const post = async (type: string, body: Buffer, filename: string) =>
-      fetch(`${f.sut.url}/postkorb/uploads?filename=${filename}`, {
+      fetch(`${f.svc.url}/postkorb/uploads?filename=${filename}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${await f.token('anna')}`, 'content-type': type },
         body,
@@ -609,7 +617,7 @@ void describe('Postkorb: projections, reading, attachments and replies', () => {
     assert.ok(existsSync(path));
     assert.equal((await f.call('anna', 'DELETE', `/postkorb/messages/${notice.id}`)).status, 204);
     assert.ok(existsSync(path), 'a soft delete keeps the file until the purge');
-    await f.sut.app.get(PostkorbMaintenance).purge();
+    await f.svc.app.get(PostkorbMaintenance).purge();
     assert.equal(await f.count(`SELECT count(*) AS n FROM accounts.messages WHERE id = $1`, [notice.id]), 0);
     assert.equal(
       await f.count(`SELECT count(*) AS n FROM accounts.files WHERE message_id = $1`, [notice.id]),

@@ -11,7 +11,15 @@ import {
   TOPICS,
 } from '@amtsbote/contracts';
 import { EventRecorder, eventually } from '@amtsbote/testing';
-import { AccountsFixture, authority, keyOf, LEIKA, OTHER_LEIKA, submitted } from './support';
+import {
+  type AccountsUnderTest,
+  authority,
+  keyOf,
+  LEIKA,
+  OTHER_LEIKA,
+  submitted,
+  startAccounts,
+} from './harness';
 
 interface Mandate {
   mandateId: string;
@@ -30,7 +38,7 @@ const ORG = keyOf('musterbau');
 const DORA = keyOf('dora');
 
 void describe('representation: mandates and acting for an organisation', () => {
-  const f = new AccountsFixture();
+  let f: AccountsUnderTest;
   let recorder: EventRecorder;
   const inScope = submitted(ORG, { leikaKey: LEIKA });
   const outOfScope = submitted(ORG, { leikaKey: OTHER_LEIKA });
@@ -48,8 +56,8 @@ void describe('representation: mandates and acting for an organisation', () => {
     f.call<Page>(as, 'GET', '/postkorb/messages?limit=100', { actFor });
 
   before(async () => {
-    await f.start('representation');
-    recorder = await EventRecorder.start(f.prefix, [TOPICS.accounts, TOPICS.postkorb]);
+    f = await startAccounts('representation');
+    recorder = await EventRecorder.start(f.topicPrefix, [TOPICS.accounts, TOPICS.postkorb]);
     for (const s of [inScope, outOfScope]) await handled((await f.publish(submissionSubmittedV1, s)).id);
     // Accounts exist once their owners signed in.
     for (const user of ['musterbau', 'dora', 'ben', 'clara', 'anna']) await f.call(user, 'GET', '/me');
@@ -57,7 +65,7 @@ void describe('representation: mandates and acting for an organisation', () => {
 
   after(async () => {
     await recorder?.stop();
-    await f.stop();
+    await f?.close();
   });
 
   void it('lets only an organisation grant mandates, and checks what it grants', async () => {
@@ -145,6 +153,32 @@ void describe('representation: mandates and acting for an organisation', () => {
       actFor: ORG,
     });
     assert.equal(count.body.unread, 1);
+    // Every list and every filter stays within the mandate (issue 17).
+    const submissions = await f.call<{ items: Array<{ submissionId: string }> }>(
+      'dora',
+      'GET',
+      '/postkorb/submissions?limit=100',
+      { actFor: ORG },
+    );
+    assert.deepEqual(
+      submissions.body.items.map((s) => s.submissionId),
+      [inScope.submissionId],
+      'only submissions of Leistungen in the mandate',
+    );
+    const filtered = await f.call<Page>(
+      'dora',
+      'GET',
+      `/postkorb/messages?submissionId=${outOfScope.submissionId}&limit=100`,
+      { actFor: ORG },
+    );
+    assert.deepEqual(filtered.body.items, [], 'a filter on another Leistung’s submission finds nothing');
+    const unread = await f.call<Page>('dora', 'GET', '/postkorb/messages?unread=true&limit=100', {
+      actFor: ORG,
+    });
+    assert.deepEqual(
+      unread.body.items.map((m) => m.submissionId),
+      [inScope.submissionId],
+    );
 
     // Dora's own Postkorb stays her own; the others have no mandate.
     assert.equal((await messagesFor('dora')).body.items.length, 0);

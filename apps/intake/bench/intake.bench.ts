@@ -148,6 +148,8 @@ async function main(): Promise<void> {
       INTAKE_STORAGE_DIR: storage,
       INTAKE_DOWNLOAD_URL_SECRET: 'bench-secret-0123456789abcdef0123456789',
       INTAKE_MAINTENANCE_INTERVAL_SECONDS: '0',
+      // One load generator stands for many portals' citizens.
+      RATE_LIMIT_REQUESTS_PER_MINUTE: '0',
     };
     const nodeArgs = settings.BENCH_NODE_ARGS.split(' ').filter((a) => a !== '');
     intake = await startServiceProcess('intake', env, { nodeArgs });

@@ -5,6 +5,8 @@ import { AttachmentRecord } from './attachments/attachments.entity';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AuditEntry } from './audit/audit.entity';
 import { AuditModule } from './audit/audit.module';
+import { CodeListRecord, FimSchemaCodeList } from './code-lists/code-lists.entity';
+import { CodeListsModule } from './code-lists/code-lists.module';
 import { CommonModule } from './common/common.module';
 import type { IntakeConfig } from './config';
 import { Draft } from './drafts/drafts.entity';
@@ -22,6 +24,7 @@ import {
   SubmissionStatusEntry,
   VorgangsnummerCounter,
 } from './submissions/submissions.entity';
+import { intakeFileStore } from './storage/file-store';
 import { SubmissionsModule } from './submissions/submissions.module';
 import { Tenant } from './tenants/tenants.entity';
 import { TenantsModule } from './tenants/tenants.module';
@@ -29,6 +32,8 @@ import { TenantsModule } from './tenants/tenants.module';
 export const INTAKE_ENTITIES = [
   Tenant,
   FimSchemaRecord,
+  CodeListRecord,
+  FimSchemaCodeList,
   Leistung,
   AuditEntry,
   Draft,
@@ -52,9 +57,11 @@ export class AppModule {
           entities: INTAKE_ENTITIES,
           topics: [...ALL_TOPICS],
         }),
+        intakeFileStore(),
         CommonModule,
         AuditModule,
         TenantsModule,
+        CodeListsModule,
         FimSchemasModule,
         LeistungenModule,
         FormsModule,

@@ -40,6 +40,20 @@ describe('intake config', () => {
     assert.equal(c.INTAKE_DOWNLOAD_URL_TTL_SECONDS, 86400);
     assert.equal(c.INTAKE_PURGE_AFTER_DAYS, 30);
     assert.equal(c.INTAKE_IDEMPOTENCY_TTL_HOURS, 48);
+    assert.equal(c.INTAKE_CODELIST_VERSIONS, 'newest');
+  });
+
+  it('takes only newest or exact as the code-list version rule', () => {
+    assert.equal(
+      loadConfig(intakeConfigSchema, { ...valid, INTAKE_CODELIST_VERSIONS: 'exact' })
+        .INTAKE_CODELIST_VERSIONS,
+      'exact',
+    );
+    assert.throws(
+      () => loadConfig(intakeConfigSchema, { ...valid, INTAKE_CODELIST_VERSIONS: 'latest' }),
+      (err: unknown) =>
+        err instanceof ConfigError && err.issues.some((i) => i.setting === 'INTAKE_CODELIST_VERSIONS'),
+    );
   });
 
   it('requires storage, signing secret and public URL in production, and a long secret', () => {

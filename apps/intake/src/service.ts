@@ -1,10 +1,17 @@
 import type { ServiceDescription } from '@amtsbote/platform';
 import { Init1732200000000 } from './database/migrations/1732200000000-init';
 import { IntakeDomain1732300000000 } from './database/migrations/1732300000000-intake-domain';
+import { CodeLists1733100000000 } from './database/migrations/1733100000000-code-lists';
+import { AbuseLimits1733600000000 } from './database/migrations/1733600000000-abuse-limits';
 
 export const SERVICE_NAME = 'intake';
 export const DATABASE_SCHEMA = 'intake';
-export const MIGRATIONS = [Init1732200000000, IntakeDomain1732300000000];
+export const MIGRATIONS = [
+  Init1732200000000,
+  IntakeDomain1732300000000,
+  CodeLists1733100000000,
+  AbuseLimits1733600000000,
+];
 
 export const SERVICE: ServiceDescription = {
   name: SERVICE_NAME,
@@ -17,6 +24,4 @@ export const SERVICE: ServiceDescription = {
     '(4) `POST /submissions` with an `Idempotency-Key` — 201 with Vorgangsnummer and receipt; ' +
     '(5) `GET /submissions/{id}/status` for the timeline. Citizens authenticate with a bearer token of their identity provider; ' +
     'anonymous Leistungen work without one (draft and receipt tokens instead).',
-  // Submissions and schema uploads are JSON or XML of at most a few MiB; files are streamed separately.
-  bodyLimit: 4 * 1024 * 1024,
 };

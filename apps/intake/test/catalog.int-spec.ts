@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { catalogSchemaPublishedV1, TOPICS } from '@amtsbote/contracts';
+import { catalogSchemaPublishedV2, fromInlineDocument, TOPICS } from '@amtsbote/contracts';
 import { EventRecorder, eventually } from '@amtsbote/testing';
 import { DEMO_SCHEMA_ID, demoSchemaXml } from './fixtures/demo-schema';
 import type { AuditEntryDto } from '../src/audit/audit.dto';
@@ -11,14 +11,14 @@ import {
   accountKey,
   call,
   type FieldError,
-  type Intake,
+  type IntakeUnderTest,
   LEIKA,
   seedCatalog,
   sharedFixture,
   startIntake,
   TENANT,
   token,
-} from './helpers';
+} from './harness';
 
 const BLAUE_KARTE_LEIKA = '99010003001000';
 
@@ -32,7 +32,7 @@ interface OpenApiDoc {
 }
 
 describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', () => {
-  let intake: Intake;
+  let intake: IntakeUnderTest;
   let recorder: EventRecorder;
   let base: string;
   const blaueKarte = sharedFixture('fim-xdf2', 'BlaueKarte.xml');
@@ -40,7 +40,7 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
   before(async () => {
     intake = await startIntake('catalog');
     base = intake.url;
-    recorder = await EventRecorder.start(intake.prefix, [TOPICS.catalog]);
+    recorder = await EventRecorder.start(intake.topicPrefix, [TOPICS.catalog]);
   });
 
   after(async () => {
@@ -93,16 +93,19 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
 
     const events = await eventually(
       async () => {
-        const e = recorder.ofType(catalogSchemaPublishedV1, 'S00000121@1.0');
+        const e = recorder.ofType(catalogSchemaPublishedV2, 'S00000121@1.0');
         return e.length > 0 ? e : undefined;
       },
       { what: 'the schema-published event' },
     );
     await new Promise((r) => setTimeout(r, 500));
-    assert.equal(recorder.ofType(catalogSchemaPublishedV1, 'S00000121@1.0').length, 1);
-    assert.equal(events[0].data.xdf, blaueKarte);
+    assert.equal(recorder.ofType(catalogSchemaPublishedV2, 'S00000121@1.0').length, 1);
+    assert.equal(fromInlineDocument(events[0].data.xdf).toString('utf8'), blaueKarte);
     assert.equal(events[0].data.generation, 'xdf2');
-    assert.equal(events[0].data.xdfSha256, first.body.xdfSha256);
+    assert.equal(events[0].data.xdf.sha256, first.body.xdfSha256);
+    // BlaueKarte's lists are bundled with @amtsbote/fim (routing has them too): pinned, not carried.
+    assert.deepEqual(events[0].data.codeLists, []);
+    assert.ok(Object.keys(events[0].data.codeListPins).length > 0);
 
     const xml = await fetch(`${base}/admin/fim-schemas/S00000121/1.0/xdf`, {
       headers: { authorization: `Bearer ${await token('hb-catalog-admin')}` },
@@ -249,6 +252,10 @@ describe('intake catalog: tenants, FIM schemas, Leistungen, form definitions', (
     assert.ok(etag?.startsWith('"'));
     assert.equal(form.body.leistung.minTrustLevel, 4);
     assert.equal(form.body.jsonSchema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+    const uiOf = (lang: 'de' | 'en') =>
+      form.body.uiSchema[lang].G00000630 as Record<string, Record<string, unknown>>;
+    assert.equal(uiOf('de').F00000065['ui:placeholder'], 'Bitte auswählen');
+    assert.equal(uiOf('en').F00000065['ui:placeholder'], 'Please choose');
     assert.equal(form.body.ui.id, 'S00000121');
     assert.match(form.body.ui.title, /Blaue Karte EU/);
     const first = form.body.ui.children[0];

@@ -15,7 +15,7 @@ import {
   call,
   DOWNLOAD_SECRET,
   type ProblemBody,
-  type Intake,
+  type IntakeUnderTest,
   LEIKA,
   pdfBytes,
   seedCatalog,
@@ -23,7 +23,7 @@ import {
   TENANT,
   token,
   upload,
-} from './helpers';
+} from './harness';
 
 const ANON_LEIKA = '99050012104001';
 const SHORT_LEIKA = '99050012104002';
@@ -112,7 +112,7 @@ function slowUpload(
 }
 
 describe('intake drafts and attachments', () => {
-  let intake: Intake;
+  let intake: IntakeUnderTest;
   let base: string;
 
   before(async () => {
@@ -376,7 +376,7 @@ describe('intake drafts and attachments', () => {
     assert.equal(up.status, 201);
     await publishTestEvent({
       id: randomUUID(),
-      topicPrefix: intake.prefix,
+      topicPrefix: intake.topicPrefix,
       contract: accountDeletedV1,
       subject: accountKey('clara'),
       data: { accountKey: accountKey('clara'), deletedAt: new Date().toISOString() },

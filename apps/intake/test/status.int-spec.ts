@@ -24,7 +24,16 @@ import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import type { DraftDto } from '../src/drafts/drafts.dto';
 import type { SubmissionAcceptedDto, SubmissionDto } from '../src/submissions/submissions.dto';
 import { demoData } from './fixtures/demo-schema';
-import { call, type Intake, LEIKA, pdfBytes, seedCatalog, startIntake, TENANT, upload } from './helpers';
+import {
+  call,
+  type IntakeUnderTest,
+  LEIKA,
+  pdfBytes,
+  seedCatalog,
+  startIntake,
+  TENANT,
+  upload,
+} from './harness';
 
 const authority = {
   destinationId: 'hb-bewohnerparken',
@@ -33,14 +42,14 @@ const authority = {
 };
 
 describe('intake status: payment and routing events, submission.ready, purge', () => {
-  let intake: Intake;
+  let intake: IntakeUnderTest;
   let base: string;
   let recorder: EventRecorder;
 
   before(async () => {
     intake = await startIntake('status', { INTAKE_PURGE_AFTER_DAYS: '1' });
     base = intake.url;
-    recorder = await EventRecorder.start(intake.prefix, [TOPICS.submission]);
+    recorder = await EventRecorder.start(intake.topicPrefix, [TOPICS.submission]);
     await seedCatalog(base);
   });
 
@@ -91,7 +100,7 @@ describe('intake status: payment and routing events, submission.ready, purge', (
     data: EventPayload<C>,
     id = randomUUID(),
   ) {
-    await publishTestEvent({ id, topicPrefix: intake.prefix, contract, subject, data, tenant: TENANT });
+    await publishTestEvent({ id, topicPrefix: intake.topicPrefix, contract, subject, data, tenant: TENANT });
   }
 
   async function statusOf(id: string): Promise<SubmissionDto> {

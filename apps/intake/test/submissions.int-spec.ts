@@ -17,7 +17,7 @@ import { demoData } from './fixtures/demo-schema';
 import {
   accountKey,
   call,
-  type Intake,
+  type IntakeUnderTest,
   LEIKA,
   pdfBytes,
   seedCatalog,
@@ -25,7 +25,7 @@ import {
   startIntake,
   TENANT,
   upload,
-} from './helpers';
+} from './harness';
 
 const BK_LEIKA = '99010003001000';
 const ANON_LEIKA = '99050012104001';
@@ -46,7 +46,7 @@ function submission(data: Record<string, unknown>, extra: Record<string, unknown
 }
 
 describe('intake submissions', () => {
-  let intake: Intake;
+  let intake: IntakeUnderTest;
   let base: string;
   let recorder: EventRecorder;
   const accepted = new Set<string>();
@@ -68,7 +68,7 @@ describe('intake submissions', () => {
   before(async () => {
     intake = await startIntake('submissions');
     base = intake.url;
-    recorder = await EventRecorder.start(intake.prefix, [TOPICS.submission]);
+    recorder = await EventRecorder.start(intake.topicPrefix, [TOPICS.submission]);
     await seedCatalog(base);
     await seedCatalog(base, { anonymousAllowed: true, minTrustLevel: 0 }, ANON_LEIKA);
     await seedCatalog(
@@ -405,7 +405,7 @@ describe('intake submissions', () => {
     assert.equal(noMandate.status, 404);
     await publishTestEvent({
       id: randomUUID(),
-      topicPrefix: intake.prefix,
+      topicPrefix: intake.topicPrefix,
       contract: mandateGrantedV1,
       subject: org,
       data: {

@@ -8,20 +8,20 @@ import {
   keyOf,
   LEIKA_FREI,
   LEIKA_PARKEN,
-  type PaymentStack,
-  startPaymentStack,
+  type PaymentUnderTest,
+  startPayment,
   submit,
-} from './support';
+} from './harness';
 
 describe('payment admin: fee schedules, provider configs, audit log', () => {
-  let stack: PaymentStack;
+  let stack: PaymentUnderTest;
   let admin: string;
   let catalogAdmin: string;
   let citizen: string;
   const fees = () => `${stack.svc.url}/admin/tenants/hb/fees`;
 
   before(async () => {
-    stack = await startPaymentStack('payment_admin', { PAYMENT_SECRET_HB_CLIENT_SECRET: 'do-not-echo-me' });
+    stack = await startPayment('payment_admin', { PAYMENT_SECRET_HB_CLIENT_SECRET: 'do-not-echo-me' });
     admin = await mintToken(OIDC_ISSUER, 'hb-payment-admin');
     catalogAdmin = await mintToken(OIDC_ISSUER, 'hb-catalog-admin');
     citizen = await mintToken(OIDC_ISSUER, 'anna');

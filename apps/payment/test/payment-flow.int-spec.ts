@@ -26,12 +26,12 @@ import {
   keyOf,
   LEIKA_FREI,
   LEIKA_PARKEN,
-  type PaymentStack,
+  type PaymentUnderTest,
   PORTAL,
   sleep,
-  startPaymentStack,
+  startPayment,
   submit,
-} from './support';
+} from './harness';
 
 interface Payment {
   submissionId: string;
@@ -46,7 +46,7 @@ interface Payment {
 }
 
 describe('payment flow against the provider simulator over real HTTP', () => {
-  let stack: PaymentStack;
+  let stack: PaymentUnderTest;
   let sim: PaymentSimulator;
   /** A second provider that demands OAuth2 client credentials. */
   let oauthSim: PaymentSimulator;
@@ -113,7 +113,7 @@ describe('payment flow against the provider simulator over real HTTP', () => {
     oauthSim = await startPaymentSimulator({
       client: { clientId: 'amtsbote-hb', clientSecret: 'oauth-geheim' },
     });
-    stack = await startPaymentStack('payment_flow', {
+    stack = await startPayment('payment_flow', {
       PAYMENT_SECRETS_DIR: secretsDir,
       PAYMENT_SECRET_HB_XBEZAHLDIENSTE_CLIENT: 'oauth-geheim',
     });
@@ -366,6 +366,10 @@ describe('payment flow against the provider simulator over real HTTP', () => {
     const page = await fetch(simTx(again.body).redirectUrl);
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('cache-control'), 'no-store');
+    // Our own HTML runs nothing and cannot be framed; nothing is sniffed into another type.
+    assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
     const html = await page.text();
     assert.match(html, /28,50 EUR/);
     assert.match(html, /noch nicht bestätigt/);

@@ -12,16 +12,16 @@ import {
   call,
   expectProblem,
   LEIKA_PARKEN,
-  type PaymentStack,
+  type PaymentUnderTest,
   sleep,
-  startPaymentStack,
+  startPayment,
   submit,
-} from './support';
+} from './harness';
 
 const DEADLINE_SECONDS = 8;
 
 describe('reconciliation and expiry (reconcile every second, deadline 8 s)', () => {
-  let stack: PaymentStack;
+  let stack: PaymentUnderTest;
   let sim: PaymentSimulator;
   let anna: string;
   const paymentUrl = (submissionId: string) => `${stack.svc.url}/submissions/${submissionId}/payment`;
@@ -45,7 +45,7 @@ describe('reconciliation and expiry (reconcile every second, deadline 8 s)', () 
 
   before(async () => {
     sim = await startPaymentSimulator();
-    stack = await startPaymentStack('payment_reconcile', {
+    stack = await startPayment('payment_reconcile', {
       PAYMENT_RECONCILE_INTERVAL_SECONDS: '1',
       PAYMENT_DEADLINE_SECONDS: String(DEADLINE_SECONDS),
     });
@@ -118,7 +118,7 @@ describe('reconciliation and expiry (reconcile every second, deadline 8 s)', () 
     await sim.complete(abandonedTx.transactionId, 'PAYED');
     const metrics = await eventually(
       async () => {
-        const text = await (await fetch(`${stack.svc.url}/metrics`)).text();
+        const text = await stack.metrics();
         return /amtsbote_payment_anomalies_total\{reason="paid-after-expiry"\} [1-9]/.test(text)
           ? text
           : undefined;

@@ -1,6 +1,8 @@
 /**
  * `npm run bench:routing`: messages per second from `submission.ready` (Kafka) to delivered at the
- * Fachverfahren simulator (HTTP push), per format, with the share of time spent validating; then the
+ * Fachverfahren simulator (HTTP push), per format, with the share of time spent validating; the same for
+ * fit-connect-json over the fit-connect channel up to the submitted submission at the Zustelldienst
+ * simulator, with the share spent in JOSE (encryption; SET checks happen at follow-up); then the
  * delivery-path XSD validator (libxml2-wasm, compiled once) against xmllint-wasm and the native xmllint on
  * the very messages that were delivered, in the same run. Sized for 2 cores (`--messages=N` per format).
  */
@@ -36,7 +38,8 @@ import {
   simulatorModule,
   startRouting,
   tokens,
-} from '../test/support/harness';
+} from '../test/harness';
+import { fitConnectTarget, joseSeconds } from './fit-connect-target';
 
 /** `--messages=N` (per format), `--samples=N` (reference validators), `--concurrency=N` (delivery worker). */
 const arg = (name: string, fallback: number): number => {
@@ -52,6 +55,9 @@ const FORMATS = [
   ['fim-xml', '05'],
   ['fit-connect-json', '06'],
 ] as const;
+
+/** The fourth row: fit-connect-json over the fit-connect channel (Submission API v2, JWE per part). */
+const FIT_CONNECT_ARS = '07';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
@@ -104,7 +110,9 @@ async function main(): Promise<void> {
   out(
     `routing benchmark: ${N} messages per format (after ${WARMUP} warm-up), one 20 KiB attachment each, HTTP push`,
   );
+  const fc = await fitConnectTarget(FIT_CONNECT_ARS);
   const r = await startRouting('bench_routing', {
+    ...fc.env,
     LOG_LEVEL: 'error',
     DATABASE_POOL_SIZE: '10',
     ROUTING_DELIVERY_CONCURRENCY: String(arg('concurrency', 8)),
@@ -131,6 +139,15 @@ async function main(): Promise<void> {
       string,
       { perSecond: number; buildMs: number; validationMs: number; validationShare: number }
     >,
+    fitConnect: undefined as
+      | {
+          perSecond: number;
+          joseMsAlone: number;
+          joseShare: number;
+          joseWallMsInRun: number;
+          validationShare: number;
+        }
+      | undefined,
     validators: {} as Record<
       string,
       Record<string, { compileMs: number; meanMs: number; p50Ms: number; p95Ms: number }>
@@ -148,6 +165,17 @@ async function main(): Promise<void> {
       if (created.status !== 201) throw new Error(created.text);
       await api(r.url, 'POST', '/routes', admin, { leikaKey: LEIKA, ars, destinationId: id });
     }
+    const fcCreated = await api(r.url, 'POST', '/destinations', admin, {
+      ...destinationBody({ id: 'bench-fitconnect', format: 'fit-connect-json', channel: 'http-push' }),
+      channel: 'fit-connect',
+      channelSettings: fc.channelSettings,
+    });
+    if (fcCreated.status !== 201) throw new Error(fcCreated.text);
+    await api(r.url, 'POST', '/routes', admin, {
+      leikaKey: LEIKA,
+      ars: FIT_CONNECT_ARS,
+      destinationId: 'bench-fitconnect',
+    });
     const attachment = Buffer.alloc(20 * 1024, 7);
     const publish = async (ars: string, count: number) => {
       const batch = Array.from({ length: count }, () => {
@@ -202,6 +230,39 @@ async function main(): Promise<void> {
       );
     }
 
+    {
+      // The same messages (fit-connect-json, one 20 KiB attachment) over FIT-Connect: create, upload the
+      // attachment, submit metadata and data, each part a JWE (RSA-OAEP-256 + A256GCM) to a 4096-bit key.
+      await publish(FIT_CONNECT_ARS, WARMUP);
+      await sim.waitFor(() => fc.submitted() >= WARMUP, 120_000, 'fit-connect warm-up');
+      const j0 = await joseSeconds();
+      const v0 = await histogramSum('amtsbote_routing_validation_seconds', 'fit-connect-json');
+      const start = performance.now();
+      await publish(FIT_CONNECT_ARS, N);
+      await sim.waitFor(() => fc.submitted() >= WARMUP + N, 600_000, 'fit-connect delivery');
+      const wall = (performance.now() - start) / 1000;
+      const j1 = await joseSeconds();
+      const v1 = await histogramSum('amtsbote_routing_validation_seconds', 'fit-connect-json');
+      // Overlapping: with concurrent deliveries these intervals include waiting for the CPU.
+      const joseWall = (j1.encrypt ?? 0) - (j0.encrypt ?? 0) + ((j1.verify ?? 0) - (j0.verify ?? 0));
+      const validation = v1.sum - v0.sum;
+      const alone = stats(await fc.joseAlone(Math.min(N, 100)));
+      const joseShare = (alone.mean / 1000) * (N / wall);
+      result.fitConnect = {
+        perSecond: N / wall,
+        joseMsAlone: alone.mean,
+        joseShare,
+        joseWallMsInRun: (joseWall * 1000) / N,
+        validationShare: validation / wall,
+      };
+      out(
+        `fit-connect (v2)  ${fmt(N / wall, 1).padStart(6)}   ${fmt((wall * 1000) / N).padStart(7)} ms   JOSE ${fmt(alone.mean, 3)} ms per message alone (3 JWE, p95 ${fmt(alone.p95, 3)})   JOSE share of wall time ${fmt(100 * joseShare)} %   validation share ${fmt((100 * validation) / wall)} %`,
+      );
+      out(
+        `                  (in the run, JOSE calls took ${fmt((joseWall * 1000) / N, 1)} ms per message of overlapping wall time: ${arg('concurrency', 8)} deliveries share 2 cores)`,
+      );
+    }
+
     out();
     out(
       `XSD validators on the same delivered messages (libxml2-wasm: all ${N}; references: first ${REFERENCE_SAMPLES})`,
@@ -242,7 +303,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    const metadata = fitConnectMetadataSchema(SCHEMA_DIR);
+    const metadata = fitConnectMetadataSchema(SCHEMA_DIR, '2.1.0');
     const docs = delivered['fit-connect-json'].map((m) => m.metadata);
     const times = docs.map((d) => {
       const t = performance.now();
@@ -259,6 +320,7 @@ async function main(): Promise<void> {
     await sim.stop();
     await files.close();
     await r.close();
+    await fc.close();
   }
 }
 

@@ -29,6 +29,35 @@ describe('routing config', () => {
     );
   });
 
+  it('needs a storage directory in production with the filesystem store, and a bucket instead with S3', () => {
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      XOEV_SCHEMA_DIR: '/schemas',
+      ROUTING_FILE_URL_SECRET: 's'.repeat(40),
+      ROUTING_SECRETS_KEY: Buffer.alloc(32).toString('base64'),
+    };
+    assert.throws(() => loadConfig(routingConfigSchema, production), /ROUTING_STORAGE_DIR/);
+    assert.equal(
+      loadConfig(routingConfigSchema, { ...production, ROUTING_STORAGE_DIR: '/var/lib/amtsbote/routing' })
+        .FILE_STORE,
+      'filesystem',
+    );
+    assert.throws(
+      () => loadConfig(routingConfigSchema, { ...production, FILE_STORE: 's3' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.issues.some((i) => i.setting === 'FILE_STORE_S3_BUCKET') &&
+        !err.issues.some((i) => i.setting === 'ROUTING_STORAGE_DIR'),
+    );
+    const s3 = loadConfig(routingConfigSchema, {
+      ...production,
+      FILE_STORE: 's3',
+      FILE_STORE_S3_BUCKET: 'amtsbote-files',
+    });
+    assert.equal(s3.FILE_STORE_S3_BUCKET, 'amtsbote-files');
+  });
+
   it('refuses an expiry that does not come after the alert, and a secrets key that is not 32 bytes', () => {
     assert.throws(
       () =>

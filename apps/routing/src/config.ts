@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { baseConfigShape, env } from '@amtsbote/platform';
+import { baseConfigShape, checkFileStoreConfig, env, fileStoreConfigShape } from '@amtsbote/platform';
 import { z } from 'zod';
 
 const positiveNumber = () => z.coerce.number().positive();
@@ -34,6 +34,13 @@ export const routingConfigSchema = z
     /** HMAC key of the signed URLs of Bescheid attachments. */
     ROUTING_FILE_URL_SECRET: z.string().min(32).optional(),
     ROUTING_FILE_URL_TTL_SECONDS: env.positiveInt().default(86400),
+    /** Where the files of replies (Bescheide) are kept: FILE_STORE=filesystem (default) or s3 (FILE_STORE_S3_*). */
+    ...fileStoreConfigShape,
+    /**
+     * Directory of the filesystem file store. Required in production with FILE_STORE=filesystem (a mounted
+     * volume); elsewhere it defaults to a folder in the OS temp directory.
+     */
+    ROUTING_STORAGE_DIR: z.string().min(1).optional(),
     /** 32 bytes, base64: encrypts the destinations' HMAC secrets at rest (AES-256-GCM). */
     ROUTING_SECRETS_KEY: z
       .string()
@@ -73,8 +80,29 @@ export const routingConfigSchema = z
     ROUTING_PUSH_TLS_KEY_FILE: optionalFile(),
     /** Extra CA bundle (PEM) trusted for push endpoints. */
     ROUTING_PUSH_TLS_CA_FILE: optionalFile(),
+    /**
+     * FIT-Connect: directory of the OAuth client secrets (a mounted Secret, one file per key; destinations
+     * name the file in `channelSettings.clientSecretRef`). Read at each token request, so rotation needs no restart.
+     */
+    ROUTING_FITCONNECT_SECRETS_DIR: z.string().optional(),
+    /** FIT-Connect: PEM bundle of the roots a destination key's `x5c` chain must end at (no file: no key is trusted). */
+    ROUTING_FITCONNECT_TRUST_ANCHORS_FILE: optionalFile(),
+    /** FIT-Connect: how often the event log of a delivered submission is read until accepted or rejected. */
+    ROUTING_FITCONNECT_FOLLOW_UP_MS: env.positiveInt().default(30_000),
+    /** FIT-Connect: how long a checked destination and its key are reused before they are fetched again. */
+    ROUTING_FITCONNECT_KEY_CACHE_MS: env.positiveInt().default(300_000),
+    /**
+     * FIT-Connect replies: JWK Set of the reply destination's private RSA-OAEP-256 keys (a mounted Secret);
+     * the first is named in new submissions, all decrypt (rotation). Unset: no FIT-Connect reply channel.
+     */
+    ROUTING_FITCONNECT_REPLY_KEYS_FILE: optionalFile(),
+    /** FIT-Connect replies: how often the case of an accepted submission is asked for replies. */
+    ROUTING_FITCONNECT_REPLY_POLL_MS: env.positiveInt().default(300_000),
+    /** FIT-Connect replies: how long after acceptance replies are still looked for. */
+    ROUTING_FITCONNECT_REPLY_WINDOW_DAYS: env.positiveInt().default(180),
   })
   .superRefine((c, ctx) => {
+    checkFileStoreConfig(c, ctx);
     if (c.ROUTING_PULL_EXPIRE_DAYS <= c.ROUTING_PULL_ALERT_DAYS) {
       ctx.addIssue({
         code: 'custom',
@@ -83,7 +111,10 @@ export const routingConfigSchema = z
       });
     }
     if (c.NODE_ENV !== 'production') return;
-    for (const key of ['XOEV_SCHEMA_DIR', 'ROUTING_FILE_URL_SECRET', 'ROUTING_SECRETS_KEY'] as const) {
+    const required = ['XOEV_SCHEMA_DIR', 'ROUTING_FILE_URL_SECRET', 'ROUTING_SECRETS_KEY'] as const;
+    for (const key of c.FILE_STORE === 'filesystem'
+      ? [...required, 'ROUTING_STORAGE_DIR' as const]
+      : required) {
       if (c[key] === undefined)
         ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production' });
     }

@@ -22,7 +22,7 @@ import {
   startRouting,
   startSimulator,
   tokens,
-} from './support/harness';
+} from './harness';
 
 const SECRET = 'push-secret-of-the-delivery-test-fachverfahren-0123456789';
 

@@ -18,7 +18,7 @@ import {
   startRouting,
   startSimulator,
   tokens,
-} from './support/harness';
+} from './harness';
 
 const SECRET = 'a-shared-hmac-secret-of-the-test-fachverfahren-0123456789';
 const sha512 = (b: Buffer) => createHash('sha512').update(b).digest('hex');
@@ -122,7 +122,7 @@ describe('message formats: built, validated before sending, checked again by the
   }
 
   async function validationCount(format: string): Promise<number> {
-    const metrics = await (await fetch(`${r.url}/metrics`)).text();
+    const metrics = await r.metrics();
     const re = new RegExp(
       `amtsbote_routing_validation_seconds_count\\{format="${format}",schema="[^"]+"\\} (\\d+)`,
       'g',
@@ -185,13 +185,14 @@ describe('message formats: built, validated before sending, checked again by the
       },
     });
     assert.equal(message.validation.valid, true, message.validation.problems.join('\n'));
-    assert.deepEqual(message.validation.checked, ['fitconnect-metadata-1.0.0 (ajv)']);
+    assert.deepEqual(message.validation.checked, ['fitconnect-metadata-2.1.0 (ajv)']);
     const metadata = message.metadata as {
       contentStructure: {
         data: { hash: { content: string } };
         attachments: Array<{ attachmentId: string; hash: { content: string } }>;
       };
-      publicServiceType: { identifier: string };
+      author: { product: { name: string } };
+      dataSets: Array<{ content: { publicServiceType: { identifier: string } } }>;
       paymentInformation: { transactionId: string };
       replyChannel: { fink: { host: string } };
     };
@@ -202,7 +203,11 @@ describe('message formats: built, validated before sending, checked again by the
         sha512(a.content),
       );
     }
-    assert.equal(metadata.publicServiceType.identifier, `urn:de:fim:leika:leistung:${LEIKA}`);
+    assert.equal(metadata.author.product.name, 'Amtsbote');
+    assert.equal(
+      metadata.dataSets[0].content.publicServiceType.identifier,
+      `urn:de:fim:leika:leistung:${LEIKA}`,
+    );
     assert.equal(metadata.paymentInformation.transactionId, 'tx-4711');
     assert.equal(metadata.replyChannel.fink.host, r.url);
     assert.equal(blaueKarte.validate(JSON.parse(message.payload.toString('utf8'))).valid, true);
@@ -259,7 +264,7 @@ describe('message formats: built, validated before sending, checked again by the
             grossAmount: 5,
           },
         },
-        /fitconnect-metadata-1\.0\.0.*transactionId/s,
+        /fitconnect-metadata-2\.1\.0.*transactionId/s,
       ],
     ];
     for (const [region, extra, expected] of cases) {

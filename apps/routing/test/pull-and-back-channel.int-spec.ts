@@ -24,7 +24,7 @@ import {
   startRouting,
   startSimulator,
   tokens,
-} from './support/harness';
+} from './harness';
 
 const SECRET = 'callback-secret-of-the-pull-fachverfahren-0123456789';
 const sha512 = (b: Buffer) => createHash('sha512').update(b).digest('hex');

@@ -9,7 +9,7 @@ import {
   type RoutingUnderTest,
   startRouting,
   tokens,
-} from './support/harness';
+} from './harness';
 
 interface Unroutable {
   submissionId: string;
@@ -61,7 +61,7 @@ describe('unroutable submissions: the admin list and the metric', () => {
     );
 
   async function unroutableCount(tenant: string): Promise<number> {
-    const text = await (await fetch(`${r.url}/metrics`)).text();
+    const text = await r.metrics();
     const m = new RegExp(`^amtsbote_routing_unroutable_total\\{tenant="${tenant}"\\} (\\d+)$`, 'm').exec(
       text,
     );

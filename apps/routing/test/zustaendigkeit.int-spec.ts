@@ -15,7 +15,7 @@ import {
   startSimulator,
   tokens,
   type FachverfahrenSimulator,
-} from './support/harness';
+} from './harness';
 
 interface Resolution {
   found: boolean;

@@ -10,12 +10,10 @@ httpGet:
 {{- define "amtsbote-lib.volumeMounts" -}}
 - name: tmp
   mountPath: /tmp
-{{- range $name, $vol := (.Values.volumes | default dict) }}
-{{- if $vol }}
+{{- range $name, $vol := (include "amtsbote-lib.mountedVolumes" . | fromYaml) }}
 - name: {{ $name }}
   mountPath: {{ $vol.mountPath }}
   readOnly: {{ $vol.readOnly | default false }}
-{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -23,11 +21,9 @@ httpGet:
 - name: tmp
   emptyDir:
     sizeLimit: {{ .Values.tmpVolume.sizeLimit }}
-{{- range $name, $vol := (.Values.volumes | default dict) }}
-{{- if $vol }}
+{{- range $name, $vol := (include "amtsbote-lib.mountedVolumes" . | fromYaml) }}
 - name: {{ $name }}
   {{- toYaml $vol.source | nindent 2 }}
-{{- end }}
 {{- end }}
 {{- end -}}
 

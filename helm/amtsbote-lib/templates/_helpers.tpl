@@ -93,10 +93,38 @@ is dropped.
 {{- if kindIs "invalid" $v }}{{ $_ := unset $cfg $k }}{{ else }}{{ $_ := set $cfg $k (include "amtsbote-lib.str" $v) }}{{ end -}}
 {{- end -}}
 {{- $_ := set $cfg "PORT" (toString .Values.containerPort) -}}
-{{- range $name, $vol := (.Values.volumes | default dict) -}}
-{{- if and $vol $vol.env }}{{ $_ := set $cfg $vol.env $vol.mountPath }}{{ end -}}
+{{- range $name, $vol := (include "amtsbote-lib.mountedVolumes" . | fromYaml) -}}
+{{- if $vol.env }}{{ $_ := set $cfg $vol.env $vol.mountPath }}{{ end -}}
+{{- end -}}
+{{- if eq (include "amtsbote-lib.fileStoreKind" .) "s3" -}}
+{{- $s3 := .Values.fileStore.s3 -}}
+{{- $_ := set $cfg "FILE_STORE" "s3" -}}
+{{- $_ := set $cfg "FILE_STORE_S3_BUCKET" $s3.bucket -}}
+{{- $_ := set $cfg "FILE_STORE_S3_REGION" ($s3.region | default "us-east-1") -}}
+{{- if $s3.endpoint }}{{ $_ := set $cfg "FILE_STORE_S3_ENDPOINT" $s3.endpoint }}{{ end -}}
+{{- if $s3.prefix }}{{ $_ := set $cfg "FILE_STORE_S3_PREFIX" $s3.prefix }}{{ end -}}
+{{- $_ := set $cfg "FILE_STORE_S3_FORCE_PATH_STYLE" (include "amtsbote-lib.str" (ternary true $s3.forcePathStyle (kindIs "invalid" $s3.forcePathStyle))) -}}
+{{- $_ := set $cfg "FILE_STORE_PRESIGNED_URLS" (include "amtsbote-lib.str" (ternary true $s3.presignedUrls (kindIs "invalid" $s3.presignedUrls))) -}}
 {{- end -}}
 {{- toYaml $cfg -}}
+{{- end -}}
+
+{{/* The file store of the service: `s3`, or `filesystem` (the default, also for services without one). */}}
+{{- define "amtsbote-lib.fileStoreKind" -}}
+{{- (.Values.fileStore | default dict).kind | default "filesystem" -}}
+{{- end -}}
+
+{{/*
+The volumes the pod mounts, as YAML: `volumes` without entries set to null, and without `storage` (the
+filesystem file store's volume) when the file store is S3 — no ReadWriteMany claim is needed then.
+*/}}
+{{- define "amtsbote-lib.mountedVolumes" -}}
+{{- $s3 := eq (include "amtsbote-lib.fileStoreKind" .) "s3" -}}
+{{- $out := dict -}}
+{{- range $name, $vol := (.Values.volumes | default dict) -}}
+{{- if and $vol (not (and $s3 (eq $name "storage"))) }}{{ $_ := set $out $name $vol }}{{ end -}}
+{{- end -}}
+{{- toYaml $out -}}
 {{- end -}}
 
 {{/*
@@ -110,6 +138,13 @@ the release's fullname; the key defaults to the env name.
 {{- $merged := dict -}}
 {{- range $k, $v := ($g.secretEnv | default dict) }}{{ $_ := set $merged $k $v }}{{ end -}}
 {{- range $k, $v := (.Values.secretEnv | default dict) }}{{ $_ := set $merged $k $v }}{{ end -}}
+{{- if eq (include "amtsbote-lib.fileStoreKind" .) "s3" -}}
+{{- $creds := .Values.fileStore.s3.credentialsSecret | default dict -}}
+{{- if $creds.name -}}
+{{- $_ := set $merged "FILE_STORE_S3_ACCESS_KEY_ID" (dict "name" $creds.name "key" ($creds.accessKeyIdKey | default "FILE_STORE_S3_ACCESS_KEY_ID")) -}}
+{{- $_ := set $merged "FILE_STORE_S3_SECRET_ACCESS_KEY" (dict "name" $creds.name "key" ($creds.secretAccessKeyKey | default "FILE_STORE_S3_SECRET_ACCESS_KEY")) -}}
+{{- end -}}
+{{- end -}}
 {{- $refs := dict -}}
 {{- range $k, $v := $merged -}}
 {{- if $v -}}

@@ -24,6 +24,12 @@ helm install/upgrade/template with a message naming the values to change.
 {{- fail (printf "%s is set both in config (ConfigMap) and in secretEnv (Secret reference); keep it in secretEnv only" $k) -}}
 {{- end -}}
 {{- end -}}
+{{- if and (eq (include "amtsbote-lib.fileStoreKind" .) "s3") (not .Values.fileStore.s3.bucket) -}}
+{{- fail "fileStore.kind is s3 but fileStore.s3.bucket is empty: name the bucket the service keeps its files in" -}}
+{{- end -}}
+{{- if and .Values.serviceMonitor.enabled (not (hasKey $refs "METRICS_TOKEN")) (ne (toString ($cfg.METRICS_PUBLIC | default "false")) "true") -}}
+{{- fail "serviceMonitor.enabled scrapes /metrics, which is closed without a token: put METRICS_TOKEN into secretEnv (global.secretEnv for all services); the ServiceMonitor sends it" -}}
+{{- end -}}
 {{- range $name, $vol := (.Values.volumes | default dict) -}}
 {{- if and $vol (or (eq $vol.mountPath "/tmp") (eq $vol.mountPath "/app") (hasPrefix "/app/" $vol.mountPath)) -}}
 {{- fail (printf "volumes.%s.mountPath %s would hide /tmp or the image's code" $name $vol.mountPath) -}}

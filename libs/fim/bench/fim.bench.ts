@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { MULTIPLE_OF_PRECISION, compileValidator, parseSchema } from '../src/index';
+import { translateXsdPattern } from '../src/validator/pattern';
 import type { PlanNode } from '../src/index';
 
 const ROUNDS = 4;
@@ -171,6 +172,47 @@ contenders.forEach(([name], i) =>
 );
 console.log(`\nratio ours / ajv allErrors:   ${(rates[0] / rates[1]).toFixed(2)}x`);
 console.log(`ratio ours / ajv first error: ${(rates[0] / rates[2]).toFixed(2)}x`);
+/**
+ * Patterns: the real portal patterns (E-Mail F60000000242, PLZ F60000000246) on our automaton and on the
+ * ECMAScript regex ajv uses; then (a+)+b, where a backtracking engine's time doubles with every character.
+ */
+function pattern(p: string): { ours: (s: string) => boolean; v8: RegExp } {
+  const t = translateXsdPattern(p);
+  if (!('regex' in t)) throw new Error(t.en);
+  return { ours: (s) => t.regex.test(s), v8: new RegExp(t.source, 'u') };
+}
+const email = pattern('[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{1,63}$');
+const plz = pattern('([0]{1}[1-9]{1}|[1-9]{1}[0-9]{1})[0-9]{3}');
+const values = Array.from({ length: 1000 }, (_, i) =>
+  i % 2 === 0
+    ? `${pick(NAMES)
+        .toLowerCase()
+        .replace(/[^a-z]/g, '')}.${i}@example${i % 7}.de`
+    : String(10000 + Math.floor(random() * 89999)),
+);
+const patternRate = (fn: (s: string) => boolean): number =>
+  measure(() => {
+    for (const v of values) fn(v);
+  }, ROUND_MS) * values.length;
+const oursPatterns = patternRate((v) => email.ours(v) || plz.ours(v));
+const v8Patterns = patternRate((v) => email.v8.test(v) || plz.v8.test(v));
+const evil = pattern('(a+)+b');
+const time = (fn: () => unknown): number => {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+};
+const ours27 = time(() => evil.ours('a'.repeat(27)));
+const ours100k = time(() => evil.ours('a'.repeat(100_000)));
+const v8Times = [18, 20, 22].map((n) => [n, time(() => evil.v8.test('a'.repeat(n)))] as const);
+console.log(
+  `\npatterns (portal E-Mail + PLZ), tests/s: ours ${Math.round(oursPatterns).toLocaleString('en-US')}, ECMAScript regex (ajv) ${Math.round(v8Patterns).toLocaleString('en-US')}`,
+);
+console.log(`(a+)+b, ours: 27 chars ${ours27.toFixed(3)} ms, 100000 chars ${ours100k.toFixed(1)} ms`);
+console.log(
+  `(a+)+b, ECMAScript backtracking: ${v8Times.map(([n, ms]) => `${n} chars ${ms.toFixed(1)} ms`).join(', ')} (doubles per character)`,
+);
+
 console.log(
   `BENCH_RESULT ${JSON.stringify({
     bench: 'fim',
@@ -181,5 +223,10 @@ console.log(
     ajvFirstErrorPerSecond: rates[2],
     ratioToAjvAllErrors: rates[0] / rates[1],
     ratioToAjvFirstError: rates[0] / rates[2],
+    patternTestsPerSecondOurs: oursPatterns,
+    patternTestsPerSecondEcmaScript: v8Patterns,
+    evilPatternOurs27Ms: ours27,
+    evilPatternOurs100kMs: ours100k,
+    evilPatternEcmaScriptMs: Object.fromEntries(v8Times),
   })}`,
 );

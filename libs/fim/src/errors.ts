@@ -67,3 +67,29 @@ export class FimExportError extends Error {
     this.path = path;
   }
 }
+
+/** One field for which no value satisfies all of its constraints. */
+export interface SampleProblem {
+  /** FIM id of the field. */
+  elementId: string;
+  /** JSON Pointer of the field in a data instance (without array indices). */
+  path: string;
+  message: LocalizedMessage;
+}
+
+/**
+ * `sample` cannot produce valid data because the constraints of some fields contradict each other (no value
+ * can satisfy them, e.g. a pattern that needs 5 characters and maxLength 4). Lists every such field.
+ */
+export class FimSampleError extends Error {
+  readonly problems: readonly SampleProblem[];
+
+  constructor(problems: readonly SampleProblem[]) {
+    const head = problems[0];
+    super(
+      `${head.elementId} (${head.path}): ${head.message.en}${problems.length > 1 ? ` (and ${problems.length - 1} more field(s))` : ''}`,
+    );
+    this.name = 'FimSampleError';
+    this.problems = problems;
+  }
+}

@@ -5,8 +5,10 @@
 export {
   FimExportError,
   FimParseError,
+  FimSampleError,
   FimSchemaError,
   type FimIssue,
+  type SampleProblem,
   type FimIssueSeverity,
   type XmlLocation,
 } from './errors';
@@ -33,9 +35,16 @@ export {
 export {
   BUNDLED_CODELIST_DIR,
   CodeListRegistry,
+  compareVersions,
   pinnedUri,
+  referencedCanonicalUris,
+  requestedUri,
   type CodeListRegistryOptions,
+  type LoadDirectoryOptions,
+  type CodeListResolution,
+  type ResolveOptions,
 } from './codelists/registry';
+export { CodeListCache } from './codelists/cache';
 export {
   ValidatorCache,
   compileValidator,
@@ -52,6 +61,7 @@ export {
   type FieldPlan,
   type GroupPlan,
   type PlanNode,
+  type PlannedCodeList,
   type ScalarValue,
   type SchemaOptions,
   type SchemaPlan,
@@ -62,6 +72,7 @@ export { MULTIPLE_OF_PRECISION } from './validator/formats';
 export { JSON_SCHEMA_DIALECT, toJsonSchema, type JsonSchema } from './export/json-schema';
 export {
   toFormDefinition,
+  type FormCodeList,
   type FormDefinition,
   type FormElement,
   type FormField,
@@ -70,6 +81,13 @@ export {
   type FormRule,
   type FormWidget,
 } from './export/form';
+export {
+  ATTACHMENT_FIELD,
+  RENDER_TEXTS,
+  toUiSchema,
+  type UiLanguage,
+  type UiSchema,
+} from './export/ui-schema';
 export { sampleData, type SampleOptions } from './export/sample';
 export { defaultNamespace, toXml, type XmlExportOptions } from './export/xml';
 export { toXsd, type XsdExportOptions } from './export/xsd';

@@ -1,4 +1,4 @@
-import { CodeListRegistry, pinnedUri } from './codelists/registry';
+import { CodeListRegistry, type ResolveOptions, pinnedUri } from './codelists/registry';
 import type { FimIssue } from './errors';
 import type { FimMessageType, FimNode, FimSchema, XdfGeneration } from './model';
 
@@ -7,6 +7,10 @@ export interface CodeListUsage {
   uri: string;
   pinned: boolean;
   available: boolean;
+  /** How it resolved (see `CodeListRegistry.resolveReference`). */
+  status: 'exact' | 'newest' | 'pinned' | 'missing';
+  /** canonicalVersionUri of the list used, when available. */
+  resolved?: string;
   source?: string;
   /** FIM ids of the select fields using it. */
   fields: string[];
@@ -55,7 +59,7 @@ function* walk(nodes: readonly FimNode[]): Generator<FimNode> {
 
 export function inspectSchema(
   schema: FimSchema,
-  options: { codeLists?: CodeListRegistry } = {},
+  options: { codeLists?: CodeListRegistry; resolve?: ResolveOptions } = {},
 ): SchemaSummary {
   const registry = options.codeLists ?? new CodeListRegistry();
   const fieldTypes: Record<string, number> = {};
@@ -83,8 +87,16 @@ export function inspectSchema(
       const uri = pinned ?? f.codeliste.canonicalUri ?? '?';
       let usage = codeLists.get(uri);
       if (!usage) {
-        const list = registry.resolve(f.codeliste);
-        usage = { uri, pinned: pinned !== undefined, available: list !== undefined, fields: [] };
+        const r = registry.resolveReference(f.codeliste, options.resolve);
+        const list = r.list;
+        usage = {
+          uri,
+          pinned: pinned !== undefined,
+          available: list !== undefined,
+          status: r.status,
+          fields: [],
+        };
+        if (list) usage.resolved = list.canonicalVersionUri;
         if (list?.source !== undefined) usage.source = list.source;
         codeLists.set(uri, usage);
       }

@@ -143,7 +143,7 @@ export interface FimField extends FimElementMeta, FimLabels {
   codeKey?: string;
   nameKey?: string;
   helpKey?: string;
-  /** xdf3 maximum attachment size; interpreted as kilobytes (1024 bytes). */
+  /** xdf3 maximum attachment size in bytes (the FIM portal writes 20000000 for "20 MB"). */
   maxSize?: number;
   mediaTypes: string[];
   /** idVersion of the rules attached to this field. */

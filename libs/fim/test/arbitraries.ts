@@ -35,7 +35,9 @@ function textArb(p: FieldPlan): fc.Arbitrary<string> {
   const min = c.minLength ?? 0;
   const max = c.maxLength ?? Math.max(min, 1) + 24;
   if (c.pattern)
-    return fc.stringMatching(c.pattern.regex).filter((s) => between(s, c.minLength, c.maxLength));
+    return fc
+      .stringMatching(new RegExp(c.pattern.source, 'u'))
+      .filter((s) => between(s, c.minLength, c.maxLength));
   if (c.latin) {
     return fc
       .array(fc.constantFrom(...DIN_UNITS), { minLength: min, maxLength: Math.min(max, min + 20) })

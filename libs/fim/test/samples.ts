@@ -187,7 +187,7 @@ export const XDF3_FULL = xdf3Schema([
     datentyp: 'file',
     anzahl: '0:3',
     mediaTypes: ['application/pdf', 'image/*'],
-    maxSize: 2048,
+    maxSize: 2048 * 1024,
   }),
   xdf3Field({ id: 'F60000000121', name: 'Zusatzdaten', feldart: 'input', datentyp: 'obj', anzahl: '0:1' }),
   xdf3Field({ id: 'F60000000122', name: 'Kennung', feldart: 'hidden', datentyp: 'text', anzahl: '0:1' }),

@@ -9,5 +9,6 @@ export * from './http';
 export * from './logging';
 export * from './metrics';
 export * from './platform.module';
+export * from './ratelimit';
 export * from './representation';
 export * from './scheduling';

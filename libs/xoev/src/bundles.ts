@@ -9,7 +9,11 @@ import { type CatalogMap, readCatalog } from './catalog';
  * (`XOEV_SCHEMA_DIR`; in development and CI the steering repo's `shared/fixtures`).
  */
 export interface SchemaBundle {
-  id: 'xdomea-3.0.0' | 'xoev-basisnachricht-g2g-1.1' | 'fitconnect-metadata-1.0.0';
+  id:
+    | 'xdomea-3.0.0'
+    | 'xoev-basisnachricht-g2g-1.1'
+    | 'fitconnect-metadata-1.0.0'
+    | 'fitconnect-metadata-2.1.0';
   title: string;
   /** Files that must exist, relative to the schema directory; the first one is the entry point. */
   files: readonly string[];
@@ -56,6 +60,14 @@ export const SCHEMA_BUNDLES = {
     source:
       'FITKO (https://schema.fitko.de/fit-connect/metadata/1.0.0/metadata.schema.json), also vendored unchanged in ' +
       'github.com/codedust/fitconnect-sdk-python (fitconnect/schema): put it at <dir>/fitconnect/metadata.schema.v1.0.0.json.',
+  },
+  fitconnect2: {
+    id: 'fitconnect-metadata-2.1.0',
+    title: 'FIT-Connect metadata JSON Schema 2.1.0',
+    files: ['fitconnect/metadata.schema.v2.1.0.json'],
+    source:
+      'FITKO (https://schema.fitko.de/fit-connect/metadata/2.1.0/metadata.schema.json): put it at ' +
+      '<dir>/fitconnect/metadata.schema.v2.1.0.json.',
   },
 } as const satisfies Record<string, SchemaBundle>;
 

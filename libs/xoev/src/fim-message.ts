@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { compileValidator, defaultNamespace, type FimSchema, type FimValidator } from '@amtsbote/fim';
+import {
+  type CompileOptions,
+  compileValidator,
+  defaultNamespace,
+  type FimSchema,
+  type FimValidator,
+} from '@amtsbote/fim';
 import { G2G_HEADER_XSD_URL, G2G_NAMESPACE, g2gCatalog } from './bundles';
 import { writeNachrichtenkopfG2G } from './g2g';
 import type { SubmissionMessageInput } from './message-input';
@@ -43,8 +49,12 @@ export interface PreparedFimSchema {
   key: string;
 }
 
-export function prepareFimSchema(schema: FimSchema): PreparedFimSchema {
-  const validator = compileValidator(schema);
+/**
+ * Compiles a FIM schema for messages. `options` are those the catalog compiled it with (code lists, pins,
+ * allowUnknownCodeLists), so the XSD enumerates exactly the codes intake accepted.
+ */
+export function prepareFimSchema(schema: FimSchema, options: CompileOptions = {}): PreparedFimSchema {
+  const validator = compileValidator(schema, options);
   const namespace = defaultNamespace(schema);
   const dataXsd = validator.toXsd({ namespace, annotations: false });
   const key = schema.meta.idVersion;

@@ -15,6 +15,7 @@ import {
   prepareFimSchema,
 } from './fim-message';
 import { buildFitConnectSubmission } from './fitconnect';
+import { buildFitConnectSubmissionOf, type FitConnectMetadataV2 } from './fitconnect-v2';
 import { fitConnectMetadataSchema } from './json-schema';
 import { Libxml2Engine, SchemaSetCache } from './libxml2-engine';
 import { XmllintWasmEngine } from './reference-engines';
@@ -125,6 +126,30 @@ describe('XÖV messages for the BlaueKarte schema, checked by libxml2-wasm and x
     const bad = schema.validate(broken);
     assert.equal(bad.valid, false);
     assert.ok(bad.issues.some((i) => i.path === '/contentStructure/data/hash/content'));
+  });
+
+  it('FIT-Connect metadata 2.1.0 validates against metadata.schema.v2.1.0.json, with BundID references and consent', () => {
+    const schema = fitConnectMetadataSchema(SCHEMA_DIR, '2.1.0');
+    const input = submissionInput({ schema: prepared.schema, data });
+    const plain = buildFitConnectSubmissionOf('2.1.0', input, { replyHost: 'https://routing.example.org' });
+    const report = schema.validate(plain.metadata);
+    assert.equal(report.valid, true, JSON.stringify(report.issues));
+    assert.equal(fitConnectMetadataSchema(SCHEMA_DIR, '1.0.0').validate(plain.metadata).valid, true);
+    const withId = buildFitConnectSubmissionOf('2.1.0', input, {
+      idBundDe: {
+        mailboxUuid: 'a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b',
+        applicationId: '0b8f9e7d-6c5b-4a39-8281-7a6b5c4d3e2f',
+        digitalBescheidConsent: false,
+      },
+    }).metadata as FitConnectMetadataV2;
+    assert.equal(schema.validate(withId).valid, true);
+    assert.deepEqual(withId.replyChannel, {
+      idBundDeMailbox: { mailboxUuid: 'a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b' },
+    });
+    assert.equal(withId.additionalReferenceInfo.zustimmungZumDigitalenBescheid, false);
+    // What 1.0.0 has and 2.1.0 lacks fails the 2.1.0 schema: $schema is required.
+    const v1 = buildFitConnectSubmissionOf('1.0.0', input).metadata;
+    assert.equal(schema.validate(v1).valid, false);
   });
 
   it('validates in well under a millisecond once compiled (median of 200)', async () => {

@@ -35,6 +35,19 @@ export {
   type FitConnectSubmission,
 } from './fitconnect';
 export {
+  AMTSBOTE_DATASET_SCHEMA,
+  AMTSBOTE_REPLY_PROCESS_STANDARD,
+  buildFitConnectMetadataV2,
+  buildFitConnectSubmissionOf,
+  FIT_CONNECT_METADATA_2_1_0,
+  FIT_CONNECT_METADATA_VERSIONS,
+  type FitConnectMetadataV2,
+  type FitConnectMetadataVersion,
+  type FitConnectReplyChannel,
+  type IdBundDeReferences,
+  type V2Options as FitConnectV2Options,
+} from './fitconnect-v2';
+export {
   VERZEICHNISDIENST,
   writeNachrichtenkopfG2G,
   type MessageTypeCode,

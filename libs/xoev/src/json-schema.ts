@@ -39,10 +39,13 @@ export function compileJsonSchema(id: string, schema: object): CompiledJsonSchem
   return new CompiledJsonSchema(id, ajv.compile(schema));
 }
 
-/** The FIT-Connect metadata schema 1.0.0 from the schema directory, compiled. */
-export function fitConnectMetadataSchema(schemaDir: string): CompiledJsonSchema {
-  requireBundle(schemaDir, SCHEMA_BUNDLES.fitconnect);
-  const file = join(schemaDir, SCHEMA_BUNDLES.fitconnect.files[0]);
-  const schema = JSON.parse(readFileSync(file, 'utf8')) as object;
-  return compileJsonSchema(SCHEMA_BUNDLES.fitconnect.id, schema);
+/** The official FIT-Connect metadata schema of that version (1.0.0 or 2.1.0) from the schema directory, compiled. */
+export function fitConnectMetadataSchema(
+  schemaDir: string,
+  version: '1.0.0' | '2.1.0' = '1.0.0',
+): CompiledJsonSchema {
+  const bundle = version === '1.0.0' ? SCHEMA_BUNDLES.fitconnect : SCHEMA_BUNDLES.fitconnect2;
+  requireBundle(schemaDir, bundle);
+  const schema = JSON.parse(readFileSync(join(schemaDir, bundle.files[0]), 'utf8')) as object;
+  return compileJsonSchema(bundle.id, schema);
 }

@@ -1,9 +1,9 @@
 import { accountDeletedV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
-import { Injectable, Logger } from '@nestjs/common';
+import { FILE_STORE, type FileStore } from '@amtsbote/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccountsRepository } from '../accounts/accounts.repository';
 import { AuditService } from '../audit/audit.service';
-import { FileStore } from '../common/file-store';
 import { PostkorbService } from '../postkorb/postkorb.service';
 import { ProjectionsService } from '../projections/projections.service';
 import { MandatesRepository } from '../representation/mandates.repository';
@@ -26,7 +26,7 @@ export class ErasureService {
     private readonly projections: ProjectionsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxWriter,
-    private readonly store: FileStore,
+    @Inject(FILE_STORE) private readonly store: FileStore,
   ) {}
 
   async erase(accountKey: string): Promise<void> {
@@ -49,7 +49,7 @@ export class ErasureService {
     });
     // After the commit: a failed removal leaves an unreferenced file, never a message without its file.
     for (const id of fileIds) {
-      await this.store.remove(id).catch((err: unknown) => {
+      await this.store.delete(id).catch((err: unknown) => {
         this.logger.error({ fileId: id, err: (err as Error).message }, 'could not remove an erased file');
       });
     }

@@ -5,6 +5,6 @@ import { NotificationsService } from './notifications.service';
 
 @Module({
   providers: [Mailer, NotificationsRepository, NotificationsService],
-  exports: [NotificationsService, NotificationsRepository],
+  exports: [NotificationsService],
 })
 export class NotificationsModule {}

@@ -55,6 +55,11 @@ export class NotificationsService implements OnApplicationBootstrap, BeforeAppli
     if (this.mailer.enabled) await this.repository.enqueueNewMessage(manager, ownerKey, messageId);
   }
 
+  /** Sent, failed and dropped notifications older than `days` go (their messages stay in the Postkorb). */
+  purgeFinished(days: number): Promise<void> {
+    return this.repository.purgeFinished(days);
+  }
+
   /** In the transaction that stores the pending address. */
   async confirmation(manager: EntityManager, accountKey: string, token: string): Promise<void> {
     if (this.mailer.enabled) await this.repository.enqueueConfirmation(manager, accountKey, token);

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { APP_CONFIG, Periodic } from '@amtsbote/platform';
+import { APP_CONFIG, FILE_STORE, type FileStore, FileTooLargeError, Periodic } from '@amtsbote/platform';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -7,9 +7,9 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { FileStore, FileTooLargeError } from '../common/file-store';
 import type { AccountsConfig } from '../config';
-import { type FileRecord, PostkorbRepository } from './postkorb.repository';
+import { FileFetchesRepository } from './file-fetches.repository';
+import type { FileRecord } from './postkorb.records';
 
 class PermanentFetchError extends Error {}
 
@@ -24,8 +24,8 @@ export class AttachmentFetcher implements OnApplicationBootstrap, BeforeApplicat
   private readonly worker: Periodic;
 
   constructor(
-    private readonly repository: PostkorbRepository,
-    private readonly store: FileStore,
+    private readonly repository: FileFetchesRepository,
+    @Inject(FILE_STORE) private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {
     this.worker = new Periodic(
@@ -68,14 +68,14 @@ export class AttachmentFetcher implements OnApplicationBootstrap, BeforeApplicat
       const source = Readable.fromWeb(response.body);
       let stored;
       try {
-        stored = await this.store.write(file.id, source, file.size);
+        stored = await this.store.put(file.id, source, { maxBytes: file.size, mediaType: file.mediaType });
       } catch (err) {
         source.destroy();
         if (err instanceof FileTooLargeError) throw new Error('more bytes than the declared size');
         throw err;
       }
       if (stored.size !== file.size || stored.sha512 !== file.sha512) {
-        await this.store.remove(file.id);
+        await this.store.delete(file.id);
         throw new Error(
           `content does not match the declared ${stored.size === file.size ? 'SHA-512' : 'size'}`,
         );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { type NewFile, type NewMessage, PostkorbRepository } from './postkorb.repository';
+import type { NewFile, NewMessage } from './postkorb.records';
+import { PostkorbRepository } from './postkorb.repository';
 
 /** How other features put a message into an owner's Postkorb (the projection of authorities' events). */
 @Injectable()

@@ -1,4 +1,4 @@
-import { ACT_FOR_HEADER, Public, SignedUrlQueryDto, UuidPipe } from '@amtsbote/platform';
+import { ACT_FOR_HEADER, contentDisposition, Public, SignedUrlQueryDto, UuidPipe } from '@amtsbote/platform';
 import {
   Body,
   Controller,
@@ -26,7 +26,6 @@ import {
 } from '@nestjs/swagger';
 import { AccountInterceptor, CurrentAccount } from '../accounts/account.context';
 import type { Account } from '../accounts/accounts.repository';
-import { contentDisposition } from '../common/content-disposition';
 import {
   ListMessagesQuery,
   MessageDto,

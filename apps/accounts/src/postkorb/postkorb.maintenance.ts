@@ -1,4 +1,4 @@
-import { APP_CONFIG, Periodic } from '@amtsbote/platform';
+import { APP_CONFIG, FILE_STORE, type FileStore, Periodic } from '@amtsbote/platform';
 import {
   type BeforeApplicationShutdown,
   Inject,
@@ -6,10 +6,9 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { FileStore } from '../common/file-store';
 import type { AccountsConfig } from '../config';
-import { NotificationsRepository } from '../notifications/notifications.repository';
-import { PostkorbRepository } from './postkorb.repository';
+import { NotificationsService } from '../notifications/notifications.service';
+import { PostkorbPurgeRepository } from './postkorb-purge.repository';
 
 /**
  * Purges what is deleted or no longer needed: soft-deleted messages, stale uploads, old notifications (the
@@ -21,9 +20,9 @@ export class PostkorbMaintenance implements OnApplicationBootstrap, BeforeApplic
   private readonly worker: Periodic;
 
   constructor(
-    private readonly postkorb: PostkorbRepository,
-    private readonly notifications: NotificationsRepository,
-    private readonly store: FileStore,
+    private readonly postkorb: PostkorbPurgeRepository,
+    private readonly notifications: NotificationsService,
+    @Inject(FILE_STORE) private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {
     this.worker = new Periodic(
@@ -47,7 +46,7 @@ export class PostkorbMaintenance implements OnApplicationBootstrap, BeforeApplic
       ...(await this.postkorb.purgeDeleted(this.config.ACCOUNTS_PURGE_DELETED_AFTER_DAYS)),
       ...(await this.postkorb.purgeUnattachedUploads(this.config.ACCOUNTS_UPLOAD_RETENTION_HOURS)),
     ];
-    for (const id of fileIds) await this.store.remove(id);
+    for (const id of fileIds) await this.store.delete(id);
     await this.notifications.purgeFinished(30);
     if (fileIds.length > 0) this.logger.log(`purged ${fileIds.length} files`);
   }

@@ -7,6 +7,8 @@ import { RepresentationModule } from '../representation/representation.module';
 import { AttachmentFetcher } from './attachment-fetcher';
 import { PostkorbController, SignedFilesController } from './postkorb.controller';
 import { PostkorbMaintenance } from './postkorb.maintenance';
+import { FileFetchesRepository } from './file-fetches.repository';
+import { PostkorbPurgeRepository } from './postkorb-purge.repository';
 import { PostkorbRepository } from './postkorb.repository';
 import { PostkorbInbox } from './postkorb-inbox.service';
 import { PostkorbSubmissionsRepository } from './postkorb-submissions.repository';
@@ -52,6 +54,8 @@ interface ParserHost {
   controllers: [PostkorbController, SignedFilesController],
   providers: [
     PostkorbRepository,
+    FileFetchesRepository,
+    PostkorbPurgeRepository,
     PostkorbSubmissionsRepository,
     PostkorbService,
     PostkorbRepliesService,

@@ -4,170 +4,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Cursor } from '../common/cursor';
 import type { PostkorbAccess } from '../representation/representation.service';
-import type { CitizenStatus, MessageCategory, Outcome, SenderKind } from './postkorb.model';
-
-export interface MessageRecord {
-  id: string;
-  ownerKey: string;
-  direction: 'in' | 'out';
-  category: MessageCategory;
-  sourceEventId: string | null;
-  submissionId: string | null;
-  vorgangsnummer: string | null;
-  leikaKey: string | null;
-  tenant: string | null;
-  senderKind: SenderKind;
-  senderName: string;
-  subject: string;
-  body: string;
-  bodyHtml: string | null;
-  subjectEn: string | null;
-  bodyEn: string | null;
-  status: CitizenStatus | null;
-  outcome: Outcome | null;
-  authorityRef: string | null;
-  inReplyTo: string | null;
-  actedByKey: string | null;
-  createdAt: Date;
-  readAt: Date | null;
-  attachmentCount: number;
-}
-
-export type NewMessage = Omit<MessageRecord, 'createdAt' | 'readAt' | 'attachmentCount'>;
-
-export interface FileRecord {
-  id: string;
-  ownerKey: string;
-  messageId: string | null;
-  origin: 'authority' | 'upload';
-  position: number;
-  filename: string;
-  mediaType: string;
-  size: number;
-  sha512: string;
-  state: 'pending' | 'stored' | 'failed';
-  sourceUrl: string | null;
-  sourceExpiresAt: Date | null;
-  attempts: number;
-  uploadedByKey: string | null;
-  createdAt: Date;
-}
-
-export interface NewFile {
-  id: string;
-  ownerKey: string;
-  messageId: string | null;
-  origin: 'authority' | 'upload';
-  position: number;
-  filename: string;
-  mediaType: string;
-  size: number;
-  sha512: string;
-  state: 'pending' | 'stored';
-  sourceUrl?: string;
-  sourceExpiresAt?: Date;
-  uploadedByKey?: string;
-}
-
-export interface MessageFilter {
-  unread?: boolean;
-  category?: MessageCategory;
-  submissionId?: string;
-}
-
-interface MessageRow {
-  id: string;
-  owner_key: string;
-  direction: 'in' | 'out';
-  category: MessageCategory;
-  source_event_id: string | null;
-  submission_id: string | null;
-  vorgangsnummer: string | null;
-  leika_key: string | null;
-  tenant: string | null;
-  sender_kind: SenderKind;
-  sender_name: string;
-  subject: string;
-  body: string;
-  body_html: string | null;
-  subject_en: string | null;
-  body_en: string | null;
-  status: CitizenStatus | null;
-  outcome: Outcome | null;
-  authority_ref: string | null;
-  in_reply_to: string | null;
-  acted_by_key: string | null;
-  created_at: Date;
-  read_at: Date | null;
-  attachment_count: string | number;
-}
-
-interface FileRow {
-  id: string;
-  owner_key: string;
-  message_id: string | null;
-  origin: 'authority' | 'upload';
-  position: number;
-  filename: string;
-  media_type: string;
-  size: string | number;
-  sha512: string;
-  state: 'pending' | 'stored' | 'failed';
-  source_url: string | null;
-  source_expires_at: Date | null;
-  attempts: number;
-  uploaded_by_key: string | null;
-  created_at: Date;
-}
-
-function toMessage(r: MessageRow): MessageRecord {
-  return {
-    id: r.id,
-    ownerKey: r.owner_key,
-    direction: r.direction,
-    category: r.category,
-    sourceEventId: r.source_event_id,
-    submissionId: r.submission_id,
-    vorgangsnummer: r.vorgangsnummer,
-    leikaKey: r.leika_key,
-    tenant: r.tenant,
-    senderKind: r.sender_kind,
-    senderName: r.sender_name,
-    subject: r.subject,
-    body: r.body,
-    bodyHtml: r.body_html,
-    subjectEn: r.subject_en,
-    bodyEn: r.body_en,
-    status: r.status,
-    outcome: r.outcome,
-    authorityRef: r.authority_ref,
-    inReplyTo: r.in_reply_to,
-    actedByKey: r.acted_by_key,
-    createdAt: r.created_at,
-    readAt: r.read_at,
-    attachmentCount: Number(r.attachment_count),
-  };
-}
-
-function toFile(r: FileRow): FileRecord {
-  return {
-    id: r.id,
-    ownerKey: r.owner_key,
-    messageId: r.message_id,
-    origin: r.origin,
-    position: r.position,
-    filename: r.filename,
-    mediaType: r.media_type,
-    size: Number(r.size),
-    sha512: r.sha512,
-    state: r.state,
-    sourceUrl: r.source_url,
-    sourceExpiresAt: r.source_expires_at,
-    attempts: r.attempts,
-    uploadedByKey: r.uploaded_by_key,
-    createdAt: r.created_at,
-  };
-}
+import {
+  type FileRecord,
+  type FileRow,
+  type MessageFilter,
+  type MessageRecord,
+  type MessageRow,
+  type NewFile,
+  type NewMessage,
+  toFile,
+  toMessage,
+} from './postkorb.records';
 
 const MESSAGE_COLUMNS = `m.id, m.owner_key, m.direction, m.category, m.source_event_id, m.submission_id, m.vorgangsnummer,
   m.leika_key, m.tenant, m.sender_kind, m.sender_name, m.subject, m.body, m.body_html, m.subject_en, m.body_en,
@@ -177,6 +24,10 @@ const MESSAGE_COLUMNS = `m.id, m.owner_key, m.direction, m.category, m.source_ev
 /** Owner and, for a representative with a scoped mandate, only the Leistungen of the mandate. */
 const VISIBLE = `m.owner_key = $1 AND m.deleted_at IS NULL AND ($2::text[] IS NULL OR m.leika_key = ANY($2::text[]))`;
 
+/**
+ * The Postkorb's messages and their files as the citizen, replies and the projection use them; the file
+ * fetches (FileFetchesRepository) and the purge (PostkorbPurgeRepository) have their own repositories.
+ */
 @Injectable()
 export class PostkorbRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -371,70 +222,7 @@ export class PostkorbRepository {
     }
   }
 
-  /** Claims authority attachments due for fetching (other replicas skip them while this one works). */
-  async claimFetches(manager: EntityManager, limit: number): Promise<FileRecord[]> {
-    const result: unknown = await manager.query(
-      `UPDATE accounts.files f SET attempts = f.attempts + 1, next_attempt_at = now() + interval '5 minutes'
-       WHERE f.id IN (
-         SELECT id FROM accounts.files WHERE state = 'pending' AND next_attempt_at <= now()
-         ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING f.*`,
-      [limit],
-    );
-    return returnedRows<FileRow>(result).map(toFile);
-  }
-
-  async markStored(id: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE accounts.files SET state = 'stored', source_url = NULL, next_attempt_at = NULL, last_error = NULL
-       WHERE id = $1`,
-      [id],
-    );
-  }
-
-  async markFetchFailed(id: string, error: string, retryAt: Date | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE accounts.files
-         SET state = CASE WHEN $3::timestamptz IS NULL THEN 'failed' ELSE 'pending' END,
-             source_url = CASE WHEN $3::timestamptz IS NULL THEN NULL ELSE source_url END,
-             next_attempt_at = $3, last_error = $2
-       WHERE id = $1`,
-      [id, error.slice(0, 1000), retryAt],
-    );
-  }
-
-  // ---- purging and erasure ---------------------------------------------------------------------------------
-
-  /** Deletes messages soft-deleted more than `days` ago; returns the ids of their files. */
-  async purgeDeleted(days: number): Promise<string[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const files = await manager.query<Array<{ id: string }>>(
-        `SELECT f.id FROM accounts.files f JOIN accounts.messages m ON m.id = f.message_id
-         WHERE m.deleted_at < now() - make_interval(days => $1)`,
-        [days],
-      );
-      await manager.query(
-        `DELETE FROM accounts.notifications WHERE message_id IN
-           (SELECT id FROM accounts.messages WHERE deleted_at < now() - make_interval(days => $1))`,
-        [days],
-      );
-      await manager.query(
-        `DELETE FROM accounts.messages WHERE deleted_at < now() - make_interval(days => $1)`,
-        [days],
-      );
-      return files.map((f) => f.id);
-    });
-  }
-
-  /** Deletes uploads never attached to a reply; returns their ids. */
-  async purgeUnattachedUploads(hours: number): Promise<string[]> {
-    const result: unknown = await this.dataSource.query(
-      `DELETE FROM accounts.files WHERE origin = 'upload' AND message_id IS NULL
-         AND created_at < now() - make_interval(hours => $1) RETURNING id`,
-      [hours],
-    );
-    return returnedRows<{ id: string }>(result).map((r) => r.id);
-  }
+  // ---- erasure ---------------------------------------------------------------------------------------------
 
   /** Erasure: the owner's whole Postkorb (messages, files, notifications); returns the file ids. */
   async eraseOwner(manager: EntityManager, ownerKey: string): Promise<string[]> {

@@ -1,11 +1,9 @@
 import { Readable } from 'node:stream';
-import { ProblemException } from '@amtsbote/platform';
-import { Injectable, Logger } from '@nestjs/common';
+import { FILE_STORE, FileLinks, type FileStore, ProblemException } from '@amtsbote/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { FileStore } from '../common/file-store';
-import { UrlSigner } from '../common/signed-url';
 import { type PostkorbAccess, RepresentationService } from '../representation/representation.service';
 import type {
   AttachmentDto,
@@ -14,7 +12,8 @@ import type {
   MessageListDto,
   MessageSummaryDto,
 } from './postkorb.dto';
-import { type FileRecord, type MessageRecord, PostkorbRepository } from './postkorb.repository';
+import type { FileRecord, MessageRecord } from './postkorb.records';
+import { PostkorbRepository } from './postkorb.repository';
 
 export const MESSAGE = { de: 'Die Nachricht', en: 'The message' };
 
@@ -49,8 +48,8 @@ export class PostkorbService {
     private readonly repository: PostkorbRepository,
     private readonly representation: RepresentationService,
     private readonly audit: AuditService,
-    private readonly files: FileStore,
-    private readonly signer: UrlSigner,
+    @Inject(FILE_STORE) private readonly files: FileStore,
+    private readonly links: FileLinks,
   ) {}
 
   access(callerKey: string, actFor: string | undefined): Promise<PostkorbAccess> {
@@ -155,19 +154,24 @@ export class PostkorbService {
   }
 
   private async openStored(file: FileRecord): Promise<Readable> {
+    let stream: Readable | undefined;
+    let err = 'no such file in the store';
     try {
-      return await this.files.read(file.id);
-    } catch (err) {
-      this.logger.error({ fileId: file.id, err: (err as Error).message }, 'stored file missing');
-      throw ProblemException.notFound({ de: 'Der Anhang', en: 'The attachment' });
+      stream = await this.files.get(file.id);
+    } catch (e) {
+      err = (e as Error).message;
     }
+    if (stream) return stream;
+    this.logger.error({ fileId: file.id, err }, 'stored file missing');
+    throw ProblemException.notFound({ de: 'Der Anhang', en: 'The attachment' });
   }
 
   /** A reply attachment for whoever holds a valid signed link (routing). */
   async signedDownload(fileId: string, expires?: string, signature?: string): Promise<Download> {
-    const file = this.signer.verify(fileId, expires, signature)
-      ? await this.repository.sentUpload(fileId)
-      : undefined;
+    const file =
+      this.links.verify(fileId, expires, signature) === 'valid'
+        ? await this.repository.sentUpload(fileId)
+        : undefined;
     if (!file) throw ProblemException.notFound({ de: 'Die Datei', en: 'The file' });
     return {
       stream: await this.openStored(file),

@@ -4,23 +4,26 @@ import { postkorbReplySentV1 } from '@amtsbote/contracts';
 import { OutboxWriter } from '@amtsbote/messaging';
 import {
   APP_CONFIG,
+  detectMediaType,
+  FALLBACK_FILENAME,
+  FILE_STORE,
+  FileLinks,
+  type FileStore,
+  FileTooLargeError,
   MediaTypeSniffer,
   ProblemException,
   sanitizeFilename,
+  type SignedUrl,
   UploadRefused,
 } from '@amtsbote/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import { AuditService } from '../audit/audit.service';
-import { FALLBACK_FILENAME } from '../common/content-disposition';
-import { FileStore, FileTooLargeError } from '../common/file-store';
-import { detectMediaType } from '../common/media-type';
-import { UrlSigner } from '../common/signed-url';
 import type { AccountsConfig } from '../config';
 import { type PostkorbAccess, RepresentationService } from '../representation/representation.service';
-import { PublicUrl } from '../storage/public-url';
 import type { MessageDto, ReplyDto, UploadDto } from './postkorb.dto';
-import { type FileRecord, PostkorbRepository } from './postkorb.repository';
+import type { FileRecord } from './postkorb.records';
+import { PostkorbRepository } from './postkorb.repository';
 import { isReplyable, MESSAGE, PostkorbService } from './postkorb.service';
 
 /** A citizen's (or representative's) answer to an authority: uploads for it, then the reply itself. */
@@ -32,9 +35,8 @@ export class PostkorbRepliesService {
     private readonly representation: RepresentationService,
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
-    private readonly files: FileStore,
-    private readonly signer: UrlSigner,
-    private readonly publicUrl: PublicUrl,
+    @Inject(FILE_STORE) private readonly files: FileStore,
+    private readonly links: FileLinks,
     private readonly outbox: OutboxWriter,
     @Inject(APP_CONFIG) private readonly config: AccountsConfig,
   ) {}
@@ -91,7 +93,7 @@ export class PostkorbRepliesService {
     });
     let stored;
     try {
-      stored = await this.files.write(id, stream, max, sniffer);
+      stored = await this.files.put(id, stream, { maxBytes: max, check: sniffer });
     } catch (err) {
       // Read the rest, so the client still gets the answer.
       stream.resume();
@@ -132,7 +134,7 @@ export class PostkorbRepliesService {
         await this.audit.recordActed(manager, access, 'attachment.uploaded', id);
       });
     } catch (err) {
-      await this.files.remove(id);
+      await this.files.delete(id);
       throw err;
     }
     return { id, filename: name, mediaType, size: stored.size, sha512: stored.sha512 };
@@ -171,7 +173,6 @@ export class PostkorbRepliesService {
     const replyId = randomUUID();
     const submissionId = original.submissionId;
     const tenant = original.tenant;
-    const baseUrl = this.publicUrl.base();
     await this.repository.transaction(async (manager) => {
       const uploads = await this.repository.lockUploads(manager, party.ownerKey, attachmentIds);
       if (uploads.length !== attachmentIds.length) {
@@ -219,7 +220,12 @@ export class PostkorbRepliesService {
       // The citizen has read what they answer.
       await this.repository.markRead(manager, original.id);
       await this.repository.attachUploads(manager, replyId, attachmentIds);
-      const expiresAt = new Date(Date.now() + this.config.ACCOUNTS_FILE_URL_TTL_SECONDS * 1000);
+      const links: SignedUrl[] = [];
+      for (const u of ordered) {
+        links.push(
+          await this.links.link({ id: u.id, key: u.id, filename: u.filename, mediaType: u.mediaType }),
+        );
+      }
       await this.outbox.add(manager, {
         contract: postkorbReplySentV1,
         subject: submissionId,
@@ -233,14 +239,14 @@ export class PostkorbRepliesService {
           fromKey: party.ownerKey,
           actedByKey: party.actedByKey,
           text: dto.text,
-          attachments: ordered.map((u) => ({
+          attachments: ordered.map((u, i) => ({
             fileId: u.id,
             filename: u.filename,
             mediaType: u.mediaType,
             size: u.size,
             sha512: u.sha512,
-            url: this.signer.sign(baseUrl, u.id, expiresAt),
-            urlExpiresAt: expiresAt.toISOString(),
+            url: links[i].url,
+            urlExpiresAt: links[i].expiresAt.toISOString(),
           })),
           at: new Date().toISOString(),
         },

@@ -1,3 +1,8 @@
+// Longer than our ~400 lines on purpose: this is the table of what the citizen reads — every timeline entry
+// and Postkorb message the projection writes, in German and English, one function per event. Kept in one
+// file so that wording, tone and the shared phrases (dates, amounts, the Vorgangsnummer) are reviewed and
+// translated together; the decisions about them live in projection-rules.ts and projections.service.ts.
+
 import type {
   EventPayload,
   paymentExpiredV1,
@@ -12,7 +17,7 @@ import type {
   submissionStatusChangedV1,
   submissionSubmittedV1,
 } from '@amtsbote/contracts';
-import { sanitizeFilename } from '@amtsbote/platform';
+import { FALLBACK_FILENAME, sanitizeFilename } from '@amtsbote/platform';
 import type {
   Bilingual,
   CitizenStatus,
@@ -20,7 +25,6 @@ import type {
   Outcome,
   SenderKind,
 } from '../postkorb/postkorb.model';
-import { FALLBACK_FILENAME } from '../common/content-disposition';
 import { renderBody } from '../postkorb/rich-text';
 
 /** What accounts knows about a submission when it words a message. */

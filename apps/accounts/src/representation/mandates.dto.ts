@@ -12,9 +12,18 @@ import {
   Length,
   Matches,
   Max,
+  MaxDate,
   Min,
+  MinDate,
   ValidateIf,
 } from 'class-validator';
+
+/**
+ * Dates a mandate can carry: four-digit years, as ISO 8601 and the mandate events need them (JavaScript
+ * accepts the year 275760, the events' contract does not).
+ */
+const EARLIEST = new Date('1900-01-01T00:00:00Z');
+const LATEST = new Date('9999-12-31T23:59:59.999Z');
 
 export class GrantMandateDto {
   @ApiProperty({
@@ -45,6 +54,8 @@ export class GrantMandateDto {
   @IsOptional()
   @Type(() => Date)
   @IsDate()
+  @MinDate(EARLIEST)
+  @MaxDate(LATEST)
   validFrom?: Date;
 
   @ApiPropertyOptional({
@@ -57,6 +68,8 @@ export class GrantMandateDto {
   @ValidateIf((_o, v) => v !== null)
   @Type(() => Date)
   @IsDate()
+  @MinDate(EARLIEST)
+  @MaxDate(LATEST)
   validUntil?: Date | null;
 }
 

@@ -1,15 +1,9 @@
-import { type ActingParty, mandateCovers, resolveActingParty } from '@amtsbote/platform';
+import { type ActingParty, type ListScope, listScope, resolveActingParty } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { MandatesRepository } from './mandates.repository';
 
 /** Whose Postkorb a request reads, and which Leistungen of it the caller may see. */
-export interface PostkorbAccess {
-  ownerKey: string;
-  /** Set when a representative acts for an organisation. */
-  actedByKey?: string;
-  /** LeiKa keys the caller may see in that Postkorb; null = everything. */
-  leikaScope: string[] | null;
-}
+export type PostkorbAccess = ListScope;
 
 /**
  * accounts' own representation checks. They use the platform's shared helper (the same rules every other
@@ -22,16 +16,7 @@ export class RepresentationService {
   /** Resolves `X-Act-For`; a missing or invalid mandate answers 404 like anything else not visible. */
   async postkorbAccess(callerKey: string, actFor: string | undefined): Promise<PostkorbAccess> {
     if (!actFor || actFor === callerKey) return { ownerKey: callerKey, leikaScope: null };
-    const now = new Date();
-    const mandates = await this.mandates.forRepresentative(callerKey, actFor);
-    const party = resolveActingParty(callerKey, actFor, mandates, undefined, now);
-    const covering = mandates.filter((m) =>
-      mandateCovers(m, { representativeKey: callerKey, organisationKey: actFor, at: now }),
-    );
-    const leikaScope = covering.some((m) => m.leikaKeys === null)
-      ? null
-      : [...new Set(covering.flatMap((m) => m.leikaKeys ?? []))];
-    return { ownerKey: party.ownerKey, actedByKey: party.actedByKey, leikaScope };
+    return listScope(callerKey, actFor, await this.mandates.forRepresentative(callerKey, actFor));
   }
 
   /** Acting on something of one Leistung (e.g. a reply): the mandate must cover exactly that Leistung. */

@@ -1,4 +1,4 @@
-import { APP_CONFIG } from '@amtsbote/platform';
+import { APP_CONFIG, serviceBaseUrl } from '@amtsbote/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { AccountsConfig } from '../config';
@@ -15,18 +15,10 @@ export class PublicUrl {
   ) {}
 
   base(): string {
-    const configured = this.config.ACCOUNTS_PUBLIC_URL;
-    if (configured) return configured.replace(/\/+$/, '');
-    const server: unknown = this.adapterHost.httpAdapter?.getHttpServer();
-    const address =
-      server && typeof server === 'object' && 'address' in server && typeof server.address === 'function'
-        ? (server.address as () => unknown)()
-        : undefined;
-    if (address && typeof address === 'object' && 'port' in address && 'address' in address) {
-      const a = address as { address: string; port: number };
-      const host = a.address === '0.0.0.0' || a.address === '::' ? '127.0.0.1' : a.address;
-      return `http://${host.includes(':') ? `[${host}]` : host}:${a.port}`;
-    }
-    return `http://127.0.0.1:${this.config.PORT}`;
+    return serviceBaseUrl(
+      this.config.ACCOUNTS_PUBLIC_URL,
+      this.adapterHost,
+      `http://127.0.0.1:${this.config.PORT}`,
+    );
   }
 }

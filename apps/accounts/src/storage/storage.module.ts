@@ -1,40 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { APP_CONFIG } from '@amtsbote/platform';
-import { Global, Logger, Module } from '@nestjs/common';
-import { FileStore } from '../common/file-store';
-import { UrlSigner } from '../common/signed-url';
+import { FileStoreModule } from '@amtsbote/platform';
+import { Global, Module } from '@nestjs/common';
 import type { AccountsConfig } from '../config';
+import { SERVICE_NAME } from '../service';
 import { PublicUrl } from './public-url';
 
-/** The Postkorb's file store, the signer of download links and the service's public address. */
+/**
+ * The Postkorb's files in the file store FILE_STORE selects (ACCOUNTS_STORAGE_DIR for the filesystem), the
+ * download links routing fetches reply attachments through, and the service's public address.
+ */
 @Global()
 @Module({
-  providers: [
-    {
-      provide: FileStore,
-      inject: [APP_CONFIG],
-      useFactory: async (config: AccountsConfig) => {
-        const store = new FileStore(config.ACCOUNTS_STORAGE_DIR ?? join(tmpdir(), 'amtsbote-accounts-files'));
-        await store.init();
-        return store;
-      },
-    },
-    {
-      provide: UrlSigner,
-      inject: [APP_CONFIG],
-      useFactory: (config: AccountsConfig) => {
-        if (config.ACCOUNTS_FILE_URL_SECRET) return new UrlSigner(config.ACCOUNTS_FILE_URL_SECRET);
-        // Fine for one process; links signed here do not verify at another replica.
-        new Logger('Storage').warn(
-          'ACCOUNTS_FILE_URL_SECRET is not set; using a random key for this process',
-        );
-        return new UrlSigner(randomBytes(32));
-      },
-    },
-    PublicUrl,
+  imports: [
+    FileStoreModule.forRoot<AccountsConfig>({
+      service: SERVICE_NAME,
+      directory: (c) => c.ACCOUNTS_STORAGE_DIR,
+      links: (c) => ({
+        secret: c.ACCOUNTS_FILE_URL_SECRET,
+        ttlSeconds: c.ACCOUNTS_FILE_URL_TTL_SECONDS,
+        publicUrl: c.ACCOUNTS_PUBLIC_URL,
+        fallbackUrl: 'http://127.0.0.1:3002',
+      }),
+    }),
   ],
-  exports: [FileStore, UrlSigner, PublicUrl],
+  providers: [PublicUrl],
+  exports: [PublicUrl],
 })
 export class StorageModule {}

@@ -62,7 +62,7 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentBodyDto })
   @ApiCreatedResponse({ type: AttachmentDto })
-  @ApiProblems(400, 401, 404, 413, 415, 422)
+  @ApiProblems(400, 401, 403, 404, 413, 415, 422, 429)
   upload(
     @Param('draftId', UuidPipe) draftId: string,
     @CurrentCaller() caller: Caller,

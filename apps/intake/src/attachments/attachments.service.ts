@@ -1,20 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { type FieldProblem, ProblemException, sanitizeFilename, UploadRefused } from '@amtsbote/platform';
+import {
+  detectMediaType,
+  type FieldProblem,
+  FILE_STORE,
+  FileLinks,
+  type FileStore,
+  FileTooLargeError,
+  MediaTypeSniffer,
+  ProblemException,
+  sanitizeFilename,
+  type StoredFile,
+  UploadRefused,
+} from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Caller } from '../common/access.service';
+import { AccessService, type Caller } from '../common/access.service';
+import { AnonymousQuotas } from '../drafts/anonymous-quotas.service';
 import { DraftsService } from '../drafts/drafts.service';
 import { type Leistung, mediaTypeAllowed } from '../leistungen/leistungen.entity';
 import { LeistungenService } from '../leistungen/leistungen.service';
-import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-store';
-import { DownloadUrls } from '../storage/download-urls.service';
 import type { AttachmentDto } from './attachments.dto';
 import type { AttachmentRecord } from './attachments.entity';
 import { toAttachmentDto } from './attachments.mapper';
 import { AttachmentsRepository } from './attachments.repository';
-import { detectMediaType, UploadInspector } from './upload-inspector';
 
 /** Room for the multipart envelope around the file when judging Content-Length up front. */
 const MULTIPART_OVERHEAD = 16 * 1024;
@@ -108,8 +117,10 @@ export class AttachmentsService {
     private readonly attachments: AttachmentsRepository,
     private readonly drafts: DraftsService,
     private readonly leistungen: LeistungenService,
-    private readonly urls: DownloadUrls,
-    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    private readonly links: FileLinks,
+    private readonly access: AccessService,
+    private readonly quotas: AnonymousQuotas,
+    @Inject(FILE_STORE) private readonly store: FileStore,
   ) {}
 
   /**
@@ -119,15 +130,21 @@ export class AttachmentsService {
   async upload(caller: Caller, draftId: string, request: FastifyRequest): Promise<AttachmentDto> {
     const draft = await this.drafts.accessible(caller, draftId);
     const leistung = await this.leistungen.offered(draft.tenant, draft.leikaKey);
+    this.access.assertTrustLevel(caller, leistung);
     const existing = await this.drafts.attachmentsOfDraft(draft.id);
     this.checkRoom(leistung, existing, 0);
     const used = existing.reduce((sum, a) => sum + a.size, 0);
-    const limit = Math.min(leistung.attachmentMaxFileBytes, leistung.attachmentMaxTotalBytes - used);
+    const ownLimit = Math.min(leistung.attachmentMaxFileBytes, leistung.attachmentMaxTotalBytes - used);
+    const room = await this.quotas.storageRoom(draft);
+    const limit = Math.min(ownLimit, room);
+    // Over the Leistung's own limits a file is too large (413); over the anonymous storage quota, which
+    // frees up as drafts expire, it is one too many for now (429).
+    const overLimit = () => (limit < ownLimit ? this.quotas.storageFull() : tooLarge(limit));
 
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > limit + MULTIPART_OVERHEAD) {
       cutAfterAnswer(request);
-      throw tooLarge(limit);
+      throw overLimit();
     }
     if (!request.isMultipart()) {
       throw new ProblemException({
@@ -157,21 +174,23 @@ export class AttachmentsService {
       ]);
     }
 
-    const inspector = new UploadInspector({
-      maxBytes: limit,
+    const sniffer = new MediaTypeSniffer({
       isAllowed: (type) => mediaTypeAllowed(leistung.attachmentMediaTypes, type),
       detect: detectMediaType,
     });
     const id = randomUUID();
-    // Errors of either stream (client abort, refusal) end both; the store sees the inspector fail.
-    const feeding = pipeline(part.file, inspector).catch(() => undefined);
+    let stored: StoredFile;
     try {
-      await this.store.write(id, inspector);
-      await feeding;
+      // The store counts, hashes and bounds the bytes; the sniffer sees them before any is stored.
+      stored = await this.store.put(id, part.file, { maxBytes: limit, check: sniffer });
     } catch (err) {
       cutAfterAnswer(request);
+      // The rest of the upload is not wanted (the store leaves the source to its caller).
+      const sourceError = part.file.errored;
+      part.file.destroy();
+      if (err instanceof FileTooLargeError) throw overLimit();
       if (err instanceof UploadRefused) {
-        if (err.reason === 'too-large') throw tooLarge(limit);
+        if (err.reason === 'too-large') throw overLimit();
         if (err.reason === 'media-type')
           throw wrongType(err.detail.detected ?? 'unknown', leistung.attachmentMediaTypes);
         throw ProblemException.unprocessable('attachment-empty', { de: 'Leere Datei', en: 'Empty file' }, [
@@ -179,7 +198,7 @@ export class AttachmentsService {
         ]);
       }
       // The upload stream itself failed (body cut off before the closing boundary), not the store.
-      if (part.file.errored && !hasHttpStatus(part.file.errored)) throw malformedMultipart();
+      if (sourceError && !hasHttpStatus(sourceError)) throw malformedMultipart();
       throw err;
     }
 
@@ -193,14 +212,14 @@ export class AttachmentsService {
           draftId: draft.id,
           submissionId: null,
           filename: sanitizeFilename(part.filename, 'attachment'),
-          mediaType: inspector.mediaType!,
-          size: inspector.size,
-          sha512: inspector.sha512,
+          mediaType: sniffer.mediaType!,
+          size: stored.size,
+          sha512: stored.sha512,
           storageKey: id,
         },
         (current, alive) => {
           if (!alive) throw ProblemException.notFound({ de: 'Der Entwurf', en: 'The draft' });
-          this.checkRoom(leistung, current, inspector.size);
+          this.checkRoom(leistung, current, stored.size);
         },
       );
       return toAttachmentDto(saved);
@@ -263,7 +282,7 @@ export class AttachmentsService {
     expires: string | undefined,
     signature: string | undefined,
   ): Promise<AttachmentContent> {
-    const verdict = this.urls.verify(fileId, expires, signature);
+    const verdict = this.links.verify(fileId, expires, signature);
     if (verdict === 'invalid') {
       throw new ProblemException({
         status: 403,
@@ -292,7 +311,7 @@ export class AttachmentsService {
   }
 
   private async open(record: AttachmentRecord): Promise<AttachmentContent> {
-    const stream = await this.store.read(record.storageKey);
+    const stream = await this.store.get(record.storageKey);
     if (!stream) {
       this.logger.error({ attachmentId: record.id }, 'attachment row without content in the store');
       throw ProblemException.notFound(ATTACHMENT);

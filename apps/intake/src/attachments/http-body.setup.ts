@@ -4,12 +4,11 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 
-/** Largest XML document accepted (FIM schema uploads); the catalog event bounds it further. */
-export const XML_BODY_LIMIT = 2 * 1024 * 1024;
-
 /**
  * Request bodies the platform does not parse by itself: multipart uploads (streamed, never buffered; the
- * limits are set per upload) and XML documents (schema uploads), registered before the server is ready.
+ * limits are set per upload) and XML documents (schema and code-list uploads), registered before the server
+ * is ready. The XML parser has no limit of its own: the route's applies (`@BodyLimit(XML_DOCUMENT_BODY_LIMIT)`
+ * on the two uploads, the service's 1 MiB default everywhere else).
  */
 @Injectable()
 export class HttpBodySetup implements OnModuleInit {
@@ -21,7 +20,7 @@ export class HttpBodySetup implements OnModuleInit {
     if (!fastify.hasContentTypeParser('application/xml')) {
       fastify.addContentTypeParser(
         ['application/xml', 'text/xml'],
-        { parseAs: 'buffer', bodyLimit: XML_BODY_LIMIT },
+        { parseAs: 'buffer' },
         (_request, body, done) => {
           try {
             done(null, decodeUtf8Body(body as Buffer));

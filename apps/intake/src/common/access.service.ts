@@ -1,5 +1,12 @@
 import { RepresentationService } from '@amtsbote/messaging';
-import { type Principal, principalKey, ProblemException } from '@amtsbote/platform';
+import {
+  insufficientTrustLevel,
+  type ListScope,
+  type Principal,
+  principalKey,
+  ProblemException,
+  type TrustLevel,
+} from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { tokenMatches } from './secrets';
 
@@ -10,6 +17,8 @@ export interface Caller {
   actFor?: string;
   /** An anonymous access token (`X-Draft-Token` or `X-Receipt-Token`). */
   token?: string;
+  /** The client's address (as the ingress reports it), for limits on anonymous callers. */
+  address?: string;
 }
 
 /** What a protected resource says about its owner. */
@@ -39,12 +48,7 @@ export class AccessService {
   async actingAs(caller: Caller, leikaKey?: string): Promise<ActingAs> {
     const p = caller.principal;
     if (!p) return { ownerKey: null, kind: 'anonymous', trustLevel: 0 };
-    if (p.kind === 'client') {
-      throw ProblemException.forbidden({
-        de: 'Anträge stellen nur Personen und Organisationen, keine technischen Clients.',
-        en: 'Only persons and organisations submit applications, not technical clients.',
-      });
-    }
+    assertNoClient(p);
     const callerKey = principalKey(p);
     const party = await this.representation.actingParty(callerKey, caller.actFor, leikaKey);
     if (party.actedByKey !== undefined) {
@@ -60,6 +64,28 @@ export class AccessService {
       kind: p.kind === 'organisation' ? 'organisation' : 'person',
       trustLevel: p.trustLevel,
     };
+  }
+
+  /**
+   * Whose drafts or submissions a list shows, and of which Leistungen: with `X-Act-For` only those the
+   * caller's mandates cover. Undefined for anonymous callers (they list nothing).
+   */
+  async listScope(caller: Caller): Promise<ListScope | undefined> {
+    const p = caller.principal;
+    if (!p) return undefined;
+    assertNoClient(p);
+    return this.representation.listScope(principalKey(p), caller.actFor);
+  }
+
+  /**
+   * A signed-in caller below the Leistung's trust level may not start, fill in or attach files to an
+   * application they could not submit (anonymous callers only reach Leistungen that allow them).
+   */
+  assertTrustLevel(caller: Caller, leistung: { minTrustLevel: number }): void {
+    const p = caller.principal;
+    if (p && p.trustLevel < leistung.minTrustLevel) {
+      throw insufficientTrustLevel(leistung.minTrustLevel as TrustLevel, p.trustLevel);
+    }
   }
 
   /** May the caller read or change the resource? */
@@ -87,5 +113,14 @@ export class AccessService {
   ): Promise<void> {
     if (resource === undefined || !(await this.mayAccess(caller, resource)))
       throw ProblemException.notFound(what);
+  }
+}
+
+function assertNoClient(p: Principal): void {
+  if (p.kind === 'client') {
+    throw ProblemException.forbidden({
+      de: 'Anträge stellen nur Personen und Organisationen, keine technischen Clients.',
+      en: 'Only persons and organisations submit applications, not technical clients.',
+    });
   }
 }

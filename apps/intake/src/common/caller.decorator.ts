@@ -1,4 +1,5 @@
 import type { AuthenticatedRequest } from '@amtsbote/platform';
+import type { FastifyRequest } from 'fastify';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Caller } from './access.service';
 
@@ -13,10 +14,11 @@ function header(req: AuthenticatedRequest, name: string): string | undefined {
  * token (`X-Draft-Token` or `X-Receipt-Token`, whichever the route documents).
  */
 export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
-  const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  const req = context.switchToHttp().getRequest<AuthenticatedRequest & FastifyRequest>();
   return {
     principal: req.principal,
     actFor: header(req, 'x-act-for'),
     token: header(req, 'x-draft-token') ?? header(req, 'x-receipt-token'),
+    address: req.ip,
   };
 });

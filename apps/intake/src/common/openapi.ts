@@ -73,6 +73,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   413: 'Too large (refused while streaming).',
   415: 'Unsupported media type (detected from the bytes).',
   422: 'Semantically invalid; `errors[]` lists every problem with its JSON Pointer path.',
+  429: 'Too many requests, or an anonymous quota of the Leistung is used up; retry after `Retry-After` seconds.',
   503: 'A dependency (PostgreSQL) is briefly unavailable; retry after `Retry-After` seconds.',
 };
 

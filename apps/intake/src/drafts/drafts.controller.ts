@@ -1,4 +1,4 @@
-import { OptionalAuth, UuidPipe } from '@amtsbote/platform';
+import { BodyLimit, OptionalAuth, UuidPipe } from '@amtsbote/platform';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { Caller } from '../common/access.service';
 import { CurrentCaller } from '../common/caller.decorator';
+import { APPLICATION_BODY_LIMIT } from '../common/body-limits';
 import { ACT_FOR_HEADER_DOC, ApiProblems } from '../common/openapi';
 import { CreateDraftDto, DraftDto, UpdateDraftDto } from './drafts.dto';
 import { DraftsService } from './drafts.service';
@@ -29,6 +30,7 @@ export class DraftsController {
   constructor(private readonly drafts: DraftsService) {}
 
   @Post()
+  @BodyLimit(APPLICATION_BODY_LIMIT)
   @OptionalAuth()
   @ApiOperation({
     summary: 'Start a draft for a Leistung',
@@ -38,7 +40,7 @@ export class DraftsController {
       'The data is checked leniently: `fieldErrors` lists what is wrong so far, missing required fields are not reported yet.',
   })
   @ApiCreatedResponse({ type: DraftDto })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 429)
   create(@Body() body: CreateDraftDto, @CurrentCaller() caller: Caller): Promise<DraftDto> {
     return this.drafts.create(caller, body);
   }
@@ -62,6 +64,7 @@ export class DraftsController {
   }
 
   @Put(':draftId')
+  @BodyLimit(APPLICATION_BODY_LIMIT)
   @OptionalAuth()
   @DRAFT_TOKEN_DOC
   @ApiOperation({
@@ -69,7 +72,7 @@ export class DraftsController {
     description: 'Returns the draft with the field errors found so far and the extended expiry.',
   })
   @ApiOkResponse({ type: DraftDto })
-  @ApiProblems(400, 401, 404)
+  @ApiProblems(400, 401, 403, 404)
   update(
     @Param('draftId', UuidPipe) draftId: string,
     @Body() body: UpdateDraftDto,

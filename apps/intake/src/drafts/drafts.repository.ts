@@ -1,4 +1,4 @@
-import { returnedRows } from '@amtsbote/platform';
+import { type ListScope, returnedRows } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In, IsNull, MoreThan } from 'typeorm';
@@ -22,10 +22,14 @@ export class DraftsRepository {
     });
   }
 
-  listLive(ownerKeys: string[]): Promise<Draft[]> {
-    if (ownerKeys.length === 0) return Promise.resolve([]);
+  /** The owner's live drafts, of the Leistungen in scope only (null: all). */
+  listLive(scope: ListScope): Promise<Draft[]> {
     return this.dataSource.manager.find(Draft, {
-      where: { ownerKey: In(ownerKeys), expiresAt: MoreThan(new Date()) },
+      where: {
+        ownerKey: scope.ownerKey,
+        expiresAt: MoreThan(new Date()),
+        ...(scope.leikaScope === null ? {} : { leikaKey: In(scope.leikaScope) }),
+      },
       order: { updatedAt: 'DESC' },
       take: 200,
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FieldProblem, ProblemException } from '@amtsbote/platform';
+import { FILE_STORE, type FieldProblem, type FileStore, ProblemException } from '@amtsbote/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AttachmentDto } from '../attachments/attachments.dto';
 import type { AttachmentRecord } from '../attachments/attachments.entity';
@@ -10,8 +10,8 @@ import { FimRuntime } from '../fim-schemas/fim-runtime.service';
 import { fimProblem } from '../fim-schemas/fim-problems';
 import { type Leistung, regionOffered } from '../leistungen/leistungen.entity';
 import { LeistungenService } from '../leistungen/leistungen.service';
-import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-store';
 import type { CreateDraftDto, DraftDto, UpdateDraftDto } from './drafts.dto';
+import { AnonymousQuotas } from './anonymous-quotas.service';
 import type { Draft } from './drafts.entity';
 import { DraftsRepository } from './drafts.repository';
 
@@ -26,12 +26,14 @@ export class DraftsService {
     private readonly leistungen: LeistungenService,
     private readonly fim: FimRuntime,
     private readonly access: AccessService,
-    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    private readonly quotas: AnonymousQuotas,
+    @Inject(FILE_STORE) private readonly store: FileStore,
   ) {}
 
   async create(caller: Caller, dto: CreateDraftDto): Promise<DraftDto> {
     const leistung = await this.leistungen.offered(dto.tenant, dto.leikaKey);
     const acting = await this.access.actingAs(caller, leistung.leikaKey);
+    this.access.assertTrustLevel(caller, leistung);
     let accessToken: string | undefined;
     if (acting.ownerKey === null) {
       if (!leistung.anonymousAllowed) {
@@ -40,6 +42,7 @@ export class DraftsService {
           en: 'This Leistung requires you to log in.',
         });
       }
+      await this.quotas.admitDraft(caller, leistung);
       accessToken = newSecretToken();
     }
     const draft = await this.drafts.insert({
@@ -74,9 +77,9 @@ export class DraftsService {
   }
 
   async list(caller: Caller): Promise<DraftDto[]> {
-    const acting = await this.access.actingAs(caller);
-    if (acting.ownerKey === null) return [];
-    const drafts = await this.drafts.listLive([acting.ownerKey]);
+    const scope = await this.access.listScope(caller);
+    if (scope === undefined) return [];
+    const drafts = await this.drafts.listLive(scope);
     const out: DraftDto[] = [];
     for (const d of drafts) out.push(await this.view(d, await this.leistungen.get(d.tenant, d.leikaKey)));
     return out;
@@ -85,6 +88,7 @@ export class DraftsService {
   async update(caller: Caller, draftId: string, dto: UpdateDraftDto): Promise<DraftDto> {
     const draft = await this.accessible(caller, draftId);
     const leistung = await this.leistungen.offered(draft.tenant, draft.leikaKey);
+    this.access.assertTrustLevel(caller, leistung);
     const ars = dto.ars ?? draft.ars;
     await this.drafts.update(draft.id, { data: dto.data, ars, expiresAt: this.expiry(leistung) });
     const updated = await this.drafts.findLive(draft.id);

@@ -1,35 +1,39 @@
-import {
-  CodeListRegistry,
-  compileValidator,
-  type FimSchema,
-  type FimValidator,
-  parseSchema,
-} from '@amtsbote/fim';
-import { APP_CONFIG } from '@amtsbote/platform';
-import { Inject, Injectable } from '@nestjs/common';
-import type { IntakeConfig } from '../config';
+import { compileValidator, type FimSchema, type FimValidator, parseSchema } from '@amtsbote/fim';
+import { Injectable } from '@nestjs/common';
+import { CodeListCatalog, type CodeListSources } from '../code-lists/code-list-catalog.service';
 import { FimSchemasRepository } from './fim-schemas.repository';
 
+export interface UploadCompilation {
+  validator: FimValidator;
+  /** The lists the resolution could use, with where each came from. */
+  sources: CodeListSources;
+}
+
 /**
- * Compiled validators by schema id + version. A version is immutable, so a compiled validator never goes
- * stale; the first request of a version per process parses and compiles it.
+ * Compiled validators by schema id + version. A version is immutable and compiled with the code lists it was
+ * pinned to at upload, so a compiled validator never goes stale; the first request of a version per process
+ * parses and compiles it.
  */
 @Injectable()
 export class FimRuntime {
-  readonly codeLists: CodeListRegistry;
   private readonly validators = new Map<string, Promise<FimValidator>>();
 
   constructor(
     private readonly schemas: FimSchemasRepository,
-    @Inject(APP_CONFIG) config: IntakeConfig,
-  ) {
-    this.codeLists = new CodeListRegistry();
-    if (config.INTAKE_CODELIST_DIR !== undefined) this.codeLists.loadDirectory(config.INTAKE_CODELIST_DIR);
-  }
+    private readonly codeLists: CodeListCatalog,
+  ) {}
 
-  /** Compiles a parsed schema with this service's code lists (throws FimSchemaError when unusable). */
-  compile(schema: FimSchema, allowUnknownCodeLists: boolean): FimValidator {
-    return compileValidator(schema, { codeLists: this.codeLists, allowUnknownCodeLists });
+  /**
+   * Compiles an uploaded schema under the resolution rule (exact version, else the newest stored one unless
+   * `exact`); throws FimSchemaError when it cannot be enforced. `validator.plan.codeLists` is what to pin.
+   */
+  async compileUpload(
+    schema: FimSchema,
+    options: { allowUnknownCodeLists: boolean; codeListVersions: 'newest' | 'exact' },
+  ): Promise<UploadCompilation> {
+    const sources = await this.codeLists.forSchema(schema);
+    const validator = compileValidator(schema, { ...options, codeLists: sources.registry });
+    return { validator, sources };
   }
 
   validator(schemaId: string, version: string): Promise<FimValidator> {
@@ -39,7 +43,12 @@ export class FimRuntime {
       v = (async () => {
         const record = await this.schemas.find(schemaId, version);
         if (!record) throw new Error(`FIM schema ${key} is referenced but not stored`);
-        return this.compile(parseSchema(record.xdf), record.allowUnknownCodeLists);
+        const sources = await this.codeLists.forPins(record.codeListPins);
+        return compileValidator(parseSchema(record.xdf), {
+          codeLists: sources.registry,
+          codeListPins: record.codeListPins,
+          allowUnknownCodeLists: record.allowUnknownCodeLists,
+        });
       })();
       this.validators.set(key, v);
       // A failure (database away) is not cached.

@@ -1,5 +1,5 @@
 import { adminTenant } from '../common/admin';
-import { CurrentPrincipal, type Principal, ProblemException, Roles } from '@amtsbote/platform';
+import { BodyLimit, CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
 import { Body, Controller, Get, Header, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -12,7 +12,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { XML_DOCUMENT_BODY_LIMIT } from '../common/body-limits';
 import { ApiProblems } from '../common/openapi';
+import { requireXmlBody } from '../common/xml-upload';
 import { FimSchemaDto, UploadFimSchemaQueryDto } from './fim-schemas.dto';
 import { FimSchemasService } from './fim-schemas.service';
 
@@ -24,11 +26,14 @@ export class FimSchemasController {
   constructor(private readonly schemas: FimSchemasService) {}
 
   @Post()
+  @BodyLimit(XML_DOCUMENT_BODY_LIMIT)
   @ApiOperation({
     summary: 'Upload an XDatenfelder schema (xdf2 or xdf3 XML)',
     description:
       'Send the Stammdatenschema (or Datenfeldgruppe) message as the raw request body with `Content-Type: application/xml`. ' +
-      'It is parsed (no DTDs, no entities), checked to be enforceable (code lists), stored and announced to the other services. ' +
+      'It is parsed (no DTDs, no entities; at most 16 MiB), checked to be enforceable, stored and announced to the other services. ' +
+      'Code lists resolve to the exact canonicalVersionUri a field names, else to the newest stored version of the same list (a `CODE_LIST_NEWER_VERSION` warning; refused with `codeListVersions=exact` or the installation setting `INTAKE_CODELIST_VERSIONS=exact`); the version is pinned to the lists it resolved to (`codeListPins`). ' +
+      'A list that is not available refuses the upload (422 `fim-schema-unusable`, `errors[].path` the field in the data, `elementId` its FIM id) unless `allowUnknownCodeLists=true`. ' +
       'A version is immutable: the same id + version with the same XML answers 200, with different XML 409. Parser errors come back as 422 with every issue in `errors[]` (`path` is the XML path, `line`/`column` where known). ' +
       "Schemas are shared by all tenants (FIM is national); the upload is audit-logged for the admin's tenant.",
   })
@@ -44,19 +49,13 @@ export class FimSchemasController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FimSchemaDto> {
     const { actorKey, tenant } = adminTenant(principal);
-    if (typeof xml !== 'string' || xml.trim() === '') {
-      throw new ProblemException({
-        status: 415,
-        code: 'xml-body-required',
-        title: { de: 'XML erwartet', en: 'XML expected' },
-        detail: {
-          de: 'Senden Sie das XDatenfelder-Dokument als Anfragetext mit Content-Type application/xml.',
-          en: 'Send the XDatenfelder document as the request body with Content-Type application/xml.',
-        },
-      });
-    }
-    const result = await this.schemas.upload(xml, {
+    const document = requireXmlBody(xml, {
+      de: 'das XDatenfelder-Dokument',
+      en: 'the XDatenfelder document',
+    });
+    const result = await this.schemas.upload(document, {
       allowUnknownCodeLists: query.allowUnknownCodeLists ?? false,
+      codeListVersions: query.codeListVersions,
       actorKey,
       tenant,
     });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 
 export class UploadFimSchemaQueryDto {
   @ApiPropertyOptional({
@@ -13,6 +13,42 @@ export class UploadFimSchemaQueryDto {
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   allowUnknownCodeLists?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['newest', 'exact'],
+    description:
+      'When the code-list version a field names is not stored: `newest` uses the newest stored version of the same list (reported in `warnings` and `codeLists`), `exact` refuses the upload. Default: the installation setting `INTAKE_CODELIST_VERSIONS`; `newest` cannot relax an installation set to `exact`.',
+  })
+  @IsOptional()
+  @IsIn(['newest', 'exact'])
+  codeListVersions?: 'newest' | 'exact';
+}
+
+export class CodeListResolutionDto {
+  @ApiProperty({
+    description: 'What the schema asks for: its canonicalVersionUri, else the canonical URI.',
+    example: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat_2023-02-24',
+  })
+  requested!: string;
+  @ApiPropertyOptional({ example: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat' })
+  canonicalUri?: string;
+  @ApiPropertyOptional({ description: 'Version the schema names.', example: '2023-02-24' })
+  version?: string;
+  @ApiProperty({
+    enum: ['exact', 'newest', 'pinned', 'missing'],
+    description:
+      '`exact`: the named version; `newest`: the named version is not stored, the newest stored version of the list is used; `missing`: no version is available (only with allowUnknownCodeLists).',
+  })
+  status!: string;
+  @ApiPropertyOptional({
+    description: 'canonicalVersionUri of the list used (pinned with the schema version).',
+    example: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat_2024-08-01',
+  })
+  resolved?: string;
+  @ApiPropertyOptional({ example: '2024-08-01' })
+  resolvedVersion?: string;
+  @ApiProperty({ type: [String], description: 'FIM ids of the select fields using the list.' })
+  fields!: string[];
 }
 
 export class FimIssueDto {
@@ -28,6 +64,12 @@ export class FimIssueDto {
   column?: number;
   @ApiPropertyOptional({ example: 'F00000013' })
   elementId?: string;
+  @ApiPropertyOptional({
+    type: CodeListResolutionDto,
+    description:
+      'Code-list warnings (`CODE_LIST_NEWER_VERSION`): the resolution, with both versions and the fields.',
+  })
+  codeList?: CodeListResolutionDto;
 }
 
 export class FimSchemaDto {
@@ -47,8 +89,20 @@ export class FimSchemaDto {
   xdfSha256!: string;
   @ApiProperty()
   allowUnknownCodeLists!: boolean;
-  @ApiProperty({ type: [FimIssueDto], description: 'Parser warnings (the schema was accepted).' })
+  @ApiProperty({
+    type: [FimIssueDto],
+    description:
+      'Parser warnings and code lists used in a newer version than named (the schema was accepted).',
+  })
   warnings!: FimIssueDto[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'The code lists this version is pinned to: requested URI -> canonicalVersionUri.',
+  })
+  codeListPins!: Record<string, string>;
+  @ApiProperty({ type: [CodeListResolutionDto], description: 'How every referenced code list was resolved.' })
+  codeLists!: CodeListResolutionDto[];
   @ApiProperty({ example: 'hb' })
   uploadedByTenant!: string;
   @ApiProperty({ type: String, format: 'date-time' })

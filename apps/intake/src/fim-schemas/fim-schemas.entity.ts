@@ -1,5 +1,16 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** How one code list the schema references was resolved at upload (`validator.plan.codeLists`). */
+export interface StoredCodeListResolution {
+  requested: string;
+  canonicalUri?: string;
+  version?: string;
+  status: 'exact' | 'newest' | 'pinned' | 'missing';
+  resolved?: string;
+  resolvedVersion?: string;
+  fields: string[];
+}
+
 export interface StoredIssue {
   code: string;
   message: string;
@@ -7,6 +18,8 @@ export interface StoredIssue {
   line?: number;
   column?: number;
   elementId?: string;
+  /** For code-list warnings: the resolution they are about. */
+  codeList?: StoredCodeListResolution;
 }
 
 /** An uploaded XDatenfelder schema; immutable per id and version. Shared by all tenants (FIM is national). */
@@ -42,6 +55,16 @@ export class FimSchemaRecord {
 
   @Column({ type: 'jsonb', default: [] })
   warnings!: StoredIssue[];
+
+  /**
+   * The code-list resolution this version was accepted with (requested URI -> canonicalVersionUri), repeated
+   * on every compile so the version validates the same everywhere, also after newer lists arrive.
+   */
+  @Column({ name: 'code_list_pins', type: 'jsonb', default: {} })
+  codeListPins!: Record<string, string>;
+
+  @Column({ name: 'code_lists', type: 'jsonb', default: [] })
+  codeLists!: StoredCodeListResolution[];
 
   @Column({ name: 'uploaded_by', type: 'text' })
   uploadedBy!: string;

@@ -15,6 +15,8 @@ const SUMMARY_COLUMNS: Array<keyof FimSchemaSummary> = [
   'xdfSha256',
   'allowUnknownCodeLists',
   'warnings',
+  'codeListPins',
+  'codeLists',
   'uploadedBy',
   'uploadedByTenant',
   'createdAt',

@@ -26,7 +26,7 @@ export class FormsController {
     summary: "A Leistung's form definition: JSON Schema, UI hints and attachment rules (no login needed)",
     description:
       'Cacheable: the answer carries a strong `ETag`; send it back in `If-None-Match` to get 304 while nothing changed. ' +
-      'Render the form from `ui` (order, labels, help, options, multiplicity), validate in the browser with `jsonSchema`, ' +
+      'Render the form from `ui` (order, labels, help, options, multiplicity), or with react-jsonschema-form from `jsonSchema` and `uiSchema`; validate in the browser with `jsonSchema`, ' +
       'and upload files for the fields in `attachments.fields` to a draft.',
   })
   @ApiParam({ name: 'leikaKey', example: '99050012104000' })

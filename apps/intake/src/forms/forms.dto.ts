@@ -60,6 +60,27 @@ export class FormConstraintsDto {
 }
 
 /** A group or a field, in schema order. */
+export class FormCodeListDto {
+  @ApiPropertyOptional({ example: 'urn:de:bund:destatis:bevoelkerungsstatistik:schluessel:staat' })
+  canonicalUri?: string;
+  @ApiPropertyOptional({ example: '2023-02-24', description: 'Version the schema names.' })
+  version?: string;
+  @ApiPropertyOptional({ description: 'canonicalVersionUri the schema names (pinned).' })
+  canonicalVersionUri?: string;
+  @ApiProperty({
+    enum: ['exact', 'newest', 'pinned', 'missing'],
+    description:
+      '`exact`/`pinned`: the named version; `newest`: the named version is not stored, the newest stored one is used; `missing`: none stored.',
+  })
+  status!: string;
+  @ApiPropertyOptional({ description: 'canonicalVersionUri of the stored list the options come from.' })
+  resolved?: string;
+  @ApiPropertyOptional({ example: '2024-08-01' })
+  resolvedVersion?: string;
+  @ApiPropertyOptional({ example: 'Staat' })
+  name?: string;
+}
+
 export class FormElementDto {
   @ApiProperty({ enum: ['group', 'field'] })
   kind!: 'group' | 'field';
@@ -140,8 +161,12 @@ export class FormElementDto {
   fixedValue?: string | number | boolean;
   @ApiPropertyOptional({ enum: ['keine', 'optional', 'verpflichtend'] }) vorbefuellung?: string;
   @ApiPropertyOptional({ type: [FormOptionDto] }) options?: FormOptionDto[];
-  @ApiPropertyOptional({ description: 'canonicalVersionUri of the code list the options come from.' })
-  codeList?: string;
+  @ApiPropertyOptional({
+    type: () => FormCodeListDto,
+    description:
+      'The code list the field references, also when it is not stored (then any code is accepted and a portal can fetch the list by canonicalUri + version).',
+  })
+  codeList?: FormCodeListDto;
   @ApiPropertyOptional({ type: FormConstraintsDto }) constraints?: FormConstraintsDto;
 }
 
@@ -195,6 +220,14 @@ export class FormDefinitionDto {
       'JSON Schema (2020-12) of `data`: properties keyed by FIM ids, `$defs` per id_version, labels as `title`, code lists as `oneOf` const/title. Validate in the browser with any 2020-12 validator; intake validates the same rules.',
   })
   jsonSchema!: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: true },
+    description:
+      'react-jsonschema-form uiSchema to go with `jsonSchema`, by language (`de`, `en`: only our own texts differ; FIM labels are German): "please choose" placeholders, hidden fields, file fields (`ui:field` FimAttachmentField, sub-field labels, allowed types and size), times as text. See libs/fim/README.md "Renderer guidance" for the recommended RJSF settings.',
+  })
+  uiSchema!: { de: Record<string, unknown>; en: Record<string, unknown> };
 
   @ApiProperty({
     type: FormUiDto,

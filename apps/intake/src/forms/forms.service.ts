@@ -60,7 +60,7 @@ export class FormsService {
   ) {}
 
   async listOffered(tenant: string): Promise<PublicLeistungDto[]> {
-    return (await this.leistungen.list(tenant, true)).map(publicLeistung);
+    return (await this.leistungen.listOffered(tenant)).map(publicLeistung);
   }
 
   async form(tenant: string, leikaKey: string): Promise<RenderedForm> {
@@ -73,6 +73,7 @@ export class FormsService {
     const def: FormDefinitionDto = {
       leistung: publicLeistung(l),
       jsonSchema: validator.jsonSchema(),
+      uiSchema: { de: validator.uiSchema('de'), en: validator.uiSchema('en') },
       ui: ui,
       attachments: {
         ...toLeistungDto(l).attachments,

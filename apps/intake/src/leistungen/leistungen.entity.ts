@@ -63,6 +63,14 @@ export function mediaTypeAllowed(allowList: readonly string[], mediaType: string
   return allowList.some((allowed) => allowed === mediaType || allowed === `${type}/*`);
 }
 
+/**
+ * Does the Leistung stay within its tenant's area (ARS)? A Leistung published for another area (before an
+ * operator corrected the tenant's ARS) is not offered until its regions are corrected.
+ */
+export function withinArea(regions: readonly string[], tenantArs: string): boolean {
+  return regions.every((region) => region.startsWith(tenantArs));
+}
+
 /** Is the ARS inside one of the offered regions (ARS prefixes)? */
 export function regionOffered(regions: readonly string[], ars: string): boolean {
   return regions.some((prefix) => ars.startsWith(prefix));

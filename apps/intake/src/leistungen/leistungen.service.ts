@@ -9,7 +9,7 @@ import {
   LEIKA_KEY,
   type UpsertLeistungDto,
 } from './leistungen.dto';
-import type { Leistung } from './leistungen.entity';
+import { type Leistung, withinArea } from './leistungen.entity';
 import { LeistungenRepository } from './leistungen.repository';
 
 const NOT_FOUND = { de: 'Die Leistung', en: 'The Leistung' };
@@ -137,14 +137,22 @@ export class LeistungenService {
     return l;
   }
 
-  /** An active Leistung for citizens; inactive ones do not exist for them. */
+  /** An active Leistung within its tenant's area, for citizens; others do not exist for them. */
   async offered(tenant: string, leikaKey: string): Promise<Leistung> {
-    const l = await this.leistungen.find(tenant, leikaKey);
-    if (!l || !l.active) throw ProblemException.notFound(NOT_FOUND);
+    const [l, t] = await Promise.all([this.leistungen.find(tenant, leikaKey), this.tenants.find(tenant)]);
+    if (!l || !l.active || !t || !withinArea(l.regions, t.ars)) throw ProblemException.notFound(NOT_FOUND);
     return l;
   }
 
-  list(tenant: string, onlyActive = false): Promise<Leistung[]> {
-    return this.leistungen.list(tenant, onlyActive);
+  /** Every Leistung of the tenant, for its admins. */
+  list(tenant: string): Promise<Leistung[]> {
+    return this.leistungen.list(tenant, false);
+  }
+
+  /** What citizens see of a tenant: active Leistungen within the tenant's area. */
+  async listOffered(tenant: string): Promise<Leistung[]> {
+    const t = await this.tenants.find(tenant);
+    if (!t) return [];
+    return (await this.leistungen.list(tenant, true)).filter((l) => withinArea(l.regions, t.ars));
   }
 }

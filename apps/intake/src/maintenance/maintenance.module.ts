@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DraftsModule } from '../drafts/drafts.module';
-import { StorageModule } from '../storage/storage.module';
 import { MaintenanceRepository } from './maintenance.repository';
 import { MaintenanceService } from './maintenance.service';
 
 @Module({
-  imports: [DraftsModule, StorageModule],
+  imports: [DraftsModule],
   providers: [MaintenanceRepository, MaintenanceService],
   exports: [MaintenanceService],
 })

@@ -1,4 +1,4 @@
-import { APP_CONFIG, Periodic } from '@amtsbote/platform';
+import { APP_CONFIG, FILE_STORE, type FileStore, Periodic } from '@amtsbote/platform';
 import {
   Inject,
   Injectable,
@@ -7,8 +7,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { IntakeConfig } from '../config';
+import { AnonymousQuotasRepository } from '../drafts/anonymous-quotas.repository';
 import { DraftsRepository } from '../drafts/drafts.repository';
-import { ATTACHMENT_STORE, type AttachmentStore } from '../storage/attachment-store';
 import { MaintenanceRepository } from './maintenance.repository';
 
 const BATCH = 200;
@@ -18,12 +18,14 @@ export interface MaintenanceReport {
   purgedSubmissions: number;
   deletedDrafts: number;
   deletedIdempotencyKeys: number;
+  deletedRateCounters: number;
 }
 
 /**
  * Data minimisation and housekeeping, run periodically (one replica at a time): form data and attachments of
  * submissions the Fachverfahren confirmed (or that ended without reaching one) are purged after
- * INTAKE_PURGE_AFTER_DAYS; expired drafts disappear with their files; old idempotency keys are dropped.
+ * INTAKE_PURGE_AFTER_DAYS; expired drafts disappear with their files; old idempotency keys and the
+ * counters of past hours (anonymous drafts per client) are dropped.
  */
 @Injectable()
 export class MaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -33,7 +35,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly repository: MaintenanceRepository,
     private readonly drafts: DraftsRepository,
-    @Inject(ATTACHMENT_STORE) private readonly store: AttachmentStore,
+    private readonly quotas: AnonymousQuotasRepository,
+    @Inject(FILE_STORE) private readonly store: FileStore,
     @Inject(APP_CONFIG) private readonly config: IntakeConfig,
   ) {}
 
@@ -63,8 +66,14 @@ export class MaintenanceService implements OnApplicationBootstrap, OnApplication
       deletedIdempotencyKeys: await this.repository.deleteIdempotencyKeysBefore(
         new Date(now.getTime() - this.config.INTAKE_IDEMPOTENCY_TTL_HOURS * 3600 * 1000),
       ),
+      deletedRateCounters: await this.quotas.counter.prune(DAY_MS / 1000),
     }));
-    const done = report ?? { purgedSubmissions: 0, deletedDrafts: 0, deletedIdempotencyKeys: 0 };
+    const done = report ?? {
+      purgedSubmissions: 0,
+      deletedDrafts: 0,
+      deletedIdempotencyKeys: 0,
+      deletedRateCounters: 0,
+    };
     if (done.purgedSubmissions + done.deletedDrafts > 0) this.logger.log(done, 'maintenance done');
     return done;
   }

@@ -5,9 +5,9 @@ import {
   submissionStatusChangedV1,
 } from '@amtsbote/contracts';
 import type { EventDraft } from '@amtsbote/messaging';
+import { FileLinks } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DownloadUrls } from '../storage/download-urls.service';
 import { canTransition, confirmsReceipt, isTerminal, type SubmissionStatus } from './state-machine';
 import {
   type HistoryEntry,
@@ -38,7 +38,7 @@ export class SubmissionStatusService {
 
   constructor(
     private readonly submissions: SubmissionStatusRepository,
-    private readonly urls: DownloadUrls,
+    private readonly links: FileLinks,
   ) {}
 
   /**
@@ -96,12 +96,10 @@ export class SubmissionStatusService {
     }
     const readyIds = events.flatMap((e) => ('ready' in e ? [e.ready.id] : []));
     const attachments = await this.submissions.attachmentsOf(manager, readyIds);
-    await this.submissions.record(
-      manager,
-      [...changes.values()],
-      history,
-      events.map((e) => ('ready' in e ? this.ready(e.ready, attachments.get(e.ready.id) ?? []) : e)),
-    );
+    const drafts: Array<EventDraft<EventContract>> = [];
+    for (const e of events)
+      drafts.push('ready' in e ? await this.ready(e.ready, attachments.get(e.ready.id) ?? []) : e);
+    await this.submissions.record(manager, [...changes.values()], history, drafts);
   }
 
   private statusChanged(s: Submission, t: Transition): EventDraft<typeof submissionStatusChangedV1> {
@@ -123,17 +121,37 @@ export class SubmissionStatusService {
     };
   }
 
-  /** `submission.ready`: everything routing needs, with signed URLs of the attachments. */
-  private ready(
+  /** `submission.ready`: everything routing needs, with short-lived download links of the attachments. */
+  private async ready(
     s: Submission,
     attachments: ReadonlyArray<{
       id: string;
+      storageKey: string;
       filename: string | null;
       mediaType: string;
       size: number;
       sha512: string;
     }>,
-  ): EventDraft<typeof submissionReadyV1> {
+  ): Promise<EventDraft<typeof submissionReadyV1>> {
+    const files = [];
+    for (const a of attachments) {
+      const filename = a.filename ?? a.id;
+      const signed = await this.links.link({
+        id: a.id,
+        key: a.storageKey,
+        filename,
+        mediaType: a.mediaType,
+      });
+      files.push({
+        fileId: a.id,
+        filename,
+        mediaType: a.mediaType,
+        size: a.size,
+        sha512: a.sha512,
+        url: signed.url,
+        urlExpiresAt: signed.expiresAt.toISOString(),
+      });
+    }
     const data: EventPayload<typeof submissionReadyV1> = {
       submissionId: s.id,
       vorgangsnummer: s.vorgangsnummer,
@@ -150,18 +168,7 @@ export class SubmissionStatusService {
       submittedAt: s.submittedAt.toISOString(),
       fimSchema: { id: s.schemaId, version: s.schemaVersion },
       data: s.data!,
-      attachments: attachments.map((a) => {
-        const signed = this.urls.sign(a.id);
-        return {
-          fileId: a.id,
-          filename: a.filename ?? a.id,
-          mediaType: a.mediaType,
-          size: a.size,
-          sha512: a.sha512,
-          url: signed.url,
-          urlExpiresAt: signed.expiresAt.toISOString(),
-        };
-      }),
+      attachments: files,
       ...(s.payment ? { payment: s.payment } : {}),
     };
     return { contract: submissionReadyV1, subject: s.id, tenant: s.tenant, data };

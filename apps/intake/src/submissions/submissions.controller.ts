@@ -1,4 +1,4 @@
-import { OptionalAuth, UuidPipe } from '@amtsbote/platform';
+import { BodyLimit, OptionalAuth, UuidPipe } from '@amtsbote/platform';
 import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -11,6 +11,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { Caller } from '../common/access.service';
 import { CurrentCaller } from '../common/caller.decorator';
+import { APPLICATION_BODY_LIMIT } from '../common/body-limits';
 import { ACT_FOR_HEADER_DOC, ApiProblems } from '../common/openapi';
 import {
   CreateSubmissionDto,
@@ -28,6 +29,7 @@ export class SubmissionsController {
   constructor(private readonly submissions: SubmissionsService) {}
 
   @Post()
+  @BodyLimit(APPLICATION_BODY_LIMIT)
   @OptionalAuth()
   @ApiOperation({
     summary: 'Submit an application',

@@ -3,7 +3,7 @@ import { CommonModule } from '../common/common.module';
 import { DraftsModule } from '../drafts/drafts.module';
 import { FimSchemasModule } from '../fim-schemas/fim-schemas.module';
 import { LeistungenModule } from '../leistungen/leistungen.module';
-import { StorageModule } from '../storage/storage.module';
+import { SubmissionData } from './submission-data.service';
 import { SubmissionStatusRepository } from './submission-status.repository';
 import { SubmissionStatusService } from './submission-status.service';
 import { SubmissionsConsumer } from './submissions.consumer';
@@ -12,10 +12,11 @@ import { SubmissionsRepository } from './submissions.repository';
 import { SubmissionsService } from './submissions.service';
 
 @Module({
-  imports: [CommonModule, DraftsModule, FimSchemasModule, LeistungenModule, StorageModule],
+  imports: [CommonModule, DraftsModule, FimSchemasModule, LeistungenModule],
   controllers: [SubmissionsController],
   providers: [
     SubmissionsRepository,
+    SubmissionData,
     SubmissionsService,
     SubmissionStatusRepository,
     SubmissionStatusService,

@@ -1,5 +1,5 @@
 import type { OutboxWriter, PreparedEvents } from '@amtsbote/messaging';
-import { pgPool, preparedQuery } from '@amtsbote/platform';
+import { type ListScope, pgPool, preparedQuery } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { QueryResult } from 'pg';
@@ -117,7 +117,11 @@ export class SubmissionsRepository {
       `SELECT
          (SELECT json_build_object('requestSha256', request_sha256, 'status', response_status, 'body', response_body)
             FROM ${S}.idempotency_keys WHERE scope = $1 AND key = $2) AS replay,
-         (SELECT row_to_json(l) FROM ${S}.leistungen l WHERE tenant = $3 AND leika_key = $4) AS leistung`,
+         (SELECT row_to_json(l) FROM ${S}.leistungen l JOIN ${S}.tenants t ON t.id = l.tenant
+            WHERE l.tenant = $3 AND l.leika_key = $4
+              -- within the tenant's area (see withinArea), else it is not offered
+              AND NOT EXISTS (SELECT 1 FROM unnest(l.regions) r WHERE left(r, length(t.ars)) <> t.ars)
+         ) AS leistung`,
       [scope, key, tenant, leikaKey],
     );
     const row = rows[0];
@@ -269,13 +273,14 @@ export class SubmissionsRepository {
     });
   }
 
-  listOwned(ownerKeys: string[], limit: number): Promise<Submission[]> {
-    return this.dataSource.manager
+  /** The owner's submissions, of the Leistungen in scope only (null: all). */
+  listOwned(scope: ListScope, limit: number): Promise<Submission[]> {
+    const q = this.dataSource.manager
       .createQueryBuilder(Submission, 's')
-      .where('s.owner_key IN (:...owners)', { owners: ownerKeys })
-      .orderBy('s.submitted_at', 'DESC')
-      .limit(limit)
-      .getMany();
+      .where('s.owner_key = :owner', { owner: scope.ownerKey });
+    if (scope.leikaScope !== null)
+      q.andWhere('s.leika_key = ANY(:leikaKeys)', { leikaKeys: scope.leikaScope });
+    return q.orderBy('s.submitted_at', 'DESC').limit(limit).getMany();
   }
 
   timeline(submissionId: string): Promise<SubmissionStatusEntry[]> {

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { submissionStatusChangedV1, submissionSubmittedV1 } from '@amtsbote/contracts';
 import { OutboxWriter, type PreparedEvents } from '@amtsbote/messaging';
-import {
-  type FieldProblem,
-  principalKey,
-  ProblemException,
-  TRUST_LEVEL_LABELS,
-  type TrustLevel,
-} from '@amtsbote/platform';
+import { principalKey, ProblemException } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AttachmentRecord } from '../attachments/attachments.entity';
@@ -16,73 +10,18 @@ import { canonicalJson, sha256Hex, sha512Hex } from '../common/canonical-json';
 import { newSecretToken, tokenSha256 } from '../common/secrets';
 import { DraftsRepository } from '../drafts/drafts.repository';
 import { DraftsService, regionProblem } from '../drafts/drafts.service';
-import { FimRuntime } from '../fim-schemas/fim-runtime.service';
-import { fimProblem } from '../fim-schemas/fim-problems';
 import { type Leistung, regionOffered } from '../leistungen/leistungen.entity';
-import { findAttachmentRefs } from './attachment-refs';
 import type { CreateSubmissionDto, SubmissionAcceptedDto, SubmissionDto } from './submissions.dto';
 import type { Receipt, Submission } from './submissions.entity';
-import { type StoredAnswer, SubmissionsRepository } from './submissions.repository';
+import { checkedIdempotencyKey, KeyTaken, replayOf, type SubmitResult } from './idempotency';
+import { SubmissionData } from './submission-data.service';
+import { SubmissionsRepository } from './submissions.repository';
 import { formatVorgangsnummer, germanYear } from './vorgangsnummer';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,255}$/;
 export const SUBMISSION = { de: 'Der Antrag', en: 'The submission' };
-
-export interface SubmitResult {
-  status: number;
-  body: SubmissionAcceptedDto;
-  replayed: boolean;
-}
-
-/** The stored answer again, if the request is the same; the key was used for another request otherwise. */
-function replayOf(stored: StoredAnswer, requestSha256: string): SubmitResult {
-  if (stored.requestSha256 !== requestSha256) throw keyReused();
-  return { status: stored.status, body: stored.body as SubmissionAcceptedDto, replayed: true };
-}
-
-/** The Idempotency-Key header, required and well-formed. */
-function checkedIdempotencyKey(idempotencyKey: string | undefined): string {
-  if (idempotencyKey === undefined || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw ProblemException.badRequest(
-      'idempotency-key-required',
-      { de: 'Idempotency-Key fehlt oder ist ungültig', en: 'Idempotency-Key missing or invalid' },
-      [
-        {
-          path: '/headers/idempotency-key',
-          code: idempotencyKey === undefined ? 'required' : 'pattern',
-          message: {
-            de: 'Senden Sie einen Header Idempotency-Key mit einer zufälligen UUID.',
-            en: 'Send an Idempotency-Key header with a random UUID.',
-          },
-        },
-      ],
-    );
-  }
-  return idempotencyKey;
-}
 
 /** The accepted submission before it is stored: its ids, receipt and the answer to the applicant. */
 type Accepted = Awaited<ReturnType<SubmissionsService['numberAndReceipt']>>;
-
-/** Thrown inside the transaction when a concurrent identical request won the key: roll back and replay. */
-class KeyTaken extends Error {}
-
-function keyReused(): ProblemException {
-  return ProblemException.unprocessable(
-    'idempotency-key-reused',
-    { de: 'Idempotency-Key schon verwendet', en: 'Idempotency-Key already used' },
-    [
-      {
-        path: '/headers/idempotency-key',
-        code: 'idempotency-key-reused',
-        message: {
-          de: 'Dieser Idempotency-Key wurde bereits für eine andere Anfrage verwendet. Nehmen Sie für einen neuen Antrag einen neuen Schlüssel.',
-          en: 'This Idempotency-Key was already used for a different request. Use a new key for a new submission.',
-        },
-      },
-    ],
-  );
-}
 
 @Injectable()
 export class SubmissionsService {
@@ -90,7 +29,7 @@ export class SubmissionsService {
 
   constructor(
     private readonly submissions: SubmissionsRepository,
-    private readonly fim: FimRuntime,
+    private readonly data: SubmissionData,
     private readonly access: AccessService,
     private readonly drafts: DraftsService,
     private readonly draftsRepository: DraftsRepository,
@@ -115,7 +54,7 @@ export class SubmissionsService {
     const context = await this.submissions.context(scope, key, dto.tenant, dto.leikaKey);
     if (context.replay) return replayOf(context.replay, requestSha256);
     const { leistung, acting, draftId } = await this.eligibility(caller, context.leistung, dto);
-    const { data, bound } = await this.validated(leistung, acting, draftId, dto);
+    const { data, bound } = await this.data.validated(leistung, acting, draftId, dto);
     const accepted = await this.numberAndReceipt(leistung, acting, data);
     const events = this.events(accepted, leistung, acting, dto);
     const stored = await this.store({ scope, key, requestSha256 }, accepted, leistung, acting, dto, {
@@ -145,20 +84,7 @@ export class SubmissionsService {
         en: 'This Leistung requires you to log in.',
       });
     }
-    if (acting.ownerKey !== null && acting.trustLevel < leistung.minTrustLevel) {
-      const required = leistung.minTrustLevel as TrustLevel;
-      const actual = acting.trustLevel as TrustLevel;
-      throw new ProblemException({
-        status: 403,
-        code: 'insufficient-trust-level',
-        title: { de: 'Vertrauensniveau nicht ausreichend', en: 'Insufficient trust level' },
-        detail: {
-          de: `Diese Leistung erfordert mindestens Vertrauensniveau ${required}: ${TRUST_LEVEL_LABELS[required].de}. Ihre Anmeldung hat ${TRUST_LEVEL_LABELS[actual].de}. Bitte melden Sie sich mit einem höheren Vertrauensniveau an.`,
-          en: `This Leistung requires at least trust level ${required}: ${TRUST_LEVEL_LABELS[required].en}. Your login has ${TRUST_LEVEL_LABELS[actual].en}. Please log in with a higher trust level.`,
-        },
-        extensions: { requiredTrustLevel: required, trustLevel: actual },
-      });
-    }
+    this.access.assertTrustLevel(caller, leistung);
     if (!regionOffered(leistung.regions, dto.ars)) {
       throw ProblemException.unprocessable(
         'region-not-offered',
@@ -179,107 +105,6 @@ export class SubmissionsService {
       draftId = draft.id;
     }
     return { leistung, acting, draftId };
-  }
-
-  /**
-   * The form data with every attachment reference bound to an upload of the applicant (so the FIM checks
-   * of media type and size apply to the real file, not to what the client claims), validated against the
-   * FIM schema; all problems at once.
-   */
-  private async validated(
-    leistung: Leistung,
-    acting: ActingAs,
-    draftId: string | undefined,
-    dto: CreateSubmissionDto,
-  ): Promise<{ data: Record<string, unknown>; bound: AttachmentRecord[] }> {
-    const validator = await this.fim.validator(leistung.schemaId, leistung.schemaVersion);
-    const data = structuredClone(dto.data);
-    const { usable, problems, missing } = await this.attachments(validator, data, leistung, acting, draftId);
-    const result = validator.validate(data);
-    // A reference to an unknown attachment is reported once, not also for the metadata it could not get.
-    const fimProblems = result.errors
-      .map((e) => fimProblem(e))
-      .filter((p) => !missing.some((prefix) => p.path.startsWith(prefix)));
-    problems.unshift(...fimProblems);
-    const bound = [...usable.values()];
-    if (bound.length > leistung.attachmentMaxCount) {
-      problems.push({
-        path: '/data',
-        code: 'attachment-limit',
-        message: {
-          de: `Höchstens ${leistung.attachmentMaxCount} Anlagen sind erlaubt.`,
-          en: `At most ${leistung.attachmentMaxCount} attachments are allowed.`,
-        },
-      });
-    }
-    if (bound.reduce((sum, a) => sum + a.size, 0) > leistung.attachmentMaxTotalBytes) {
-      problems.push({
-        path: '/data',
-        code: 'attachment-limit',
-        message: {
-          de: `Alle Anlagen zusammen dürfen höchstens ${leistung.attachmentMaxTotalBytes} Bytes groß sein.`,
-          en: `All attachments together may have at most ${leistung.attachmentMaxTotalBytes} bytes.`,
-        },
-      });
-    }
-    if (problems.length > 0) {
-      throw new ProblemException({
-        status: 422,
-        code: 'fim-validation-failed',
-        title: { de: 'Die Angaben sind nicht gültig', en: 'The data is not valid' },
-        detail: {
-          de: `${problems.length} Angabe(n) entsprechen nicht dem FIM-Schema ${leistung.schemaId} ${leistung.schemaVersion}.`,
-          en: `${problems.length} value(s) do not match the FIM schema ${leistung.schemaId} ${leistung.schemaVersion}.`,
-        },
-        errors: problems,
-        extensions: result.truncated ? { truncated: true } : undefined,
-      });
-    }
-    return { data, bound };
-  }
-
-  /** Binds the attachment references in `data` to the applicant's uploads; what is missing is a problem. */
-  private async attachments(
-    validator: Awaited<ReturnType<FimRuntime['validator']>>,
-    data: Record<string, unknown>,
-    leistung: Leistung,
-    acting: ActingAs,
-    draftId: string | undefined,
-  ): Promise<{ usable: Map<string, AttachmentRecord>; problems: FieldProblem[]; missing: string[] }> {
-    const refs = findAttachmentRefs(validator.plan.children, data);
-    const referencedIds = [
-      ...new Set(refs.map((r) => r.value.attachmentId).filter((id): id is string => typeof id === 'string')),
-    ];
-    const usable = new Map<string, AttachmentRecord>(
-      (
-        await this.submissions.usableAttachments(
-          referencedIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id)),
-          { tenant: leistung.tenant, leikaKey: leistung.leikaKey, ownerKey: acting.ownerKey, draftId },
-        )
-      ).map((a) => [a.id, a]),
-    );
-    const problems: FieldProblem[] = [];
-    const missing: string[] = [];
-    for (const ref of refs) {
-      const id = ref.value.attachmentId;
-      if (typeof id !== 'string') continue; // the FIM validator reports the malformed reference
-      const a = usable.get(id);
-      if (!a) {
-        missing.push(`/data${ref.pointer}/`);
-        problems.push({
-          path: `/data${ref.pointer}/attachmentId`,
-          code: 'attachment-not-found',
-          message: {
-            de: 'Diese Anlage gibt es nicht (mehr) unter Ihren hochgeladenen Anlagen.',
-            en: 'This attachment is not (or no longer) among your uploads.',
-          },
-        });
-        continue;
-      }
-      for (const k of Object.keys(ref.value)) if (k !== 'attachmentId') delete ref.value[k];
-      Object.assign(ref.value, { filename: a.filename ?? a.id, mediaType: a.mediaType, size: a.size });
-    }
-    return { usable, problems, missing };
   }
 
   /** The Vorgangsnummer and the receipt: the answer the applicant gets (and keeps). */
@@ -450,10 +275,10 @@ export class SubmissionsService {
   }
 
   async list(caller: Caller): Promise<SubmissionDto[]> {
-    const acting = await this.access.actingAs(caller);
-    if (acting.ownerKey === null) return [];
+    const scope = await this.access.listScope(caller);
+    if (scope === undefined) return [];
     const out: SubmissionDto[] = [];
-    for (const s of await this.submissions.listOwned([acting.ownerKey], 100)) out.push(await this.view(s));
+    for (const s of await this.submissions.listOwned(scope, 100)) out.push(await this.view(s));
     return out;
   }
 

@@ -1,4 +1,4 @@
-import { CurrentPrincipal, type Principal, Roles } from '@amtsbote/platform';
+import { CurrentPrincipal, type Principal, principalKey, Roles } from '@amtsbote/platform';
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { assertTenantAdmin } from '../common/admin';
@@ -15,9 +15,12 @@ export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 
   @Put()
+  @Roles('catalog-admin', 'operator')
   @ApiOperation({
     summary: "Create or update the admin's own tenant (Land or Kommune with its ARS)",
-    description: 'Role `catalog-admin`; an admin manages only the tenant of their token. Audit-logged.',
+    description:
+      'Role `catalog-admin` for the tenant of the token, or `operator` for any tenant. The ARS decides where the tenant may offer Leistungen: ' +
+      'a catalog admin sets it when creating the tenant, only an operator changes it (403 `tenant-ars-locked`). Audit-logged.',
   })
   @ApiOkResponse({ type: TenantDto })
   @ApiProblems(400, 401, 403)
@@ -26,8 +29,11 @@ export class TenantsController {
     @Body() body: UpsertTenantDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<TenantDto> {
+    if (principal.roles.includes('operator')) {
+      return this.tenants.upsert(tenant, body, principalKey(principal), { mayChangeArs: true });
+    }
     const { actorKey } = assertTenantAdmin(principal, tenant);
-    return this.tenants.upsert(tenant, body, actorKey);
+    return this.tenants.upsert(tenant, body, actorKey, { mayChangeArs: false });
   }
 
   @Get()

@@ -12,9 +12,10 @@ export class TenantsService {
     private readonly audit: AuditRepository,
   ) {}
 
-  upsert(id: string, dto: UpsertTenantDto, actorKey: string): Promise<Tenant> {
+  upsert(id: string, dto: UpsertTenantDto, actorKey: string, o: { mayChangeArs: boolean }): Promise<Tenant> {
     return this.tenants.transaction(async (manager) => {
       const before = await this.tenants.find(id, manager);
+      if (before && before.ars !== dto.ars && !o.mayChangeArs) throw arsLocked(before.ars);
       const saved = await this.tenants.upsert(manager, { id, kind: dto.kind, name: dto.name, ars: dto.ars });
       await this.audit.record(manager, {
         actorKey,
@@ -32,4 +33,20 @@ export class TenantsService {
     if (!tenant) throw ProblemException.notFound({ de: 'Der Mandant', en: 'The tenant' });
     return tenant;
   }
+}
+
+/**
+ * A tenant's area decides where it may offer Leistungen: its own catalog admin could otherwise move it into
+ * another Land, publish there and move back.
+ */
+function arsLocked(ars: string): ProblemException {
+  return new ProblemException({
+    status: 403,
+    code: 'tenant-ars-locked',
+    title: { de: 'Gebiet des Mandanten gesperrt', en: "Tenant's area locked" },
+    detail: {
+      de: `Das Gebiet (ARS ${ars}) eines bestehenden Mandanten ändern nur Betreiber (Rolle operator).`,
+      en: `Only operators (role operator) change the area (ARS ${ars}) of an existing tenant.`,
+    },
+  });
 }

@@ -3,7 +3,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { LimitQueryDto } from '../common/limit-query.dto';
 import { ADMIN_ROLES, adminScope, scopeTenant } from '../common/access';
-import { AuditRepository } from './audit.repository';
+import { AuditService } from './audit.service';
 
 export class AuditRecordDto {
   @ApiProperty() id!: string;
@@ -22,7 +22,7 @@ export class AuditQueryDto extends LimitQueryDto {}
 @Roles(...ADMIN_ROLES)
 @Controller('audit-log')
 export class AuditController {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(private readonly audit: AuditService) {}
 
   @Get()
   @ApiOperation({ summary: "Latest admin actions (a tenant's routing admin sees those of its tenant)" })

@@ -1,8 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
+import { AuditService } from './audit.service';
 
-/** The audit log of admin actions; every feature records through {@link AuditRepository}. */
+/** The audit log of admin actions; every feature records through {@link AuditService}. */
 @Global()
-@Module({ controllers: [AuditController], providers: [AuditRepository], exports: [AuditRepository] })
+@Module({
+  controllers: [AuditController],
+  providers: [AuditRepository, AuditService],
+  exports: [AuditService],
+})
 export class AuditModule {}

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ChannelRegistry, DELIVERY_CHANNELS } from './channel-registry';
 import type { DeliveryChannel } from './delivery-channel';
+import { FitConnectChannel } from './fit-connect/fit-connect.channel';
 import { HttpPushChannel } from './http-push.channel';
 import { PullChannel } from './pull.channel';
 import { PushClient } from './push-client';
 
 /** The delivery channels. A new channel is one file and one entry here. */
-const CHANNELS = [HttpPushChannel, PullChannel];
+const CHANNELS = [HttpPushChannel, PullChannel, FitConnectChannel];
 
 @Module({
   providers: [

@@ -1,5 +1,6 @@
 import type { FieldProblem } from '@amtsbote/platform';
 import type { DestinationRecord } from '../destinations/destinations.types';
+import type { IncomingReply } from '../replies/replies.service';
 import type { AttachmentRecord, MessageRecord } from '../messages/messages.types';
 
 /**
@@ -47,11 +48,25 @@ export type DeliveryOutcome =
       responseExcerpt?: string;
     };
 
+/**
+ * A reply the transport carried back (FIT-Connect: on the case). The worker records it (reply event →
+ * Postkorb), then calls `acknowledge` so the transport and the channel's state know it was taken.
+ */
+export interface ChannelReply extends IncomingReply {
+  replyId: string;
+  acknowledge(): Promise<void>;
+}
+
 export type FollowUpOutcome =
-  /** Nothing yet: ask again then. */
-  | { kind: 'pending'; checkAgainAt: Date }
-  /** The receiver confirmed receipt: status RECEIVED, as a receipt posted to the back channel. */
-  | { kind: 'received' }
+  /** Nothing new: ask again then (`replies`: answers that arrived meanwhile). */
+  | { kind: 'pending'; checkAgainAt: Date; replies?: ChannelReply[] }
+  /**
+   * The receiver confirmed receipt: status RECEIVED, as a receipt posted to the back channel.
+   * `checkAgainAt`: keep following (the transport carries replies too).
+   */
+  | { kind: 'received'; checkAgainAt?: Date; replies?: ChannelReply[] }
+  /** Nothing more will come over this transport: stop following. */
+  | { kind: 'finished' }
   /** The receiver refused the submission after taking it: REJECTED, as a reject from the mailbox. */
   | { kind: 'refused'; reasons: string[] };
 

@@ -35,6 +35,16 @@ export const routingMetrics = () => ({
         labelNames: ['channel', 'format', 'outcome'],
       }),
   ),
+  jose: metric(
+    'amtsbote_routing_jose_seconds',
+    () =>
+      new Histogram({
+        name: 'amtsbote_routing_jose_seconds',
+        help: 'Time in JOSE operations of the fit-connect channel (encrypt, decrypt, SET verification)',
+        labelNames: ['operation'],
+        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      }),
+  ),
   unroutable: metric(
     'amtsbote_routing_unroutable_total',
     () =>

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { RoutingConfig } from '../config';
 import { effectiveSettings } from '../config';
+import { ReplyKeyRing } from './reply-keys';
 import { SecretBox } from './secret-box';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -19,6 +20,8 @@ export class RoutingSettings {
   readonly retentionMs: number;
   /** How long a claimed message is the claiming worker's: its longest step and a margin. */
   readonly leaseMs: number;
+  /** The FIT-Connect reply destination's keys (ROUTING_FITCONNECT_REPLY_KEYS_FILE), checked at boot. */
+  readonly fitConnectReplyKeys: ReplyKeyRing | undefined;
 
   constructor(
     @Inject(APP_CONFIG) readonly config: RoutingConfig,
@@ -34,6 +37,8 @@ export class RoutingSettings {
     this.retentionMs = config.ROUTING_RETENTION_DAYS * DAY_MS;
     this.leaseMs =
       Math.max(config.ROUTING_PUSH_TIMEOUT_MS, config.ROUTING_ATTACHMENT_FETCH_TIMEOUT_MS) + 30_000;
+    const replyKeys = config.ROUTING_FITCONNECT_REPLY_KEYS_FILE;
+    this.fitConnectReplyKeys = replyKeys ? ReplyKeyRing.fromFile(replyKeys) : undefined;
   }
 
   /** `ROUTING_PUBLIC_URL`, or where this process listens (development and tests). */

@@ -1,6 +1,6 @@
 import { type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { DeliverySignal } from '../common/delivery-signal';
@@ -22,7 +22,7 @@ export class DeadLettersService {
     private readonly repository: DeadLettersRepository,
     private readonly messages: MessagesService,
     private readonly destinations: DestinationsService,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
     private readonly events: RoutingEvents,
     private readonly channels: ChannelRegistry,
     private readonly delivery: DeliverySignal,

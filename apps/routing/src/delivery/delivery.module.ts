@@ -3,6 +3,7 @@ import { ChannelsModule } from '../channels/channels.module';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { FormatsModule } from '../formats/formats.module';
 import { MessagesModule } from '../messages/messages.module';
+import { RepliesModule } from '../replies/replies.module';
 import { StatusReportsModule } from '../status-reports/status-reports.module';
 import { AttachmentFetcher } from './attachment-fetcher';
 import { DeliveryRepository } from './delivery.repository';
@@ -11,7 +12,14 @@ import { DeliveryWorker } from './delivery.worker';
 import { DependencyRecovery } from './dependency-recovery';
 
 @Module({
-  imports: [DestinationsModule, MessagesModule, FormatsModule, ChannelsModule, StatusReportsModule],
+  imports: [
+    DestinationsModule,
+    MessagesModule,
+    FormatsModule,
+    ChannelsModule,
+    StatusReportsModule,
+    RepliesModule,
+  ],
   providers: [DeliveryRepository, AttachmentFetcher, DependencyRecovery, DeliveryService, DeliveryWorker],
   exports: [DeliveryService],
 })

@@ -1,7 +1,12 @@
 import { isTransientInfrastructureError } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelRegistry } from '../channels/channel-registry';
-import type { DeliveryChannel, DeliveryContext, DeliveryOutcome } from '../channels/delivery-channel';
+import type {
+  ChannelReply,
+  DeliveryChannel,
+  DeliveryContext,
+  DeliveryOutcome,
+} from '../channels/delivery-channel';
 import { routingMetrics } from '../common/metrics';
 import { RoutingSettings } from '../common/settings';
 import type { DestinationRecord } from '../destinations/destinations.types';
@@ -14,6 +19,7 @@ import type {
   MessageState,
 } from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
+import { RepliesService } from '../replies/replies.service';
 import { StatusReportsService } from '../status-reports/status-reports.service';
 import { AttachmentError, AttachmentFetcher, sourceOf } from './attachment-fetcher';
 import { type Claim, DeliveryRepository } from './delivery.repository';
@@ -60,6 +66,7 @@ export class DeliveryService {
     private readonly statusReports: StatusReportsService,
     private readonly events: RoutingEvents,
     private readonly settings: RoutingSettings,
+    private readonly replies: RepliesService,
   ) {}
 
   /**
@@ -269,18 +276,20 @@ export class DeliveryService {
       outcome = await channel.followUp(m, d, this.context(m, signal));
     } catch (err) {
       if (signal.aborted) throw err;
-      const c = this.settings.config;
-      const delay = backoffMs(m.attempts, c.ROUTING_RETRY_BASE_MS, c.ROUTING_RETRY_MAX_MS);
       const error = err instanceof Error ? err.message : String(err);
-      await this.messages.scheduleFollowUp(m.id, m.attempts, new Date(Date.now() + delay), error);
+      await this.messages.scheduleFollowUp(m.id, m.attempts, this.followUpRetryAt(m), error);
       return;
     }
     switch (outcome.kind) {
       case 'pending':
-        await this.messages.scheduleFollowUp(m.id, m.attempts, outcome.checkAgainAt);
+      case 'received': {
+        if (outcome.kind === 'received') await this.statusReports.receipt(m, d, `channel:${m.channel}`);
+        const error = await this.takeReplies(m, d, outcome.replies);
+        const next = error ? this.followUpRetryAt(m) : (outcome.checkAgainAt ?? null);
+        await this.messages.scheduleFollowUp(m.id, m.attempts, next, error);
         return;
-      case 'received':
-        await this.statusReports.receipt(m, d, `channel:${m.channel}`);
+      }
+      case 'finished':
         await this.messages.scheduleFollowUp(m.id, m.attempts, null);
         return;
       case 'refused': {
@@ -294,6 +303,32 @@ export class DeliveryService {
         return;
       }
     }
+  }
+
+  /**
+   * Replies the channel's transport carried back: each recorded once (reply event → Postkorb), then
+   * acknowledged to the transport. A failure leaves the rest for the next follow-up (recording is idempotent).
+   */
+  private async takeReplies(
+    m: MessageRecord,
+    d: DestinationRecord,
+    replies: ChannelReply[] = [],
+  ): Promise<string | undefined> {
+    try {
+      for (const r of replies) {
+        const { recorded } = await this.replies.record(m, d, r);
+        await r.acknowledge();
+        this.logger.log({ messageId: m.id, replyId: r.replyId, recorded }, `reply taken over ${m.channel}`);
+      }
+      return undefined;
+    } catch (err) {
+      return `taking a reply failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  private followUpRetryAt(m: MessageRecord): Date {
+    const c = this.settings.config;
+    return new Date(Date.now() + backoffMs(m.attempts, c.ROUTING_RETRY_BASE_MS, c.ROUTING_RETRY_MAX_MS));
   }
 
   /**

@@ -36,7 +36,8 @@ export class DestinationSettingsDto {
   identity?: string;
 
   @ApiPropertyOptional({
-    description: 'A registered delivery channel: http-push, pull (docs/fachverfahren.md)',
+    description:
+      'A registered delivery channel (shipped: http-push, pull; adding one: docs/fachverfahren.md)',
     example: 'http-push',
   })
   @IsOptional()
@@ -44,7 +45,7 @@ export class DestinationSettingsDto {
   channel?: string;
 
   @ApiPropertyOptional({
-    description: 'A registered message format: xdomea-3.0, fim-xml, fit-connect-json',
+    description: 'A registered message format (shipped: xdomea-3.0, fim-xml, fit-connect-json)',
     example: 'xdomea-3.0',
   })
   @IsOptional()

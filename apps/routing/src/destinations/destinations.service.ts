@@ -2,7 +2,7 @@ import { isDin91379C, isDvdvIdentity } from '@amtsbote/xoev';
 import { type FieldProblem, type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { actorOf, adminScope, inScope } from '../common/access';
 import { RoutingSettings } from '../common/settings';
@@ -48,7 +48,7 @@ export function toDestinationDto(d: DestinationRecord): DestinationDto {
 export class DestinationsService {
   constructor(
     private readonly repository: DestinationsRepository,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
     private readonly settings: RoutingSettings,
     private readonly channels: ChannelRegistry,
     private readonly formats: FormatRegistry,
@@ -151,6 +151,7 @@ export class DestinationsService {
         [{ path: '/tenant', code: 'tenant', message: { de: 'Ungültiger Mandant.', en: 'Invalid tenant.' } }],
       );
     }
+    if (scope.kind === 'tenant' && !dto.id.startsWith(`${tenant}-`)) throw idOutsideTenant(tenant);
     const missing = (['name', 'identity', 'channel', 'format', 'alertContact'] as const).filter(
       (k) => dto[k] === undefined,
     );
@@ -270,4 +271,26 @@ export class DestinationsService {
   secretOf(d: DestinationRecord): string {
     return this.settings.secrets.open(d.secretSealed);
   }
+}
+
+/**
+ * Destination ids are unique across tenants. A tenant's admin names new ones with the tenant as prefix
+ * (`hb-…`), so an id of another tenant is refused like any other id outside the own namespace — whether it
+ * exists or not — instead of a 409 that would reveal it (reading it is 404 as well).
+ */
+function idOutsideTenant(tenant: string): ProblemException {
+  return ProblemException.unprocessable(
+    'destination-id-outside-tenant',
+    { de: 'Id außerhalb des Mandanten', en: 'Id outside the tenant' },
+    [
+      {
+        path: '/id',
+        code: 'tenant-prefix',
+        message: {
+          de: `Neue Ziele Ihres Mandanten beginnen mit „${tenant}-“.`,
+          en: `New destinations of your tenant start with "${tenant}-".`,
+        },
+      },
+    ],
+  );
 }

@@ -1,7 +1,8 @@
-import { CurrentPrincipal, type Principal, UuidPipe } from '@amtsbote/platform';
+import { BodyLimit, CurrentPrincipal, type Principal, UuidPipe } from '@amtsbote/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { REPLY_BODY_LIMIT } from '../common/body-limits';
 import { MessageSummaryDto } from '../messages/messages.dto';
 import type { DeliveryEnvelope } from '../channels/envelope';
 import { ClientScope, ClientScopeGuard } from './client-scope.guard';
@@ -133,6 +134,7 @@ export class FachverfahrenController {
   }
 
   @Post(':id/replies')
+  @BodyLimit(REPLY_BODY_LIMIT)
   @HttpCode(200)
   @ClientScope('routing.reply')
   @ApiOperation({ summary: 'Send the citizen a Bescheid or message with attachments (base64)' })

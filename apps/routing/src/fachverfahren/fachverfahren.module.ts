@@ -4,10 +4,10 @@ import { DeliveryModule } from '../delivery/delivery.module';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { FilesModule } from '../files/files.module';
 import { MessagesModule } from '../messages/messages.module';
+import { RepliesModule } from '../replies/replies.module';
 import { StatusReportsModule } from '../status-reports/status-reports.module';
 import { ClientScopeGuard } from './client-scope.guard';
 import { FachverfahrenController } from './fachverfahren.controller';
-import { FachverfahrenRepository } from './fachverfahren.repository';
 import { MailboxRepository } from './mailbox.repository';
 import { FachverfahrenService } from './fachverfahren.service';
 
@@ -19,8 +19,9 @@ import { FachverfahrenService } from './fachverfahren.service';
     StatusReportsModule,
     DeliveryModule,
     ChannelsModule,
+    RepliesModule,
   ],
   controllers: [FachverfahrenController],
-  providers: [MailboxRepository, FachverfahrenRepository, FachverfahrenService, ClientScopeGuard],
+  providers: [MailboxRepository, FachverfahrenService, ClientScopeGuard],
 })
 export class FachverfahrenModule {}

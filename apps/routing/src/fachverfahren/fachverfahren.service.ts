@@ -1,4 +1,3 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { type Principal, principalKey, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { ChannelRegistry } from '../channels/channel-registry';
@@ -7,7 +6,7 @@ import { DeliveryService } from '../delivery/delivery.service';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import { buildEnvelope, type DeliveryEnvelope } from '../channels/envelope';
-import { FilesService } from '../files/files.service';
+import { RepliesService } from '../replies/replies.service';
 import type { MessageSummaryDto } from '../messages/messages.dto';
 import { toSummary } from '../messages/messages.mapper';
 import type { MessageKind, MessageRecord } from '../messages/messages.types';
@@ -21,7 +20,6 @@ import type {
   StatusDto,
 } from './fachverfahren.dto';
 import { StatusReportsService } from '../status-reports/status-reports.service';
-import { FachverfahrenRepository } from './fachverfahren.repository';
 import { MailboxRepository } from './mailbox.repository';
 
 const NOT_FOUND = { de: 'Die Nachricht', en: 'The message' };
@@ -47,8 +45,7 @@ export class FachverfahrenService {
   constructor(
     private readonly messages: MailboxRepository,
     private readonly destinations: DestinationsService,
-    private readonly repository: FachverfahrenRepository,
-    private readonly files: FilesService,
+    private readonly replies: RepliesService,
     private readonly statusReports: StatusReportsService,
     private readonly delivery: DeliveryService,
     private readonly channels: ChannelRegistry,
@@ -264,75 +261,32 @@ export class FachverfahrenService {
 
   async reply(p: Principal, id: string, dto: ReplyDto): Promise<ReplyAcceptedDto> {
     const { m, d } = await this.arrived(p, id);
-    const files = dto.attachments.map((a) => {
-      const content = Buffer.from(a.content, 'base64');
-      return {
-        id: randomUUID(),
-        filename: a.filename,
-        mediaType: a.mediaType,
-        content,
-        size: content.length,
-        sha512: createHash('sha512').update(content).digest('hex'),
-      };
-    });
-    const total = files.reduce((n, f) => n + f.size, 0);
-    if (total > this.settings.config.ROUTING_REPLY_MAX_BYTES) {
+    const attachments = dto.attachments.map((a) => ({
+      filename: a.filename,
+      mediaType: a.mediaType,
+      content: Buffer.from(a.content, 'base64'),
+    }));
+    const total = attachments.reduce((n, f) => n + f.content.length, 0);
+    const max = this.settings.config.ROUTING_REPLY_MAX_BYTES;
+    if (total > max) {
       throw new ProblemException({
         status: 413,
         code: 'reply-too-large',
         title: { de: 'Anlagen zu groß', en: 'Attachments too large' },
         detail: {
-          de: `Die Anlagen haben ${total} Bytes, erlaubt sind ${this.settings.config.ROUTING_REPLY_MAX_BYTES}.`,
-          en: `The attachments have ${total} bytes; ${this.settings.config.ROUTING_REPLY_MAX_BYTES} are allowed.`,
+          de: `Die Anlagen haben ${total} Bytes, erlaubt sind ${max}.`,
+          en: `The attachments have ${total} bytes; ${max} are allowed.`,
         },
       });
     }
-    const replyId = dto.replyId ?? randomUUID();
-    const recorded = await this.messages.transaction(async (manager) => {
-      if (
-        !(await this.repository.insertReply(manager, {
-          id: replyId,
-          messageId: m.id,
-          kind: dto.kind,
-          subject: dto.subject,
-          body: dto.body,
-          clientId: principalKey(p),
-        }))
-      ) {
-        return false;
-      }
-      for (const f of files) await this.files.store(manager, { ...f, replyId });
-      await this.events.reply(manager, m, d, {
-        replyId,
-        kind: dto.kind,
-        subject: dto.subject,
-        body: dto.body,
-        attachments: files.map((f) => {
-          const signed = this.files.signedUrl(f.id);
-          return {
-            fileId: f.id,
-            filename: f.filename,
-            mediaType: f.mediaType,
-            size: f.size,
-            sha512: f.sha512,
-            url: signed.url,
-            urlExpiresAt: signed.expiresAt,
-          };
-        }),
-        at: new Date().toISOString(),
-      });
-      return true;
-    });
-    if (!recorded) {
-      if ((await this.repository.replyOwner(replyId)) !== m.id) {
-        throw conflict(
-          'reply-id-taken',
-          'Diese replyId gehört zu einer anderen Nachricht.',
-          'This replyId belongs to another message.',
-        );
-      }
-      return { replyId, recorded, fileIds: (await this.files.ofReply(replyId)).map((f) => f.id) };
+    const r = await this.replies.record(m, d, { ...dto, attachments, by: principalKey(p) });
+    if (r.foreign) {
+      throw conflict(
+        'reply-id-taken',
+        'Diese replyId gehört zu einer anderen Nachricht.',
+        'This replyId belongs to another message.',
+      );
     }
-    return { replyId, recorded, fileIds: files.map((f) => f.id) };
+    return { replyId: r.replyId, recorded: r.recorded, fileIds: r.fileIds };
   }
 }

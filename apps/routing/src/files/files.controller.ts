@@ -23,14 +23,15 @@ export class FilesController {
         en: 'The link is invalid or has expired.',
       });
     }
-    const file = await this.files.find(id);
-    if (file?.content === null || file === undefined)
-      throw ProblemException.notFound({ de: 'Die Datei', en: 'The file' });
+    const found = await this.files.open(id);
+    if (found === undefined) throw ProblemException.notFound({ de: 'Die Datei', en: 'The file' });
+    const { file, content } = found;
     await reply
       .header('content-type', file.mediaType)
+      .header('content-length', String(file.size))
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
       .header('x-content-sha512', file.sha512)
       .header('cache-control', 'private, no-store')
-      .send(file.content);
+      .send(content);
   }
 }

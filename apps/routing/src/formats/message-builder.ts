@@ -164,6 +164,7 @@ export class MessageBuilder implements OnModuleDestroy {
         common: this.messageInput(m, s, fim, d, attachments),
         attachments,
         publicUrl: this.settings.publicUrl(),
+        fitConnectReplyKey: this.settings.fitConnectReplyKeys?.current,
         schemaDir: this.settings.schemaDir,
       },
       this.checks(d.format, reports),

@@ -1,3 +1,4 @@
+import type { ReplyPublicKey } from '../common/reply-keys';
 import type {
   CompiledJsonSchema,
   PreparedFimSchema,
@@ -24,6 +25,8 @@ export interface FormatInput {
   attachments: AttachmentRecord[];
   /** Where replies can reach Amtsbote (FIT-Connect's reply channel). */
   publicUrl: string;
+  /** The current public key of the installation's FIT-Connect reply destination, when configured. */
+  fitConnectReplyKey?: ReplyPublicKey;
   /** `XOEV_SCHEMA_DIR`: the official schema bundles. */
   schemaDir: string;
 }

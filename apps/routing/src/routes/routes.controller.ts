@@ -1,8 +1,9 @@
-import { CurrentPrincipal, type Principal, Roles, UuidPipe } from '@amtsbote/platform';
+import { BodyLimit, CurrentPrincipal, type Principal, Roles, UuidPipe } from '@amtsbote/platform';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ADMIN_ROLES } from '../common/access';
+import { IMPORT_BODY_LIMIT } from '../common/body-limits';
 import {
   ExportQueryDto,
   ImportQueryDto,
@@ -45,6 +46,7 @@ export class RoutesController {
   }
 
   @Post('import')
+  @BodyLimit(IMPORT_BODY_LIMIT)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Bulk import (CSV with header leikaKey,ars,destinationId — comma or semicolon — or JSON)',

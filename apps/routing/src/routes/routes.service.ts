@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type FieldProblem, type Principal, ProblemException } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
 import { parseCsv, toCsv } from '../common/csv';
 import { DestinationsService } from '../destinations/destinations.service';
@@ -43,7 +43,7 @@ export class RoutesService {
   constructor(
     private readonly repository: RoutesRepository,
     private readonly destinations: DestinationsService,
-    private readonly audit: AuditRepository,
+    private readonly audit: AuditService,
   ) {}
 
   async list(principal: Principal, leikaKey?: string): Promise<RouteDto[]> {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CodeListsRepository } from './code-lists.repository';
 import { SchemasConsumer } from './schemas.consumer';
 import { SchemasController } from './schemas.controller';
 import { SchemasRepository } from './schemas.repository';
@@ -6,7 +7,7 @@ import { SchemasService } from './schemas.service';
 
 @Module({
   controllers: [SchemasController],
-  providers: [SchemasRepository, SchemasService, SchemasConsumer],
+  providers: [SchemasRepository, CodeListsRepository, SchemasService, SchemasConsumer],
   exports: [SchemasService],
 })
 export class SchemasModule {}

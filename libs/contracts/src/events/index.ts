@@ -1,4 +1,5 @@
 export * from './accounts';
+export * from './catalog';
 export * from './diagnostics';
 export * from './payment';
 export * from './postkorb';

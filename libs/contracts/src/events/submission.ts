@@ -67,26 +67,3 @@ export const submissionStatusChangedV1 = defineEvent(
   }),
   'Every state change of a submission, for the Postkorb timeline.',
 );
-
-/** A FIM schema published in intake's catalog; routing keeps a projection to build XML/XSD from it. */
-export const catalogSchemaPublishedV1 = defineEvent(
-  'de.amtsbote.catalog.schema-published.v1',
-  TOPICS.catalog,
-  z.object({
-    schemaId: z.string(),
-    version: z.string(),
-    /** The uploaded XDatenfelder XML (xdf2 or xdf3), unchanged. */
-    xdf: z.string().max(900_000),
-    publishedAt: z.string().datetime(),
-    /** XDatenfelder generation of `xdf` (added later; optional). */
-    generation: z.enum(['xdf2', 'xdf3']).optional(),
-    /** Name of the Stammdatenschema (added later; optional). */
-    name: z.string().optional(),
-    /** SHA-256 (hex) of `xdf` as uploaded, to check a projection (added later; optional). */
-    xdfSha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/)
-      .optional(),
-  }),
-  'A FIM Stammdatenschema version became available in the catalog.',
-);

@@ -117,7 +117,7 @@ describe('amtsbote-fim CLI', () => {
     assert.equal(json.warnings.length, 3);
   });
 
-  it('json-schema, form, xsd and xml', () => {
+  it('json-schema, form, ui-schema, xsd and xml', () => {
     const js = cli('json-schema', blaueKarte);
     assert.equal(js.code, EXIT_OK);
     assert.equal(
@@ -126,6 +126,11 @@ describe('amtsbote-fim CLI', () => {
     );
     const form = JSON.parse(cli('form', blaueKarte).stdout) as { children: Array<{ id: string }> };
     assert.equal(form.children[0].id, 'G00000630');
+    const ui = JSON.parse(cli('ui-schema', blaueKarte, '--lang', 'en').stdout) as Record<
+      string,
+      Record<string, Record<string, string>>
+    >;
+    assert.equal(ui.G00000630.F00000065['ui:placeholder'], 'Please choose');
     const xsd = cli('xsd', blaueKarte, '--namespace', 'urn:test');
     assert.match(xsd.stdout, /targetNamespace="urn:test"/);
     const xml = cli('xml', blaueKarte, sampleFile, '--namespace', 'urn:test');

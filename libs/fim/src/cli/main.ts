@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import * as fs from 'node:fs';
-import { CodeListRegistry } from '../codelists/registry';
-import { FimExportError, FimParseError, FimSchemaError } from '../errors';
-import { inspectSchema } from '../inspect';
+import { CodeListRegistry, referencedCanonicalUris } from '../codelists/registry';
+import { FimExportError, FimParseError, FimSampleError, FimSchemaError } from '../errors';
+import { type CodeListUsage, inspectSchema } from '../inspect';
 import type { FimNode, FimSchema } from '../model';
 import { parseSchema } from '../parser/parse-schema';
 import { type FimValidator, compileValidator } from '../validator/compile';
@@ -19,15 +19,19 @@ Commands:
   validate <schema.xml> <data.json>  exit 0 valid, 1 invalid (errors listed), 2 unusable input
   json-schema <schema.xml>           JSON Schema 2020-12 of the submissions
   form <schema.xml>                  form definition (labels, help texts, order, options) as JSON
+  ui-schema <schema.xml>             react-jsonschema-form uiSchema to go with json-schema
   xsd <schema.xml>                   XML Schema of the data XML
   xml <schema.xml> <data.json>       data as XML (elements named by FIM ids)
-  sample <schema.xml>                a valid example instance
+  sample <schema.xml>                a valid example instance (exit 2 naming the fields whose
+                                     constraints contradict each other)
 
 Options:
   --codelists <dir>            load further genericode files from a directory
   --allow-unknown-codelists    accept any value for select fields whose code list is not available
+  --exact-codelists            use only the code-list version a schema names (no fallback to the newest
+                               stored version of the same list)
   --lenient                    (validate) draft mode: missing required fields are not reported
-  --lang de|en                 (validate) language of the messages, default de
+  --lang de|en                 (validate, ui-schema) language of messages / our form texts, default de
   --json                       (inspect, validate) machine-readable output
   --namespace <uri>            (xml, xsd) target namespace
   --required-only              (sample) leave out optional elements
@@ -45,11 +49,14 @@ interface Args {
   files: string[];
   flags: Set<string>;
   values: Map<string, string>;
+  /** The code lists of this run, loaded once. */
+  registry?: CodeListRegistry;
 }
 
 const VALUE_OPTIONS = new Set(['--codelists', '--lang', '--namespace']);
 const FLAG_OPTIONS = new Set([
   '--allow-unknown-codelists',
+  '--exact-codelists',
   '--lenient',
   '--json',
   '--required-only',
@@ -89,18 +96,35 @@ function loadSchema(args: Args): FimSchema {
   return parseSchema(readFile(args.files[0], 'schema file'));
 }
 
-function registry(args: Args): CodeListRegistry {
+/** The bundled lists and, from `--codelists`, the lists the schema references (a large directory costs only those). */
+function registry(args: Args, schema: FimSchema): CodeListRegistry {
+  if (args.registry !== undefined) return args.registry;
   const reg = new CodeListRegistry();
   const dir = args.values.get('--codelists');
-  if (dir !== undefined) reg.loadDirectory(dir);
+  const canonicalUris = referencedCanonicalUris(schema);
+  if (dir !== undefined) reg.loadDirectory(dir, canonicalUris === undefined ? {} : { canonicalUris });
+  args.registry = reg;
   return reg;
 }
 
-function compile(args: Args, schema: FimSchema): FimValidator {
-  return compileValidator(schema, {
-    codeLists: registry(args),
+function compile(args: Args, schema: FimSchema, io?: Io): FimValidator {
+  const validator = compileValidator(schema, {
+    codeLists: registry(args, schema),
     allowUnknownCodeLists: args.flags.has('--allow-unknown-codelists'),
+    codeListVersions: args.flags.has('--exact-codelists') ? 'exact' : 'newest',
   });
+  if (io) for (const w of codeListWarnings(validator)) io.err(`warning: ${w}`);
+  return validator;
+}
+
+/** Code lists resolved to another version than the schema names. */
+function codeListWarnings(validator: FimValidator): string[] {
+  return validator.plan.codeLists
+    .filter((l) => l.status === 'newest')
+    .map(
+      (l) =>
+        `code list ${l.requested} is not available${l.version === undefined ? ' (no version named)' : ''}; using ${l.resolved ?? '?'} (fields ${l.fields.join(', ')})`,
+    );
 }
 
 function readJson(file: string | undefined): unknown {
@@ -134,7 +158,10 @@ function tree(nodes: readonly FimNode[], depth: number, lines: string[]): void {
 
 function inspect(args: Args, io: Io): number {
   const schema = loadSchema(args);
-  const s = inspectSchema(schema, { codeLists: registry(args) });
+  const s = inspectSchema(schema, {
+    codeLists: registry(args, schema),
+    resolve: { exactOnly: args.flags.has('--exact-codelists') },
+  });
   if (args.flags.has('--json')) {
     io.out(JSON.stringify(s, null, 2));
     return EXIT_OK;
@@ -151,10 +178,7 @@ function inspect(args: Args, io: Io): number {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     `Code lists: ${s.codeLists.length === 0 ? 'none' : ''}`,
-    ...s.codeLists.map(
-      (c) =>
-        `  ${c.uri} ${c.available ? `(available: ${c.source ?? 'registered'})` : '(NOT AVAILABLE)'} used by ${c.fields.join(', ')}`,
-    ),
+    ...s.codeLists.map((c) => `  ${c.uri} ${codeListState(c)} used by ${c.fields.join(', ')}`),
     ...(s.inlineValueFields.length > 0 ? [`Inline werte: ${s.inlineValueFields.join(', ')}`] : []),
     `Regeln: ${s.rules.length} (kept as metadata, not executed)`,
     ...s.rules.map(
@@ -169,6 +193,14 @@ function inspect(args: Args, io: Io): number {
   tree(schema.children, 1, lines);
   io.out(lines.join('\n'));
   return EXIT_OK;
+}
+
+function codeListState(c: CodeListUsage): string {
+  if (!c.available) return '(NOT AVAILABLE)';
+  const from = c.source ?? 'registered';
+  return c.status === 'newest'
+    ? `(this version NOT AVAILABLE; using ${c.resolved ?? '?'} from ${from})`
+    : `(available: ${from})`;
 }
 
 /** Whether the schema can be compiled with the given code lists, and what it accepts but does not enforce. */
@@ -187,7 +219,7 @@ function enforcement(args: Args, schema: FimSchema): string[] {
 
 function validate(args: Args, io: Io): number {
   const schema = loadSchema(args);
-  const validator = compile(args, schema);
+  const validator = compile(args, schema, io);
   const data = readJson(args.files[1]);
   const result = validator.validate(data, { lenient: args.flags.has('--lenient') });
   if (args.flags.has('--json')) {
@@ -220,29 +252,38 @@ export function run(argv: readonly string[], io: Io): number {
       case 'validate':
         return validate(args, io);
       case 'json-schema':
-        io.out(JSON.stringify(compile(args, loadSchema(args)).jsonSchema(), null, 2));
+        io.out(JSON.stringify(compile(args, loadSchema(args), io).jsonSchema(), null, 2));
         return EXIT_OK;
       case 'form':
-        io.out(JSON.stringify(compile(args, loadSchema(args)).formDefinition(), null, 2));
+        io.out(JSON.stringify(compile(args, loadSchema(args), io).formDefinition(), null, 2));
+        return EXIT_OK;
+      case 'ui-schema':
+        io.out(
+          JSON.stringify(compile(args, loadSchema(args)).uiSchema(lang === 'en' ? 'en' : 'de'), null, 2),
+        );
         return EXIT_OK;
       case 'xsd': {
         const ns = args.values.get('--namespace');
         io.out(
-          compile(args, loadSchema(args))
+          compile(args, loadSchema(args), io)
             .toXsd(ns === undefined ? {} : { namespace: ns })
             .trimEnd(),
         );
         return EXIT_OK;
       }
       case 'xml': {
-        const validator = compile(args, loadSchema(args));
+        const validator = compile(args, loadSchema(args), io);
         const ns = args.values.get('--namespace');
         io.out(validator.toXml(readJson(args.files[1]), ns === undefined ? {} : { namespace: ns }).trimEnd());
         return EXIT_OK;
       }
       case 'sample':
         io.out(
-          JSON.stringify(compile(args, loadSchema(args)).sample(!args.flags.has('--required-only')), null, 2),
+          JSON.stringify(
+            compile(args, loadSchema(args), io).sample(!args.flags.has('--required-only')),
+            null,
+            2,
+          ),
         );
         return EXIT_OK;
       default:
@@ -260,6 +301,9 @@ export function run(argv: readonly string[], io: Io): number {
     } else if (e instanceof FimSchemaError) {
       io.err('error: the schema cannot be enforced:');
       for (const p of e.problems) io.err(`  ${p.en}`);
+    } else if (e instanceof FimSampleError) {
+      io.err('error: no valid sample exists, the constraints of these fields contradict each other:');
+      for (const p of e.problems) io.err(`  ${p.elementId} (${p.path}): ${p.message.en}`);
     } else if (e instanceof FimExportError) {
       io.err(`error: ${e.message}`);
     } else {

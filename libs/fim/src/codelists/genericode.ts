@@ -42,6 +42,8 @@ export interface CodeListEntry {
   help?: string;
 }
 
+const NAME_COLUMN = /^(bezeichnung(-lang)?|name|beschreibung|description-de-de)$/i;
+
 function child(el: XmlElement, local: string): XmlElement | undefined {
   return el.children.find((c) => c.local === local);
 }
@@ -133,9 +135,18 @@ export function parseGenericode(xml: string | Uint8Array, source?: string, limit
   }
   const keyColumn = keys.find((k) => k.columnRefs.length === 1)?.columnRefs[0];
   const codeColumn = keyColumn ?? columns.find((c) => c.use === 'required')?.id ?? columns[0].id;
+  const others = columns.filter((c) => c.id !== codeColumn);
+  // Genericode names no display column. XRepository lists put the display text in a required column called
+  // Bezeichnung/name/Beschreibung, which is not always the first required one (Rechtsformen: Code, Art, …,
+  // Bezeichnung-lang); without one, the first required column after the code is the name.
   const nameColumn =
-    columns.find((c) => c.id !== codeColumn && c.use === 'required')?.id ??
-    columns.find((c) => c.id !== codeColumn)?.id;
+    others.find(
+      (c) =>
+        c.use === 'required' &&
+        (NAME_COLUMN.test(c.id) || (c.shortName !== undefined && NAME_COLUMN.test(c.shortName))),
+    )?.id ??
+    others.find((c) => c.use === 'required')?.id ??
+    others[0]?.id;
   const list: CodeList = { canonicalUri, version, canonicalVersionUri, columns, keys, rows, codeColumn };
   if (nameColumn) list.nameColumn = nameColumn;
   const shortName = childText(ident, 'ShortName');

@@ -34,16 +34,16 @@ describe('sampleData', () => {
     const data = sampleData(parseSchema(XDF3_FULL)) as Record<string, Record<string, unknown>>;
     assert.equal(data.G60000000100.F60000000107, 'AB-123');
     assert.equal(data.G60000000100.F60000000108, true);
-    assert.equal(data.G60000000100.F60000000109, '00000');
+    assert.equal(data.G60000000100.F60000000109, '10115');
     assert.equal(data.G60000000100.F60000000110, undefined, 'labels carry no data');
     assert.equal((data as Record<string, unknown>).F60000000123, '000');
   });
 
-  it('derives strings from simple XSD patterns', () => {
+  it('derives the shortest string from an XSD pattern', () => {
     assert.equal(sampleForPattern('[0-9]{5}'), '00000');
-    assert.equal(sampleForPattern('(DE|AT)\\d{2}[A-Z]+'), 'DE11A');
+    assert.equal(sampleForPattern('(DE|AT)\\d{2}[A-Z]+'), 'AT00A');
     assert.equal(sampleForPattern('a?b*c+'), 'c');
-    assert.equal(sampleForPattern('[^abc]x'), 'xx');
+    assert.equal(sampleForPattern('[^abc]x'), 'dx');
     assert.equal(sampleForPattern('(unclosed'), undefined);
   });
 });
@@ -66,7 +66,10 @@ describe('toFormDefinition', () => {
     assert.match(titel.help ?? '', /vorangestellten Titeln/);
     const geschlecht = person.children.find((c) => c.id === 'F00000065') as FormField;
     assert.equal(geschlecht.widget, 'select');
-    assert.equal(geschlecht.codeList, 'urn:xpersonenstand:schluesseltabelle:geschlecht_2');
+    assert.equal(geschlecht.codeList?.resolved, 'urn:xpersonenstand:schluesseltabelle:geschlecht_2');
+    assert.equal(geschlecht.codeList?.status, 'exact');
+    assert.equal(geschlecht.codeList?.canonicalUri, 'urn:xpersonenstand:schluesseltabelle:geschlecht');
+    assert.equal(geschlecht.codeList?.version, '2');
     assert.deepEqual(geschlecht.options?.[1], { value: 'w', label: 'weiblich' });
     const vorstrafe = form.children.find((c) => c.id === 'G00000638') as FormGroup;
     assert.equal(vorstrafe.rules[0].id, 'R00000255');

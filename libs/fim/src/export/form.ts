@@ -1,6 +1,9 @@
-import type { Datentyp, Feldart, FimSchema, Vorbefuellung, XdfGeneration } from '../model';
+import type { CodeList } from '../codelists/genericode';
+import { pinnedUri } from '../codelists/registry';
+import type { CodeListReference, Datentyp, Feldart, FimSchema, Vorbefuellung, XdfGeneration } from '../model';
 import {
   type FieldPlan,
+  type PlannedCodeList,
   type GroupPlan,
   type PlanNode,
   type ScalarValue,
@@ -57,6 +60,22 @@ export interface FormOption {
   help?: string;
 }
 
+/** A select field's code list: what the schema references and which stored version the options come from. */
+export interface FormCodeList {
+  canonicalUri?: string;
+  /** Version the schema names, if any. */
+  version?: string;
+  /** canonicalVersionUri the schema names (pinned), if any. */
+  canonicalVersionUri?: string;
+  /** `exact`/`pinned`: the named version; `newest`: a newer or older stored version; `missing`: none stored. */
+  status: PlannedCodeList['status'];
+  /** canonicalVersionUri and version of the list the options come from. */
+  resolved?: string;
+  resolvedVersion?: string;
+  /** Short name of the resolved list (e.g. "Staat"). */
+  name?: string;
+}
+
 export interface FormField extends FormElementBase {
   kind: 'field';
   feldart: Feldart;
@@ -70,8 +89,11 @@ export interface FormField extends FormElementBase {
   fixedValue?: ScalarValue;
   vorbefuellung?: Vorbefuellung;
   options?: FormOption[];
-  /** Code list the options come from (pinned canonicalVersionUri). */
-  codeList?: string;
+  /**
+   * The code list the field references, also when it is not available (then the field takes any code and a
+   * portal can fetch the list itself by `canonicalUri` + `version`).
+   */
+  codeList?: FormCodeList;
   constraints: {
     minLength?: number;
     maxLength?: number;
@@ -169,6 +191,22 @@ function base(
   return b;
 }
 
+function formCodeList(plan: SchemaPlan, ref: CodeListReference, list: CodeList | undefined): FormCodeList {
+  const pinned = pinnedUri(ref);
+  const planned = plan.codeLists.find((l) => l.requested === (pinned ?? ref.canonicalUri));
+  const out: FormCodeList = { status: planned?.status ?? (list ? 'exact' : 'missing') };
+  if (ref.canonicalUri !== undefined) out.canonicalUri = ref.canonicalUri;
+  if (ref.version !== undefined) out.version = ref.version;
+  if (pinned !== undefined) out.canonicalVersionUri = pinned;
+  if (list) {
+    out.resolved = list.canonicalVersionUri;
+    out.resolvedVersion = list.version;
+    const name = list.shortName ?? list.longName;
+    if (name !== undefined) out.name = name;
+  }
+  return out;
+}
+
 function field(plan: SchemaPlan, p: FieldPlan): FormField {
   const f = p.node.field;
   const c = p.c;
@@ -193,7 +231,7 @@ function field(plan: SchemaPlan, p: FieldPlan): FormField {
       return option;
     });
   }
-  if (c.codeList) out.codeList = c.codeList.canonicalVersionUri;
+  if (f.codeliste) out.codeList = formCodeList(plan, f.codeliste, c.codeList);
   const k = out.constraints;
   if (c.minLength !== undefined) k.minLength = c.minLength;
   if (c.maxLength !== undefined) k.maxLength = c.maxLength;

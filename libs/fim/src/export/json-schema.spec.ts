@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { mutate, mutationSteps, validInstance } from '../../test/arbitraries';
+import { newAjv } from '../../test/fixtures';
 import { BLAUE_KARTE, readFixture } from '../../test/helpers';
 import { XDF3_FULL, genericode } from '../../test/samples';
 import { CodeListRegistry } from '../codelists/registry';
 import type { FimSchema } from '../model';
 import { parseSchema } from '../parser/parse-schema';
 import { type CompileOptions, compileValidator } from '../validator/compile';
-import { MULTIPLE_OF_PRECISION } from '../validator/formats';
 import { JSON_SCHEMA_DIALECT, type JsonSchema, toJsonSchema } from './json-schema';
-
-function newAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true, multipleOfPrecision: MULTIPLE_OF_PRECISION });
-  addFormats(ajv);
-  return ajv;
-}
 
 const exampleLists = new CodeListRegistry();
 exampleLists.addGenericode(
@@ -55,7 +47,10 @@ describe('toJsonSchema', () => {
     assert.equal(js.additionalProperties, false);
     const props = js.properties as Record<string, JsonSchema>;
     assert.deepEqual(Object.keys(props).slice(0, 3), ['G00000630', 'G00000771', 'G00000629']);
-    assert.deepEqual(props.G00000630, { $ref: '#/$defs/G00000630_1.0' });
+    assert.deepEqual(props.G00000630, {
+      $ref: '#/$defs/G00000630_1.0',
+      title: 'Persönliche Angaben zum Antragsteller',
+    });
     const defs = js.$defs as Record<string, JsonSchema>;
     assert.equal(Object.keys(defs).length, 71 + 23);
     const person = defs['G00000630_1.0'];
@@ -76,6 +71,7 @@ describe('toJsonSchema', () => {
     const zone = defs['G00000245_1.0'].properties as Record<string, JsonSchema>;
     assert.deepEqual(zone.F00000087, {
       type: 'array',
+      title: defs['F00000087_1.0'].title,
       items: { $ref: '#/$defs/F00000087_1.0' },
       minItems: 2,
       maxItems: 5,
@@ -83,6 +79,7 @@ describe('toJsonSchema', () => {
     const kontakt = defs['G00000016_1.0'].properties as Record<string, JsonSchema>;
     assert.deepEqual(kontakt.G00000015, {
       type: 'array',
+      title: defs['G00000015_1.0'].title,
       items: { $ref: '#/$defs/G00000015_1.0' },
       minItems: 1,
     });
@@ -93,6 +90,7 @@ describe('toJsonSchema', () => {
     assert.equal(defs['F60000000104_1.0.0'].format, 'time');
     assert.equal(defs['F60000000105_1.0.0'].format, 'date-time');
     assert.deepEqual(defs['F60000000110_1.0.0'], {
+      type: 'object',
       readOnly: true,
       not: {},
       title: 'Hinweis',
@@ -108,6 +106,40 @@ describe('toJsonSchema', () => {
     });
     assert.equal(defs['F60000000103_1.0.0'].formatMinimum, '1900-01-01');
     assert.equal(typeof defs['F60000000101_1.0.0'].pattern, 'string');
+  });
+
+  it('names every element for form renderers: titles on references and arrays, German file sub-fields', () => {
+    const js = toJsonSchema(parseSchema(XDF3_FULL));
+    const props = js.properties as Record<string, JsonSchema>;
+    const defs = js.$defs as Record<string, JsonSchema>;
+    assert.deepEqual(props.G60000000100, { $ref: '#/$defs/G60000000100_1.0.0', title: 'Person' });
+    assert.deepEqual(props.F60000000120, {
+      type: 'array',
+      title: 'Nachweis',
+      items: { $ref: '#/$defs/F60000000120_1.0.0' },
+      maxItems: 3,
+    });
+    assert.equal(props.G60000000130.title, 'Kontakt');
+    const file = defs['F60000000120_1.0.0'].properties as Record<string, JsonSchema>;
+    assert.deepEqual(
+      Object.values(file).map((s) => s.title),
+      ['Kennung des Anhangs', 'Dateiname', 'Dateityp', 'Dateigröße in Bytes'],
+    );
+  });
+
+  it('a label property is refused whatever its value, by us and by ajv at the same path', () => {
+    const ours = compileValidator(parseSchema(XDF3_FULL));
+    const ajv = newAjv().compile(ours.jsonSchema());
+    for (const value of [{}, null, 'x', [], 0, false]) {
+      const data = ours.sample() as Record<string, Record<string, unknown>>;
+      data.G60000000100.F60000000110 = value;
+      assert.deepEqual(
+        ours.validate(data).errors.map((e) => [e.path, e.code]),
+        [['/G60000000100/F60000000110', 'no_data']],
+      );
+      assert.equal(ajv(data), false);
+      assert.deepEqual([...new Set(ajv.errors?.map((e) => e.instancePath))], ['/G60000000100/F60000000110']);
+    }
   });
 
   it('compiles in ajv strict mode for every fixture schema', () => {

@@ -7,6 +7,7 @@ import {
   type SchemaPlan,
   planSchema,
 } from '../validator/plan';
+import { RENDER_TEXTS } from './ui-schema';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -31,6 +32,8 @@ function attachmentSchema(p: FieldPlan): JsonSchema {
     size.maximum = file.maxBytes;
     required.push('size');
   }
+  mediaType.title = RENDER_TEXTS.mediaType.de;
+  size.title = RENDER_TEXTS.size.de;
   return {
     type: 'object',
     properties: {
@@ -38,9 +41,10 @@ function attachmentSchema(p: FieldPlan): JsonSchema {
         type: 'string',
         minLength: 1,
         maxLength: 256,
-        description: 'Reference to the uploaded attachment',
+        title: RENDER_TEXTS.attachmentId.de,
+        description: RENDER_TEXTS.attachmentIdHelp.de,
       },
-      filename: { type: 'string', maxLength: 255 },
+      filename: { type: 'string', maxLength: 255, title: RENDER_TEXTS.filename.de },
       mediaType,
       size,
     },
@@ -54,8 +58,10 @@ function fieldSchema(p: FieldPlan): JsonSchema {
   const c = p.c;
   const f = p.node.field;
   if (c.noData) {
-    // A label property must be absent; title and text stay available to form renderers.
-    return annotate({ readOnly: true, not: {} }, p.label, f.inhalt ?? p.help);
+    // A label property must be absent (`not: {}`). The type only tells form renderers how to show it: an
+    // object without properties renders as a heading with the text and no input (RJSF would set a `null`
+    // field to null, and a schema without type is "unsupported").
+    return annotate({ type: 'object', readOnly: true, not: {} }, p.label, f.inhalt ?? p.help);
   }
   let s: JsonSchema;
   if (c.feldart === 'select') {
@@ -132,8 +138,11 @@ class Builder {
     }
     const ref = this.ref(node.defKey);
     const { min, max } = node.multiplicity;
-    if ((node.kind === 'field' && node.c.noData) || (max !== null && max <= 1)) return ref;
-    const arr: JsonSchema = { type: 'array', items: ref };
+    // Titles next to the reference and on arrays, so that renderers that do not follow `$ref` for
+    // annotations (RJSF's legends of arrays, its messages about missing properties) show labels, not ids.
+    if ((node.kind === 'field' && node.c.noData) || (max !== null && max <= 1))
+      return { ...ref, title: node.label };
+    const arr: JsonSchema = { type: 'array', title: node.label, items: ref };
     if (min > 0) arr.minItems = min;
     if (max !== null) arr.maxItems = max;
     return arr;

@@ -1,11 +1,18 @@
+import { FimSampleError, type SampleProblem } from '../errors';
 import type { FimSchema } from '../model';
+import { type Dfa, compileDfa } from '../regex/automaton';
+import { ANY, type CharSet, fromPairs } from '../regex/charset';
+import { SearchBudgetError, generateMatch } from '../regex/generate';
+import { parseXsdRegex } from '../regex/parse';
 import { DIN_91379_C_REGEXP } from '../validator/din91379';
-import { codePointLength } from '../validator/formats';
+import { codePointLength, isCurrency } from '../validator/formats';
+import type { LocalizedMessage } from '../validator/messages';
 import {
   type FieldPlan,
   type PlanNode,
   type SchemaOptions,
   type SchemaPlan,
+  type ValueConstraint,
   planSchema,
 } from '../validator/plan';
 
@@ -14,208 +21,279 @@ export interface SampleOptions extends SchemaOptions {
   includeOptional?: boolean;
 }
 
-/**
- * Produces one string matching a simple XML Schema regular expression: literals, escapes, classes, groups,
- * alternatives and quantifiers (taking the smallest count, at least one for `+`). Returns `undefined` for
- * anything it does not understand.
- */
+/** Characters XML 1.0 can carry: a sample must survive `toXml`. */
+const XML_CHARS: CharSet = fromPairs([
+  [0x09, 0x0a],
+  [0x0d, 0x0d],
+  [0x20, 0xd7ff],
+  [0xe000, 0xfffd],
+  [0x10000, 0x10ffff],
+]);
+
+let dinChars: CharSet | undefined;
+/** Single code points of DIN 91379 datatype C (combining sequences are not needed for a sample). */
+function dinSingles(): CharSet {
+  if (dinChars === undefined) {
+    const pairs: Array<[number, number]> = [];
+    for (let cp = 0; cp <= 0x2ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      if (DIN_91379_C_REGEXP.test(String.fromCodePoint(cp))) pairs.push([cp, cp]);
+    }
+    dinChars = fromPairs(pairs);
+  }
+  return dinChars;
+}
+
+let anyText: Dfa | undefined;
+function anyTextDfa(): Dfa {
+  anyText ??= compileDfa({ kind: 'repeat', node: { kind: 'set', set: ANY }, min: 0, max: null });
+  return anyText;
+}
+
+/** Produces the shortest string matching an XML Schema pattern, or `undefined` (unreadable or no match). */
 export function sampleForPattern(pattern: string): string | undefined {
-  let i = 0;
-  const p = pattern;
-  const atom = (): string | undefined => {
-    const ch = p[i];
-    if (ch === '(') {
-      i++;
-      const alt = alternatives(')');
-      if (p[i] !== ')') return undefined;
-      i++;
-      return alt;
-    }
-    if (ch === '[') {
-      const close = findClassEnd(p, i);
-      if (close === -1) return undefined;
-      const body = p.slice(i + 1, close);
-      i = close + 1;
-      return classSample(body);
-    }
-    if (ch === '\\') {
-      const next = p[i + 1];
-      i += 2;
-      if (next === 'd') return '1';
-      if (next === 'w' || next === 'i' || next === 'c') return 'a';
-      if (next === 's') return ' ';
-      if (next === 'n') return '\n';
-      if (next === 't') return '\t';
-      if (next === 'p' || next === 'P') {
-        const close = p.indexOf('}', i);
-        if (close === -1) return undefined;
-        i = close + 1;
-        return next === 'p' ? 'a' : '1';
-      }
-      return next;
-    }
-    if (ch === '.') {
-      i++;
-      return 'a';
-    }
-    i++;
-    return ch;
-  };
-  const quantified = (): string | undefined => {
-    const a = atom();
-    if (a === undefined) return undefined;
-    const q = p[i];
-    if (q === '?' || q === '*') {
-      i++;
-      return '';
-    }
-    if (q === '+') {
-      i++;
-      return a;
-    }
-    if (q === '{') {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(p.slice(i));
-      if (!m) return undefined;
-      i += m[0].length;
-      return a.repeat(Number(m[1]));
-    }
-    return a;
-  };
-  const sequence = (end: string): string | undefined => {
-    let out = '';
-    while (i < p.length && p[i] !== '|' && p[i] !== end) {
-      const s = quantified();
-      if (s === undefined) return undefined;
-      out += s;
-    }
-    return out;
-  };
-  const alternatives = (end: string): string | undefined => {
-    const first = sequence(end);
-    while (p[i] === '|') {
-      i++;
-      if (sequence(end) === undefined) return undefined;
-    }
-    return first;
-  };
-  const result = alternatives('');
-  return i === p.length ? result : undefined;
+  try {
+    return generateMatch(compileDfa(parseXsdRegex(pattern)), 0, undefined, XML_CHARS);
+  } catch {
+    return undefined;
+  }
 }
 
-function findClassEnd(p: string, start: number): number {
-  for (let i = start + 1; i < p.length; i++) {
-    if (p[i] === '\\') i++;
-    else if (p[i] === ']' && i > start + 1) return i;
+class Contradiction extends Error {
+  constructor(readonly reason: LocalizedMessage) {
+    super(reason.en);
   }
-  return -1;
 }
 
-function classSample(body: string): string | undefined {
-  if (body.startsWith('^')) {
-    const excluded = body.slice(1);
-    return ['a', 'x', '1', 'Z'].find((c) => !excluded.includes(c));
-  }
-  if (body.startsWith('\\')) {
-    const e = body[1];
-    return e === 'd' ? '1' : e === 's' ? ' ' : e === 'w' ? 'a' : e;
-  }
-  return body[0];
+function contradiction(de: string, en: string): never {
+  throw new Contradiction({ de, en });
 }
 
+function textProblem(c: ValueConstraint, s: string): string | undefined {
+  const n = codePointLength(s);
+  if (c.minLength !== undefined && n < c.minLength) return 'minLength';
+  if (c.maxLength !== undefined && n > c.maxLength) return 'maxLength';
+  if (c.pattern && !c.pattern.regex.test(s)) return 'pattern';
+  if (c.latin && !DIN_91379_C_REGEXP.test(s)) return 'DIN 91379';
+  return undefined;
+}
+
+/** A text that satisfies length, pattern and character repertoire together; prefers a readable one. */
 function textSample(p: FieldPlan): string {
   const c = p.c;
-  if (c.pattern) {
-    const s = sampleForPattern(c.pattern.xsd);
-    if (s !== undefined && c.pattern.regex.test(s)) return s;
-  }
   const min = c.minLength ?? 0;
-  const max = c.maxLength ?? Infinity;
-  let s = 'Beispiel';
-  if (/postleitzahl|plz/i.test(p.label) && min <= 5 && max >= 5) s = '10115';
-  while (codePointLength(s) < min) s += 'x';
-  if (codePointLength(s) > max) s = s.slice(0, max);
-  if (c.latin && !DIN_91379_C_REGEXP.test(s)) s = 'x'.repeat(Math.max(min, 1));
-  return s;
+  const max = c.maxLength;
+  if (max !== undefined && min > max)
+    contradiction(
+      `minLength ${min} ist größer als maxLength ${max}`,
+      `minLength ${min} exceeds maxLength ${max}`,
+    );
+  let nice = 'Beispiel';
+  if (/postleitzahl|plz/i.test(p.label)) nice = '10115';
+  while (codePointLength(nice) < min) nice += 'x';
+  if (max !== undefined && codePointLength(nice) > max) nice = Array.from(nice).slice(0, max).join('');
+  for (const candidate of [c.defaultValue, nice]) {
+    if (typeof candidate === 'string' && textProblem(c, candidate) === undefined) return candidate;
+  }
+  let found: string | undefined;
+  try {
+    found = generateMatch(c.pattern?.dfa ?? anyTextDfa(), min, max, c.latin ? dinSingles() : XML_CHARS);
+  } catch (e) {
+    if (!(e instanceof SearchBudgetError)) throw e;
+    contradiction(
+      'es konnte kein passender Wert gefunden werden (Suche abgebrochen)',
+      'no matching value could be found (search gave up)',
+    );
+  }
+  if (found !== undefined) return found;
+  const length = `${min}..${max ?? '∞'}`;
+  const latin = c.latin ? ' aus Zeichen nach DIN 91379' : '';
+  const latinEn = c.latin ? ' of DIN 91379 characters' : '';
+  if (c.pattern) {
+    contradiction(
+      `kein Text${latin} mit einer Länge von ${length} Zeichen passt zum Muster „${c.pattern.xsd}“`,
+      `no text${latinEn} with a length of ${length} characters matches the pattern "${c.pattern.xsd}"`,
+    );
+  }
+  return contradiction(`kein Text${latin} der Länge ${length}`, `no text${latinEn} of length ${length}`);
 }
 
-function clamp(n: number, min: number | undefined, max: number | undefined): number {
-  if (min !== undefined && n < min) return min;
-  if (max !== undefined && n > max) return max;
+function range<T extends number | string>(lo: T | undefined, hi: T | undefined, what: string): void {
+  if (lo !== undefined && hi !== undefined && lo > hi)
+    contradiction(
+      `${what}: minValue ${lo} ist größer als maxValue ${hi}`,
+      `${what}: minValue ${lo} exceeds maxValue ${hi}`,
+    );
+}
+
+function clamp(n: number, lo: number | undefined, hi: number | undefined): number {
+  if (lo !== undefined && n < lo) return lo;
+  if (hi !== undefined && n > hi) return hi;
   return n;
 }
 
-function fieldSample(p: FieldPlan): unknown {
+const SUBTYPES: Readonly<Record<string, string>> = { image: 'png', application: 'pdf', text: 'plain' };
+
+function fileSample(c: ValueConstraint): Record<string, unknown> {
+  const file = c.file;
+  let mediaType = 'application/pdf';
+  if (file && file.mediaTypes.length > 0) {
+    const [type, sub = '*'] = file.mediaTypes[0].split('/');
+    const t = type === '*' ? 'application' : type;
+    mediaType = `${t}/${sub === '*' ? (SUBTYPES[t] ?? 'octet-stream') : sub}`;
+    if (file.mediaTypeRegex && !file.mediaTypeRegex.test(mediaType))
+      mediaType = file.mediaTypes[0].replace(/\*/g, 'x');
+  }
+  const ext = mediaType.split('/')[1].replace(/[^a-z0-9]/gi, '') || 'bin';
+  return {
+    attachmentId: '6f1c2f0e-9a4b-4c1e-8d7a-2b3c4d5e6f70',
+    filename: `nachweis.${ext}`,
+    mediaType,
+    size: Math.min(1024, file?.maxBytes ?? 1024),
+  };
+}
+
+function unfixedSample(p: FieldPlan): unknown {
   const c = p.c;
-  if (c.fixed !== undefined) return c.fixed;
-  if (c.feldart === 'select') return c.options?.[0]?.code ?? String(c.defaultValue ?? 'Beispielwert');
+  if (c.feldart === 'select') {
+    if (c.options !== undefined && c.options.length === 0)
+      contradiction(
+        'die Codeliste des Auswahlfelds hat keine Einträge',
+        'the code list of the select field has no entries',
+      );
+    const preset = typeof c.defaultValue === 'string' ? c.defaultValue : undefined;
+    if (preset !== undefined && (c.optionSet === undefined || c.optionSet.has(preset))) return preset;
+    return c.options?.[0]?.code ?? 'Beispielwert';
+  }
+  const preset = c.defaultValue;
   switch (c.datentyp) {
     case 'text':
     case 'text_latin':
-      return typeof c.defaultValue === 'string' ? c.defaultValue : textSample(p);
+      return textSample(p);
     case 'date': {
-      let d = typeof c.defaultValue === 'string' ? c.defaultValue : '2024-05-17';
+      range(c.formatMinimum, c.formatMaximum, 'date');
+      let d = typeof preset === 'string' ? preset : '2024-05-17';
       if (c.formatMinimum !== undefined && d < c.formatMinimum) d = c.formatMinimum;
       if (c.formatMaximum !== undefined && d > c.formatMaximum) d = c.formatMaximum;
       return d;
     }
     case 'time':
-      return typeof c.defaultValue === 'string' ? c.defaultValue : '12:30:00+02:00';
+      return typeof preset === 'string' ? preset : '12:30:00+02:00';
     case 'datetime':
-      return typeof c.defaultValue === 'string' ? c.defaultValue : '2024-05-17T12:30:00+02:00';
+      return typeof preset === 'string' ? preset : '2024-05-17T12:30:00+02:00';
     case 'bool':
-      return typeof c.defaultValue === 'boolean' ? c.defaultValue : true;
+      return typeof preset === 'boolean' ? preset : true;
     case 'num':
-      return clamp(typeof c.defaultValue === 'number' ? c.defaultValue : 42.5, c.minimum, c.maximum);
-    case 'num_int':
-      return clamp(
-        typeof c.defaultValue === 'number' ? c.defaultValue : 42,
-        c.minimum === undefined ? undefined : Math.ceil(c.minimum),
-        c.maximum === undefined ? undefined : Math.floor(c.maximum),
-      );
-    case 'num_currency':
-      return clamp(
-        typeof c.defaultValue === 'number' ? c.defaultValue : 1234.5,
-        c.minimum === undefined ? undefined : Math.ceil(c.minimum * 100) / 100,
-        c.maximum === undefined ? undefined : Math.floor(c.maximum * 100) / 100,
-      );
-    case 'file': {
-      const file = c.file;
-      const mediaType = file?.mediaTypes[0]?.replace(/\*/g, 'pdf') ?? 'application/pdf';
-      return {
-        attachmentId: '6f1c2f0e-9a4b-4c1e-8d7a-2b3c4d5e6f70',
-        filename: 'nachweis.pdf',
-        mediaType,
-        size: Math.min(1024, file?.maxBytes ?? 1024),
-      };
+      range(c.minimum, c.maximum, 'num');
+      return clamp(typeof preset === 'number' ? preset : 42.5, c.minimum, c.maximum);
+    case 'num_int': {
+      const lo = c.minimum === undefined ? undefined : Math.ceil(c.minimum);
+      const hi = c.maximum === undefined ? undefined : Math.floor(c.maximum);
+      if (lo !== undefined && hi !== undefined && lo > hi)
+        contradiction(
+          `keine ganze Zahl zwischen ${c.minimum} und ${c.maximum}`,
+          `no integer between ${c.minimum} and ${c.maximum}`,
+        );
+      return clamp(typeof preset === 'number' ? preset : 42, lo, hi);
     }
+    case 'num_currency': {
+      const lo = c.minimum === undefined ? undefined : Math.ceil(Math.round(c.minimum * 1e6) / 1e4) / 100;
+      const hi = c.maximum === undefined ? undefined : Math.floor(Math.round(c.maximum * 1e6) / 1e4) / 100;
+      if (lo !== undefined && hi !== undefined && lo > hi)
+        contradiction(
+          `kein Betrag in Cent zwischen ${c.minimum} und ${c.maximum}`,
+          `no amount in cents between ${c.minimum} and ${c.maximum}`,
+        );
+      const v = clamp(typeof preset === 'number' ? preset : 1234.5, lo, hi);
+      return isCurrency(v) ? v : (lo ?? hi ?? 0);
+    }
+    case 'file':
+      return fileSample(c);
     case 'obj':
       return {};
   }
 }
 
-function nodeSample(node: PlanNode, includeOptional: boolean): unknown {
-  return node.kind === 'group' ? objectSample(node.children, includeOptional) : fieldSample(node);
-}
-
-function objectSample(children: readonly PlanNode[], includeOptional: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const child of children) {
-    if (child.kind === 'field' && child.c.noData) continue;
-    const { min, max } = child.multiplicity;
-    if (min === 0 && !includeOptional) continue;
-    const count = Math.max(min, 1);
-    if (max !== null && max <= 1) out[child.key] = nodeSample(child, includeOptional);
-    else
-      out[child.key] = Array.from({ length: Math.min(count, max ?? count) }, () =>
-        nodeSample(child, includeOptional),
-      );
+/** Checks a fixed value (hidden/locked inhalt) against the field's other constraints. */
+function checkFixed(p: FieldPlan, v: string | number | boolean): void {
+  const c = p.c;
+  let why: string | undefined;
+  if (
+    typeof v === 'string' &&
+    c.feldart !== 'select' &&
+    (c.datentyp === 'text' || c.datentyp === 'text_latin')
+  )
+    why = textProblem(c, v);
+  if (
+    typeof v === 'number' &&
+    ((c.minimum !== undefined && v < c.minimum) || (c.maximum !== undefined && v > c.maximum))
+  )
+    why = 'minValue/maxValue';
+  if (typeof v === 'string' && c.datentyp === 'date' && c.feldart !== 'select') {
+    if (
+      (c.formatMinimum !== undefined && v < c.formatMinimum) ||
+      (c.formatMaximum !== undefined && v > c.formatMaximum)
+    )
+      why = 'minValue/maxValue';
   }
-  return out;
+  if (why !== undefined)
+    contradiction(
+      `der feste Wert (inhalt) „${String(v)}“ verletzt ${why}`,
+      `the fixed value (inhalt) "${String(v)}" violates ${why}`,
+    );
 }
 
-/** Builds an example instance from a computed plan. */
+class Sampler {
+  readonly problems: SampleProblem[] = [];
+
+  constructor(private readonly includeOptional: boolean) {}
+
+  field(p: FieldPlan): unknown {
+    try {
+      if (p.c.fixed !== undefined) {
+        checkFixed(p, p.c.fixed);
+        return p.c.fixed;
+      }
+      return unfixedSample(p);
+    } catch (e) {
+      if (!(e instanceof Contradiction)) throw e;
+      this.problems.push({ elementId: p.elementId, path: p.path, message: e.reason });
+      return undefined;
+    }
+  }
+
+  node(node: PlanNode): unknown {
+    return node.kind === 'group' ? this.object(node.children) : this.field(node);
+  }
+
+  object(children: readonly PlanNode[]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const child of children) {
+      if (child.kind === 'field' && child.c.noData) continue;
+      const { min, max } = child.multiplicity;
+      if (min === 0 && !this.includeOptional) continue;
+      if (max !== null && max <= 1) {
+        out[child.key] = this.node(child);
+      } else {
+        const count = Math.min(Math.max(min, 1), max ?? Infinity);
+        const one = this.node(child);
+        out[child.key] = Array.from({ length: count }, () => structuredClone(one));
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Builds an instance that the validator (and ajv on the exported JSON Schema) accepts: every value is
+ * derived from all constraints of its field at once. Throws {@link FimSampleError} naming every field whose
+ * constraints contradict each other.
+ */
 export function planSample(plan: SchemaPlan, includeOptional = true): Record<string, unknown> {
-  return objectSample(plan.children, includeOptional);
+  const sampler = new Sampler(includeOptional);
+  const data = sampler.object(plan.children);
+  if (sampler.problems.length > 0) throw new FimSampleError(sampler.problems);
+  return data;
 }
 
 /** A valid example instance of the schema (optional elements included unless `includeOptional: false`). */

@@ -320,8 +320,8 @@ describe('code list resolution at compile time', () => {
   it('rejects patterns that cannot be enforced', () => {
     const xml = readFixture('fim-xdf2', 'simple.xml')
       .toString('utf8')
-      .replace('{"minLength":"1","maxLength":"120"}', '{"pattern":"[a-z-[aeiou]]+"}');
-    assert.throws(() => compileValidator(parseSchema(xml)), /character class subtraction is not supported/);
+      .replace('{"minLength":"1","maxLength":"120"}', '{"pattern":"(a|b)*a(a|b){20}"}');
+    assert.throws(() => compileValidator(parseSchema(xml)), /too complex to be checked in linear time/);
   });
 });
 

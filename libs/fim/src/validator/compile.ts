@@ -1,6 +1,7 @@
 import { type FormDefinition, planToFormDefinition } from '../export/form';
 import { type JsonSchema, planToJsonSchema } from '../export/json-schema';
 import { planSample } from '../export/sample';
+import { type UiLanguage, type UiSchema, planToUiSchema } from '../export/ui-schema';
 import { type XmlExportOptions, planToXml } from '../export/xml';
 import { type XsdExportOptions, planToXsd } from '../export/xsd';
 import type { FimSchema } from '../model';
@@ -46,6 +47,8 @@ export interface FimValidator {
   validate(data: unknown, options?: ValidateOptions): ValidationResult;
   jsonSchema(): JsonSchema;
   formDefinition(): FormDefinition;
+  /** react-jsonschema-form hints to go with `jsonSchema()`; our own texts in `lang` (default German). */
+  uiSchema(lang?: UiLanguage): UiSchema;
   sample(includeOptional?: boolean): Record<string, unknown>;
   toXml(data: unknown, options?: Pick<XmlExportOptions, 'namespace' | 'omitDeclaration'>): string;
   toXsd(options?: Pick<XsdExportOptions, 'namespace' | 'annotations'>): string;
@@ -347,6 +350,7 @@ export function compileValidator(schema: FimSchema, options: CompileOptions = {}
     plan,
     jsonSchema: () => structuredClone((jsonSchema ??= planToJsonSchema(plan))),
     formDefinition: () => planToFormDefinition(plan),
+    uiSchema: (lang) => planToUiSchema(plan, lang),
     sample: (includeOptional = true) => planSample(plan, includeOptional),
     toXml: (data, opts) => planToXml(plan, data, opts),
     toXsd: (opts) => planToXsd(plan, opts),

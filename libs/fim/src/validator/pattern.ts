@@ -1,143 +1,74 @@
+import { AutomatonTooLargeError, type Dfa, MAX_DFA_STATES, compileDfa } from '../regex/automaton';
+import { toEcmaScript } from '../regex/ecmascript';
+import { MAX_REPEAT, RegexSyntaxError, parseXsdRegex } from '../regex/parse';
 import type { LocalizedMessage } from './messages';
 
-/** A FIM (XML Schema) pattern prepared for both targets. */
+/** Anything that answers whether a whole string matches (the compiled pattern). */
+export interface PatternMatcher {
+  test(value: string): boolean;
+}
+
+/** A FIM (XML Schema) pattern prepared for the validator and both exports. */
 export interface TranslatedPattern {
   /** ECMAScript source including anchors, for `new RegExp(source, 'u')` and JSON Schema `pattern`. */
   source: string;
-  /** XML Schema regular expression (implicitly anchored) for the XSD export. */
+  /** XML Schema regular expression (implicitly anchored) for the XSD export: the pattern as read. */
   xsd: string;
-  regex: RegExp;
+  /** Linear-time matcher of the whole value (a DFA); the same object as `dfa`. */
+  regex: PatternMatcher;
+  dfa: Dfa;
+  /** The pattern began with `^` or ended with `$`, which were read as anchors (see README). */
+  anchorsDropped: boolean;
 }
 
 /**
- * Translates an XML Schema regular expression into an anchored ECMAScript one. XSD patterns match the whole
- * value and treat `^`/`$` as ordinary characters; authors nevertheless often write `^...$`, so one leading
- * `^` and one trailing `$` are dropped. Constructs without an ECMAScript equivalent are rejected.
+ * Authors often write `^...$` out of habit from other regex dialects; in XML Schema both are ordinary
+ * characters and the pattern is anchored anyway. A leading `^` and a trailing unescaped `$` are therefore
+ * read as the anchors they were meant to be (the standard E-Mail field F60000000242 ends in `$`: read
+ * literally, no real address would match).
  */
-export function translateXsdPattern(pattern: string): TranslatedPattern | LocalizedMessage {
+function dropAnchors(pattern: string): { p: string; dropped: boolean } {
   let p = pattern;
-  if (p.startsWith('^')) p = p.slice(1);
-  if (p.endsWith('$') && !p.endsWith('\\$')) p = p.slice(0, -1);
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < p.length; i++) {
-    const ch = p[i];
-    if (ch === '\\') {
-      const next = p[i + 1];
-      if (next === undefined)
-        return {
-          de: 'das Muster endet mit einem einzelnen Backslash',
-          en: 'pattern ends with a lone backslash',
-        };
-      i++;
-      switch (next) {
-        case 'i':
-        case 'I':
-        case 'c':
-        case 'C':
-          return {
-            de: `die XML-Schema-Escape-Sequenz \\${next} wird nicht unterstützt`,
-            en: `the XML Schema escape \\${next} is not supported`,
-          };
-        case 'p':
-        case 'P': {
-          const close = p.indexOf('}', i);
-          const name = close === -1 ? '' : p.slice(i + 2, close);
-          if (p[i + 1] !== '{' || close === -1)
-            return { de: `fehlerhafte Escape-Sequenz \\${next}`, en: `malformed \\${next} escape` };
-          if (name.startsWith('Is')) {
-            return {
-              de: `Unicode-Block-Escapes (\\${next}{${name}}) werden nicht unterstützt`,
-              en: `Unicode block escapes (\\${next}{${name}}) are not supported`,
-            };
-          }
-          out += `\\${next}{${name}}`;
-          i = close;
-          break;
-        }
-        case 'd':
-          out += '\\p{Nd}';
-          break;
-        case 'D':
-          out += '\\P{Nd}';
-          break;
-        case 's':
-          out += inClass ? ' \\t\\n\\r' : '[ \\t\\n\\r]';
-          break;
-        case 'S':
-          out += inClass ? '\\S' : '[^ \\t\\n\\r]';
-          break;
-        case 'w':
-          out += inClass ? '\\w' : '[^\\p{P}\\p{Z}\\p{C}]';
-          break;
-        case 'W':
-          out += inClass ? '\\W' : '[\\p{P}\\p{Z}\\p{C}]';
-          break;
-        case '-':
-          out += inClass ? '\\-' : '-';
-          break;
-        case 'n':
-        case 'r':
-        case 't':
-        case '\\':
-        case '|':
-        case '.':
-        case '?':
-        case '*':
-        case '+':
-        case '(':
-        case ')':
-        case '{':
-        case '}':
-        case '[':
-        case ']':
-        case '^':
-        case '$':
-          out += `\\${next}`;
-          break;
-        default:
-          return { de: `unbekannte Escape-Sequenz \\${next}`, en: `unknown escape \\${next}` };
-      }
-      continue;
-    }
-    if (inClass) {
-      if (ch === '-' && p[i + 1] === '[') {
-        return {
-          de: 'die Subtraktion von Zeichenklassen wird nicht unterstützt',
-          en: 'character class subtraction is not supported',
-        };
-      }
-      if (ch === ']') inClass = false;
-      out += ch;
-      continue;
-    }
-    switch (ch) {
-      case '[':
-        inClass = true;
-        out += ch;
-        if (p[i + 1] === '^') {
-          out += '^';
-          i++;
-        }
-        if (p[i + 1] === ']') return { de: 'leere Zeichenklasse', en: 'empty character class' };
-        break;
-      case '.':
-        out += '[^\\n\\r]';
-        break;
-      case '^':
-      case '$':
-        out += `\\${ch}`;
-        break;
-      default:
-        out += ch;
+  let dropped = false;
+  if (p.startsWith('^') && !'?*+{'.includes(p[1] ?? '')) {
+    p = p.slice(1);
+    dropped = true;
+  }
+  if (p.endsWith('$')) {
+    let backslashes = 0;
+    for (let i = p.length - 2; i >= 0 && p[i] === '\\'; i--) backslashes++;
+    if (backslashes % 2 === 0) {
+      p = p.slice(0, -1);
+      dropped = true;
     }
   }
-  if (inClass) return { de: 'nicht abgeschlossene Zeichenklasse', en: 'unterminated character class' };
-  const source = `^(?:${out})$`;
+  return { p, dropped };
+}
+
+/**
+ * Reads an XML Schema regular expression with its own semantics (whole-value match, `\i \c \w \d \s`,
+ * categories and blocks, class subtraction) into a DFA and an equivalent ECMAScript source. A pattern the
+ * engine cannot run in bounded space is refused with a message instead of surprising at runtime.
+ */
+export function translateXsdPattern(pattern: string): TranslatedPattern | LocalizedMessage {
+  const { p, dropped } = dropAnchors(pattern);
   try {
-    return { source, xsd: p, regex: new RegExp(source, 'u') };
+    const node = parseXsdRegex(p);
+    const dfa = compileDfa(node);
+    return { source: toEcmaScript(node), xsd: p, regex: dfa, dfa, anchorsDropped: dropped };
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    return { de: `kein gültiger regulärer Ausdruck: ${why}`, en: why };
+    if (e instanceof RegexSyntaxError) {
+      return {
+        de: `${e.problem.de} (an Position ${e.position + 1})`,
+        en: `${e.problem.en} (at position ${e.position + 1})`,
+      };
+    }
+    if (e instanceof AutomatonTooLargeError) {
+      return {
+        de: `das Muster ist zu komplex für eine Prüfung in linearer Zeit (mehr als ${MAX_DFA_STATES} Automatenzustände; Wiederholungen höchstens ${MAX_REPEAT})`,
+        en: `the pattern is too complex to be checked in linear time (more than ${MAX_DFA_STATES} automaton states; repetitions at most ${MAX_REPEAT})`,
+      };
+    }
+    throw e;
   }
 }

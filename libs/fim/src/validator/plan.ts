@@ -1,5 +1,5 @@
 import { type CodeList, type CodeListEntry, codeListEntries } from '../codelists/genericode';
-import { CodeListRegistry, pinnedUri } from '../codelists/registry';
+import { CodeListRegistry, pinnedUri, requestedUri } from '../codelists/registry';
 import { FimSchemaError } from '../errors';
 import type {
   Datentyp,
@@ -25,6 +25,32 @@ export interface SchemaOptions {
    * string value.
    */
   allowUnknownCodeLists?: boolean | readonly string[];
+  /**
+   * `newest` (default): a reference whose pinned version is not available uses the newest available version of
+   * the same list (reported in {@link SchemaPlan.codeLists} with status `newest`). `exact`: only the pinned
+   * version counts; anything else is unavailable.
+   */
+  codeListVersions?: 'newest' | 'exact';
+  /**
+   * Earlier resolutions to repeat exactly (requested URI -> canonicalVersionUri, as in
+   * {@link SchemaPlan.codeLists}), so a stored schema keeps its lists when newer versions arrive.
+   */
+  codeListPins?: Readonly<Record<string, string>>;
+}
+
+/** How one code list referenced by the schema was resolved. */
+export interface PlannedCodeList {
+  /** What the schema asks for: the pinned canonicalVersionUri, else the canonical URI. */
+  requested: string;
+  canonicalUri?: string;
+  /** Version the schema names, if any. */
+  version?: string;
+  status: 'exact' | 'newest' | 'pinned' | 'missing';
+  /** canonicalVersionUri of the list used. */
+  resolved?: string;
+  resolvedVersion?: string;
+  /** Ids of the select fields that use it. */
+  fields: string[];
 }
 
 export type ScalarValue = string | number | boolean;
@@ -95,6 +121,8 @@ export interface SchemaPlan {
   children: PlanNode[];
   /** Things that are accepted but worth knowing (ignored precision, unsupported fixed values...). */
   notes: string[];
+  /** Every code list the schema references and how it was resolved, in order of first use. */
+  codeLists: PlannedCodeList[];
 }
 
 let defaultRegistry: CodeListRegistry | undefined;
@@ -120,6 +148,7 @@ const NUM_TYPES: ReadonlySet<Datentyp> = new Set(['num', 'num_int', 'num_currenc
 class Planner {
   readonly problems: LocalizedMessage[] = [];
   readonly notes: string[] = [];
+  readonly codeLists = new Map<string, PlannedCodeList>();
   private readonly variants = new Map<string, string[]>();
 
   constructor(private readonly options: SchemaOptions) {}
@@ -229,8 +258,14 @@ class Planner {
       if (p.maxLength !== undefined) c.maxLength = p.maxLength;
       if (p.pattern !== undefined) {
         const t = translateXsdPattern(p.pattern);
-        if ('regex' in t) c.pattern = t;
-        else
+        if ('regex' in t) {
+          c.pattern = t;
+          if (t.anchorsDropped)
+            this.note(
+              node,
+              `pattern "${p.pattern}": leading ^ / trailing $ read as anchors, used as "${t.xsd}"`,
+            );
+        } else
           this.problem(node, {
             de: `das Muster „${p.pattern}“ ist nicht verwendbar: ${t.de}`,
             en: `pattern "${p.pattern}" cannot be used: ${t.en}`,
@@ -254,7 +289,8 @@ class Planner {
         file.mediaTypePattern = `^(?:${alts.join('|')})$`;
         file.mediaTypeRegex = new RegExp(file.mediaTypePattern, 'u');
       }
-      if (f.maxSize !== undefined) file.maxBytes = f.maxSize * 1024;
+      // maxSize is a number of bytes: the portal's 20000000 goes with help texts saying "20 MB".
+      if (f.maxSize !== undefined) file.maxBytes = f.maxSize;
       c.file = file;
     }
     if (f.inhalt !== undefined && f.datentyp !== 'file' && f.datentyp !== 'obj') {
@@ -277,7 +313,7 @@ class Planner {
       c.options = f.werte;
     } else if (f.codeliste) {
       const uri = pinnedUri(f.codeliste);
-      const list = registryOf(this.options).resolve(f.codeliste);
+      const list = this.resolveCodeList(f);
       if (list) {
         const entries = codeListEntries(list, f);
         if (!Array.isArray(entries)) this.problem(node, entries);
@@ -291,17 +327,23 @@ class Planner {
           node,
           `code list ${uri ?? f.codeliste.canonicalUri ?? '?'} is not available; any value is accepted`,
         );
-      } else if (uri === undefined) {
-        const list = f.codeliste.canonicalUri ?? '?';
-        this.problem(node, {
-          de: `das Auswahlfeld verweist ohne Version auf die Codeliste ${list}; nur Verweise mit Version werden aufgelöst`,
-          en: `select field references code list ${list} without a version; only pinned versions are resolved`,
-        });
       } else {
-        this.problem(node, {
-          de: `das Auswahlfeld verweist auf die Codeliste ${uri}, die nicht verfügbar ist. Stellen Sie sie bereit (CodeListRegistry.loadDirectory()) oder lassen Sie für dieses Feld unbekannte Codelisten zu`,
-          en: `select field references code list ${uri}, which is not available. Load it with CodeListRegistry.loadDirectory() or allow unknown code lists for this field`,
-        });
+        const name = uri ?? f.codeliste.canonicalUri ?? '?';
+        const exact = this.options.codeListVersions === 'exact';
+        this.problem(
+          node,
+          exact &&
+            f.codeliste.canonicalUri !== undefined &&
+            registryOf(this.options).newest(f.codeliste.canonicalUri)
+            ? {
+                de: `das Auswahlfeld verweist auf die Codeliste ${name}; diese Version ist nicht verfügbar, und andere Versionen werden nur ohne die strenge Einstellung verwendet`,
+                en: `select field references code list ${name}; that version is not available, and other versions are used only without the strict setting`,
+              }
+            : {
+                de: `das Auswahlfeld verweist auf die Codeliste ${name}, die in keiner Version verfügbar ist. Stellen Sie sie bereit (Codelisten-Upload, CodeListRegistry.loadDirectory()) oder lassen Sie für dieses Feld unbekannte Codelisten zu`,
+                en: `select field references code list ${name}, which is not available in any version. Provide it (code-list upload, CodeListRegistry.loadDirectory()) or allow unknown code lists for this field`,
+              },
+        );
       }
     } else if (isAllowed(this.options, f)) {
       c.anyCode = true;
@@ -313,6 +355,30 @@ class Planner {
       });
     }
     if (c.options) c.optionSet = new Set(c.options.map((o) => o.code));
+  }
+
+  /** Resolves a field's code list and records the resolution once per requested list. */
+  private resolveCodeList(f: FimField): CodeList | undefined {
+    const ref = f.codeliste;
+    if (!ref) return undefined;
+    const resolution = registryOf(this.options).resolveReference(ref, {
+      exactOnly: this.options.codeListVersions === 'exact',
+      ...(this.options.codeListPins ? { pins: this.options.codeListPins } : {}),
+    });
+    const key = requestedUri(ref) ?? '';
+    let planned = this.codeLists.get(key);
+    if (!planned) {
+      planned = { requested: resolution.requested, status: resolution.status, fields: [] };
+      if (resolution.canonicalUri !== undefined) planned.canonicalUri = resolution.canonicalUri;
+      if (resolution.version !== undefined) planned.version = resolution.version;
+      if (resolution.list) {
+        planned.resolved = resolution.list.canonicalVersionUri;
+        planned.resolvedVersion = resolution.list.version;
+      }
+      this.codeLists.set(key, planned);
+    }
+    if (!planned.fields.includes(f.id)) planned.fields.push(f.id);
+    return resolution.list;
   }
 
   private valueRange(node: FimFieldNode, c: ValueConstraint): void {
@@ -386,6 +452,7 @@ export function planSchema(schema: FimSchema, options: SchemaOptions = {}): Sche
     rootLabel: schema.meta.bezeichnungEingabe ?? schema.meta.name,
     children,
     notes: planner.notes,
+    codeLists: [...planner.codeLists.values()],
   };
   if (schema.meta.hilfetext !== undefined) plan.rootHelp = schema.meta.hilfetext;
   return plan;

@@ -89,6 +89,22 @@ describe('hardened XML reading', () => {
     assert.equal(doc.root.children[1].path, '/root/x');
   });
 
+  it('reads line breaks as XML does, and markup characters inside quotes and CDATA as text', () => {
+    const xml =
+      '<?xml version="1.0"?>\r\n<?pi data?><r a=\'x > y\r\nz\' b="&#13;">a\r\nb\rc&#13;<![CDATA[<d>\r\n]]><e\r\n/></r >';
+    const doc = readXml(xml);
+    assert.equal(doc.root.attrs.a, 'x > y\nz');
+    assert.equal(doc.root.attrs.b, '\r');
+    assert.equal(doc.root.text, 'a\nb\nc\r<d>\n');
+    assert.equal(doc.root.children[0].local, 'e');
+    assert.equal(doc.root.children[0].pos, xml.indexOf('<e'));
+    assert.deepEqual(doc.locate(doc.root.children[0].pos), { line: 5, column: 4 });
+  });
+
+  it('refuses a second root element', () => {
+    assert.equal(issueOf(() => readXml('<a/><b/>')).code, 'MALFORMED_XML');
+  });
+
   it('refuses undeclared namespace prefixes', () => {
     assert.equal(issueOf(() => readXml('<q:root/>')).code, 'UNDECLARED_PREFIX');
   });

@@ -1,6 +1,9 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import { FimParseError, type FimIssue, type XmlLocation } from '../errors';
 import type { LocalizedMessage } from '../validator/messages';
+import { type XmlElement, buildTree } from './tree';
+
+export type { XmlElement } from './tree';
 
 /** Limits applied before and while reading untrusted XML. */
 export interface XmlReadLimits {
@@ -13,35 +16,10 @@ export interface XmlReadLimits {
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 200;
 
-/** A namespace-resolved element of a hardened XML read. */
-export interface XmlElement {
-  /** Qualified name as written, e.g. `xdf:name`. */
-  readonly qname: string;
-  readonly local: string;
-  /** Resolved namespace URI, `undefined` for no namespace. */
-  readonly ns: string | undefined;
-  /** Decoded attribute values by qualified name (namespace declarations excluded). */
-  readonly attrs: Readonly<Record<string, string>>;
-  readonly children: readonly XmlElement[];
-  /** Decoded concatenation of the element's own text and CDATA content. */
-  readonly text: string;
-  /** Offset of the start tag in the input. */
-  readonly pos: number;
-  /** Element path like `/root/child[2]/leaf`. */
-  readonly path: string;
-}
-
 export interface XmlDocument {
   readonly root: XmlElement;
   locate(pos: number): XmlLocation;
 }
-
-const TEXT = '#text';
-const CDATA = '#cdata';
-const ATTRS = ':@';
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
-
-type RawNode = Record<string, unknown>;
 
 function lineStarts(input: string): number[] {
   const starts = [0];
@@ -224,39 +202,12 @@ export function readXml(input: string | Uint8Array, limits: XmlReadLimits = {}):
     );
   }
 
-  const parser = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: false,
-    processEntities: false,
-    htmlEntities: false,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    cdataPropName: CDATA,
-    captureMetaData: true,
-    maxNestedTags: maxDepth + 1,
-  });
-  let raw: RawNode[];
-  try {
-    raw = parser.parse(text) as RawNode[];
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    fail('MALFORMED_XML', {
-      de: `XML konnte nicht gelesen werden: ${why}`,
-      en: `XML could not be read: ${why}`,
-    });
-  }
-  const rootNodes = raw.filter((n) => elementName(n) !== undefined);
-  if (rootNodes.length !== 1) {
-    fail('MALFORMED_XML', {
-      de: 'Ein XML-Dokument muss genau ein Wurzelelement haben',
-      en: 'XML document must have exactly one root element',
-    });
-  }
-  const root = convert(rootNodes[0], new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]), '', locate);
+  const root = buildTree(
+    text,
+    (raw, pos) => decodeReferences(raw, () => locate(pos)),
+    (code, message, pos) => fail(code, message, locate(pos)),
+    new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]),
+  );
   return { root, locate };
 }
 
@@ -274,70 +225,4 @@ function checkDepth(scan: string, maxDepth: number): number | undefined {
     }
   }
   return undefined;
-}
-
-function elementName(node: RawNode): string | undefined {
-  for (const key of Object.keys(node)) {
-    if (key !== ATTRS && key !== TEXT && key !== CDATA) return key;
-  }
-  return undefined;
-}
-
-function convert(
-  node: RawNode,
-  scope: ReadonlyMap<string, string>,
-  parentPath: string,
-  locate: (pos: number) => XmlLocation,
-  index = 1,
-): XmlElement {
-  const qname = elementName(node) as string;
-  const meta = (node as Record<symbol, { startIndex?: number } | undefined>)[META];
-  const pos = meta?.startIndex ?? 0;
-  const loc = (): XmlLocation => locate(pos);
-  const rawAttrs = (node[ATTRS] ?? {}) as Record<string, string>;
-  let nsScope = scope;
-  const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [name, value] of Object.entries(rawAttrs)) {
-    const decoded = decodeReferences(value, loc);
-    if (name === 'xmlns' || name.startsWith('xmlns:')) {
-      if (nsScope === scope) nsScope = new Map(scope);
-      (nsScope as Map<string, string>).set(name === 'xmlns' ? '' : name.slice(6), decoded);
-    } else {
-      attrs[name] = decoded;
-    }
-  }
-  const colon = qname.indexOf(':');
-  const prefix = colon === -1 ? '' : qname.slice(0, colon);
-  const local = colon === -1 ? qname : qname.slice(colon + 1);
-  const ns = nsScope.get(prefix);
-  if (prefix !== '' && ns === undefined)
-    fail(
-      'UNDECLARED_PREFIX',
-      {
-        de: `Das Namensraum-Präfix „${prefix}“ ist nicht deklariert`,
-        en: `Namespace prefix "${prefix}" is not declared`,
-      },
-      loc(),
-    );
-  const path = `${parentPath}/${local}${index > 1 ? `[${index}]` : ''}`;
-
-  const children: XmlElement[] = [];
-  let text = '';
-  const seen = new Map<string, number>();
-  for (const child of (node[qname] ?? []) as RawNode[]) {
-    if (typeof child[TEXT] === 'string') {
-      text += decodeReferences(child[TEXT], loc);
-    } else if (Array.isArray(child[CDATA])) {
-      for (const part of child[CDATA] as RawNode[]) {
-        if (typeof part[TEXT] === 'string') text += part[TEXT];
-      }
-    } else {
-      const childName = elementName(child);
-      if (childName === undefined) continue;
-      const n = (seen.get(childName) ?? 0) + 1;
-      seen.set(childName, n);
-      children.push(convert(child, nsScope, path, locate, n));
-    }
-  }
-  return { qname, local, ns: ns === '' ? undefined : ns, attrs, children, text, pos, path };
 }

@@ -1,4 +1,10 @@
-import { type ActingParty, maySeeOwner, resolveActingParty } from '@amtsbote/platform';
+import {
+  type ActingParty,
+  type ListScope,
+  listScope,
+  maySeeOwner,
+  resolveActingParty,
+} from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { MandatesRepository } from './mandates.repository';
 
@@ -10,6 +16,12 @@ export class RepresentationService {
   async actingParty(callerKey: string, actFor: string | undefined, leikaKey?: string): Promise<ActingParty> {
     if (!actFor || actFor === callerKey) return { ownerKey: callerKey };
     return resolveActingParty(callerKey, actFor, await this.mandates.forRepresentative(callerKey), leikaKey);
+  }
+
+  /** Whose things a list shows and of which Leistungen (a scoped mandate shows only its Leistungen). */
+  async listScope(callerKey: string, actFor: string | undefined): Promise<ListScope> {
+    if (!actFor || actFor === callerKey) return { ownerKey: callerKey, leikaScope: null };
+    return listScope(callerKey, actFor, await this.mandates.forRepresentative(callerKey));
   }
 
   async maySee(callerKey: string, ownerKey: string | null, leikaKey?: string): Promise<boolean> {

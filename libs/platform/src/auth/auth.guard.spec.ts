@@ -201,6 +201,23 @@ void describe('AuthGuard with a JWKS issuer', () => {
     assert.equal((await get('/me', await sign(trusted, { sub: 42 as unknown as string }))).statusCode, 401);
   });
 
+  void it('refuses a token issued in the future or valid for longer than a day (iat, exp)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const future = await get('/me', await sign(trusted, { iat: now + 3600, exp: now + 3900 }));
+    assert.equal(future.statusCode, 401);
+    assert.match(future.json<{ detail: { en: string } }>().detail.en, /issued in the future/);
+    const decades = await get('/me', await sign(trusted, { exp: Math.floor(Date.UTC(9999, 11, 31) / 1000) }));
+    assert.equal(decades.statusCode, 401);
+    const noIat = await get('/me', await sign(trusted, { iat: undefined, exp: now + 90_000 }));
+    assert.equal(noIat.statusCode, 401, 'without iat the lifetime counts from now');
+    // Within the clock tolerance and the lifetime: fine.
+    assert.equal((await get('/me', await sign(trusted, { iat: now + 3, exp: now + 3600 }))).statusCode, 200);
+    assert.equal(
+      (await get('/me', await sign(trusted, { iat: now - 3600, exp: now + 80_000 }))).statusCode,
+      200,
+    );
+  });
+
   void it('refuses an HMAC token even when its kid names a published key', async () => {
     const hmac = await new SignJWT({ iss: trusted.issuer, aud: 'amtsbote', sub: 'anna', exp: 4102444800 })
       .setProtectedHeader({ alg: 'HS256', kid: trusted.kid })

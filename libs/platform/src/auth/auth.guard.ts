@@ -8,8 +8,9 @@ import {
   OPTIONAL_AUTH_KEY,
   ROLES_KEY,
 } from './auth.decorators';
-import { TRUST_LEVEL_LABELS, type TrustLevel } from './principal';
+import type { TrustLevel } from './principal';
 import { invalidToken, TokenVerifier } from './token-verifier';
+import { insufficientTrustLevel } from './trust-level';
 
 /** RFC 6750 `b64token` after the `Bearer` scheme (case-insensitive). */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -72,19 +73,7 @@ export class AuthGuard implements CanActivate {
     }
 
     if (minTrustLevel !== undefined && principal.trustLevel < minTrustLevel) {
-      const required = TRUST_LEVEL_LABELS[minTrustLevel];
-      const actual = TRUST_LEVEL_LABELS[principal.trustLevel];
-      // A distinct code lets a portal start a step-up login instead of showing a dead end.
-      throw new ProblemException({
-        status: 403,
-        code: 'insufficient-trust-level',
-        title: { de: 'Vertrauensniveau nicht ausreichend', en: 'Insufficient trust level' },
-        detail: {
-          de: `Hierfür ist mindestens Vertrauensniveau ${minTrustLevel} erforderlich: ${required.de}. Ihre Anmeldung hat ${actual.de}. Bitte melden Sie sich mit einem höheren Vertrauensniveau an.`,
-          en: `This requires at least trust level ${minTrustLevel}: ${required.en}. Your login has ${actual.en}. Please log in with a higher trust level.`,
-        },
-        extensions: { requiredTrustLevel: minTrustLevel, trustLevel: principal.trustLevel },
-      });
+      throw insufficientTrustLevel(minTrustLevel, principal.trustLevel);
     }
     return true;
   }

@@ -15,6 +15,8 @@ export interface AuthOptions {
   issuers: AuthIssuerOptions[];
   /** Allowed clock skew for `exp`/`nbf`/`iat`. Default 30 seconds. */
   clockToleranceSeconds?: number;
+  /** Longest accepted lifetime of a token (`exp` − `iat`, or `exp` − now without `iat`). Default one day. */
+  maxTokenLifetimeSeconds?: number;
 }
 
 /** Injection token of the {@link AuthOptions}. */

@@ -4,3 +4,4 @@ export * from './auth.module';
 export * from './auth.options';
 export * from './principal';
 export * from './token-verifier';
+export * from './trust-level';

@@ -15,6 +15,7 @@ import { type Principal, principalFromClaims } from './principal';
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 86_400;
 
 /** Verified tokens are remembered briefly: portals send the same token with every request of a session. */
 const CACHE_MAX_ENTRIES = 10_000;
@@ -49,12 +50,14 @@ export class TokenVerifier {
   private readonly logger = new Logger(TokenVerifier.name);
   private readonly issuers = new Map<string, TrustedIssuer>();
   private readonly clockTolerance: number;
+  private readonly maxLifetime: number;
   private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(@Inject(AUTH_OPTIONS) options: AuthOptions) {
     if (options.issuers.length === 0) throw new Error('AuthModule: at least one issuer must be configured');
     for (const entry of options.issuers) this.addIssuer(entry);
     this.clockTolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+    this.maxLifetime = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   }
 
   private addIssuer({ issuer, jwksUri, audience }: AuthIssuerOptions): void {
@@ -108,6 +111,7 @@ export class TokenVerifier {
     } catch (error) {
       throw this.toProblem(error, trusted);
     }
+    this.assertSaneTimes(payload);
     if (typeof payload.sub !== 'string' || payload.sub === '') {
       throw invalidToken({
         de: 'Das Token nennt kein Subjekt (sub).',
@@ -115,6 +119,27 @@ export class TokenVerifier {
       });
     }
     return principalFromClaims(payload);
+  }
+
+  /**
+   * jose checks that `exp` has not passed and `nbf` has come; an IdP never issues a token in the future or
+   * for years, so such a token (a signing key misused, a clock far off) is refused too.
+   */
+  private assertSaneTimes(payload: JWTPayload): void {
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof payload.iat === 'number' && payload.iat > now + this.clockTolerance) {
+      throw invalidToken({
+        de: 'Das Token ist laut iat erst in der Zukunft ausgestellt.',
+        en: 'According to its iat the token is issued in the future.',
+      });
+    }
+    const issued = typeof payload.iat === 'number' ? payload.iat : now;
+    if (typeof payload.exp === 'number' && payload.exp - issued > this.maxLifetime) {
+      throw invalidToken({
+        de: `Das Token gilt länger als ${this.maxLifetime} Sekunden.`,
+        en: `The token is valid for longer than ${this.maxLifetime} seconds.`,
+      });
+    }
   }
 
   private keysOf(trusted: TrustedIssuer): Promise<JWTVerifyGetKey> {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,16 +8,27 @@ import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { type BaseConfig, loadConfigOrExit } from '../config';
 import { buildProblem } from '../errors';
-import { clientErrorProblem, frameworkErrorProblem, useStrictJsonBodies } from '../http';
+import {
+  applyRouteBodyLimits,
+  clientErrorProblem,
+  frameworkErrorProblem,
+  refuseUnstorableParameters,
+  useSecurityHeaders,
+  useStrictJsonBodies,
+} from '../http';
 import { requestIdFor } from '../logging';
 import { ensureDefaultMetrics, registerHttpMetrics } from '../metrics';
+import { APP_CONFIG } from '../platform.module';
 
 export interface ServiceDescription {
   name: string;
   title: string;
   description: string;
   version?: string;
-  /** Largest accepted request body in bytes (uploads stream and have their own limits). */
+  /**
+   * Largest request body in bytes on routes without a `@BodyLimit` of their own (uploads stream and have
+   * their own limits). Default 1 MiB.
+   */
   bodyLimit?: number;
 }
 
@@ -40,17 +51,23 @@ export async function createServiceApp(
     frameworkErrors: frameworkErrorProblem,
     clientErrorHandler: clientErrorProblem,
   });
+  // Before Nest registers its routes.
+  applyRouteBodyLimits(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     bufferLogs: options.bufferLogs ?? true,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  const config = app.get<BaseConfig>(APP_CONFIG);
+  useRequestTimeouts(app, config);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     done(null, payload);
   });
+  useSecurityHeaders(fastify);
+  refuseUnstorableParameters(fastify);
   registerHttpMetrics(fastify);
   // Errors Fastify raises before Nest sees the request (body parsing, limits) get problem+json too. This
   // replaces the handler Nest set, whose plain JSON the hostile-input specs refuse; Fastify warns of the
@@ -65,9 +82,25 @@ export async function createServiceApp(
   setupOpenApi(app, service);
   await app.init();
   // After init, which registers Nest's own JSON parser; before ready, which freezes the parsers.
-  useStrictJsonBodies(fastify);
+  useStrictJsonBodies(fastify, { maxKeys: config.HTTP_JSON_MAX_KEYS });
   await fastify.ready();
   return app;
+}
+
+/**
+ * A request must arrive completely (headers and body) within HTTP_REQUEST_TIMEOUT_MS, its headers within
+ * HTTP_HEADERS_TIMEOUT_MS; then Node answers 408 (problem+json, see clientErrorProblem) and closes. Fastify
+ * leaves the request timeout off, and Node looks for late requests only every 30 s by default.
+ */
+function useRequestTimeouts(app: NestFastifyApplication, config: BaseConfig): void {
+  const server: Server = app.getHttpServer();
+  server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  server.headersTimeout = Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS);
+  // Read when the server starts listening.
+  (server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = Math.min(
+    1000,
+    server.headersTimeout,
+  );
 }
 
 export function setupOpenApi(app: INestApplication, service: ServiceDescription): void {

@@ -72,8 +72,32 @@ export const baseConfigShape = {
   OIDC_AUDIENCE: z.string().optional(),
   /** Accepted clock skew between the IdP and this service when checking exp/nbf. */
   OIDC_CLOCK_TOLERANCE_SECONDS: env.int().min(0).max(300).default(30),
+  /**
+   * Longest lifetime (exp − iat, or exp − now without iat) of an accepted token. A token valid for years
+   * is a stolen-forever token; IdPs issue access tokens for minutes to hours.
+   */
+  OIDC_MAX_TOKEN_LIFETIME_SECONDS: env.positiveInt().default(86400),
+  /** Bearer token Prometheus sends to `/metrics`; without it `/metrics` is closed unless METRICS_PUBLIC. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** Serve `/metrics` to anyone (development; or a network that only Prometheus reaches). */
+  METRICS_PUBLIC: env.bool().prefault('false'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt().default(10000),
+  /**
+   * Time a client has to send a whole request, headers and body (408 after it); behind an ingress that
+   * buffers bodies this is the ingress's sending time, not the citizen's upload time.
+   */
+  HTTP_REQUEST_TIMEOUT_MS: env.positiveInt().default(120_000),
+  /** Time a client has to send the request line and headers (at most HTTP_REQUEST_TIMEOUT_MS). */
+  HTTP_HEADERS_TIMEOUT_MS: env.positiveInt().default(20_000),
+  /** Most keys a JSON request body may have (routes that need more say so with `@BodyLimit`). */
+  HTTP_JSON_MAX_KEYS: env.positiveInt().default(20_000),
+  /**
+   * Requests per minute one client may make to one replica (a signed-in caller by account, anyone else by
+   * anonymous token or address); 0 turns the limit off. Refused with 429 and Retry-After.
+   */
+  RATE_LIMIT_REQUESTS_PER_MINUTE: env.int().min(0).default(1200),
+  /** Requests a client may make at once before the per-minute rate applies. */
+  RATE_LIMIT_BURST: env.positiveInt().default(300),
 } as const;
 
 export const baseConfigSchema = z.object(baseConfigShape);

@@ -2,3 +2,4 @@ export * from './problem';
 export * from './problem.filter';
 export * from './transient';
 export * from './validation';
+export * from './loggable';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Bilingual, type FieldProblem, PROBLEM_TYPE_BASE, ProblemException } from './problem';
+import { loggableError } from './loggable';
 import { isTransientInfrastructureError } from './transient';
 
 const GENERIC: Record<number, { code: string; title: Bilingual }> = {
@@ -112,6 +113,9 @@ const FASTIFY_DETAILS: Record<string, Bilingual> = {
   },
 };
 
+/** A problem names at most this many field errors (a route import or form can have far more). */
+export const MAX_PROBLEM_ERRORS = 1000;
+
 export function buildProblem(
   exception: unknown,
   req: FastifyRequest | undefined,
@@ -185,23 +189,12 @@ export function buildProblem(
     code,
     titles: title,
     ...(detail ? { details: detail } : {}),
-    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...(errors && errors.length > 0 ? { errors: errors.slice(0, MAX_PROBLEM_ERRORS) } : {}),
+    ...(errors && errors.length > MAX_PROBLEM_ERRORS ? { errorsTruncated: errors.length } : {}),
     correlationId,
     ...extensions,
   };
   return { doc, headers, unexpected };
-}
-
-/** Database errors carry the query's parameters, which can be form data: never log them. */
-function withoutQueryParameters(err: unknown): unknown {
-  if (typeof err !== 'object' || err === null || !('parameters' in err)) return err;
-  const e = err as Error & { parameters?: unknown; query?: unknown; driverError?: unknown };
-  const copy = Object.assign(Object.create(Object.getPrototypeOf(e) as object) as Error, e, {
-    parameters: '[redacted]',
-    driverError: undefined,
-  });
-  copy.stack = e.stack;
-  return copy;
 }
 
 /** Renders every error as RFC 9457 problem+json; never leaks internals of unexpected errors. */
@@ -217,9 +210,10 @@ export class ProblemFilter implements ExceptionFilter {
     const correlationId = typeof req?.id === 'string' && req.id.length > 0 ? req.id : randomUUID();
     const { doc, headers, unexpected } = buildProblem(exception, req, correlationId);
     if (unexpected) {
-      this.logger.error({ err: withoutQueryParameters(exception), correlationId }, 'unexpected error');
+      // Database errors quote the data they failed on (form data included): never logged verbatim.
+      this.logger.error({ err: loggableError(exception), correlationId }, 'unexpected error');
     } else if (doc.status === 503) {
-      this.logger.warn({ correlationId, err: exception }, 'dependency unavailable');
+      this.logger.warn({ correlationId, err: loggableError(exception) }, 'dependency unavailable');
     }
     if (reply.sent) return;
     void reply

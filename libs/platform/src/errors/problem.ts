@@ -88,6 +88,26 @@ export class ProblemException extends HttpException {
     });
   }
 
+  /** 429 with Retry-After: the client may try again after `retryAfterSeconds`. */
+  static tooManyRequests(
+    retryAfterSeconds: number,
+    detail?: Bilingual,
+    code = 'too-many-requests',
+  ): ProblemException {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    return new ProblemException({
+      status: 429,
+      code,
+      title: { de: 'Zu viele Anfragen', en: 'Too many requests' },
+      detail: detail ?? {
+        de: `Bitte versuchen Sie es in ${seconds} Sekunden noch einmal.`,
+        en: `Please try again in ${seconds} seconds.`,
+      },
+      headers: { 'Retry-After': String(seconds) },
+      extensions: { retryAfterSeconds: seconds },
+    });
+  }
+
   static conflict(code: string, title: Bilingual, detail?: Bilingual): ProblemException {
     return new ProblemException({ status: 409, code, title, detail });
   }

@@ -17,12 +17,15 @@ const CONSTRAINT_TEXT: Record<string, (field: string) => { de: string; en: strin
     en: `${f} does not have the expected format.`,
   }),
   min: (f) => ({ de: `${f} ist zu klein.`, en: `${f} is too small.` }),
+  minDate: (f) => ({ de: `${f} liegt zu früh.`, en: `${f} is too early.` }),
+  maxDate: (f) => ({ de: `${f} liegt zu spät.`, en: `${f} is too late.` }),
   max: (f) => ({ de: `${f} ist zu groß.`, en: `${f} is too large.` }),
   maxLength: (f) => ({ de: `${f} ist zu lang.`, en: `${f} is too long.` }),
   minLength: (f) => ({ de: `${f} ist zu kurz.`, en: `${f} is too short.` }),
 };
 
-function escapePointer(segment: string): string {
+/** One segment of a JSON Pointer (RFC 6901). */
+export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

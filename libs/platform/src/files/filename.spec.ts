@@ -37,6 +37,18 @@ describe('sanitizeFilename', () => {
     assert.equal(clean('\u0645\u0644\u0641.pdf'), '\u0645\u0644\u0641.pdf');
   });
 
+  it('drops invisible characters, so two names that look the same are the same', () => {
+    assert.equal(clean('rech\u200Bnung.pdf'), 'rechnung.pdf', 'zero-width space');
+    assert.equal(clean('\uFEFFrechnung.pdf'), 'rechnung.pdf', 'byte order mark');
+    assert.equal(clean('re\u2028ch\u2029nung.pdf'), 'rechnung.pdf', 'line and paragraph separator');
+    assert.equal(clean('rech\u2060nu\u00ADng\u180E.pdf'), 'rechnung.pdf', 'word joiner, soft hyphen');
+    assert.equal(clean('a\uDB40\uDC41b.pdf'), 'ab.pdf', 'tag character');
+    assert.equal(clean('a\uD800b.pdf'), 'ab.pdf', 'lone surrogate');
+    // Joiners shape words and emoji; visible spaces stay.
+    assert.equal(clean('\u0645\u200C\u0644.pdf'), '\u0645\u200C\u0644.pdf');
+    assert.equal(clean('\u{1F469}\u200D\u{1F4BB} A\u00A0B.pdf'), '\u{1F469}\u200D\u{1F4BB} A\u00A0B.pdf');
+  });
+
   it('composes to NFC and cuts at 255 characters, never inside a character', () => {
     assert.equal(clean('Mu\u0308ller.pdf'), 'Müller.pdf');
     assert.equal([...clean('ä'.repeat(300))].length, 255);

@@ -1,10 +1,12 @@
 /**
- * C0 and C1 controls (line breaks, NUL, ESC …) and the Unicode bidi controls: LRE, RLE, PDF, LRO, RLO
- * (U+202A–U+202E), LRI, RLI, FSI, PDI (U+2066–U+2069), LRM, RLM (U+200E, U+200F) and ALM (U+061C). A bidi
- * control makes `rechnung\u202Efdp.exe` show as `rechnungexe.pdf`; none belongs in a file name.
+ * C0 and C1 controls (line breaks, NUL, ESC …), the line and paragraph separators (U+2028, U+2029) and the
+ * invisible format characters (Unicode category Cf): the bidi controls LRE … RLO (U+202A–U+202E), LRI …
+ * PDI (U+2066–U+2069), LRM, RLM and ALM, the zero-width space (U+200B), word joiner (U+2060), byte order
+ * mark (U+FEFF), soft hyphen, tag characters and the like, and lone surrogates. A bidi control makes `rechnung\u202Efdp.exe`
+ * show as `rechnungexe.pdf`, a zero-width character makes two names look the same; none belongs in a file
+ * name. Zero-width (non-)joiners (U+200C, U+200D) stay: they shape Persian words and emoji sequences.
  */
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"]/g;
+const INVISIBLE = /(?![\u200c\u200d])[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}"]/gu;
 
 /** Longest stored name, in characters (code points). */
 export const MAX_FILENAME_CHARS = 255;

@@ -118,3 +118,15 @@ export class MediaTypeSniffer extends Transform {
     return head;
   }
 }
+
+let fileTypeModule: Promise<typeof import('file-type')> | undefined;
+
+/**
+ * The media type of a file from its first bytes, by `file-type` (ESM-only, so loaded once on first use);
+ * what every service passes as `detect` to the sniffer.
+ */
+export async function detectMediaType(head: Buffer): Promise<string | undefined> {
+  fileTypeModule ??= import('file-type');
+  const { fileTypeFromBuffer } = await fileTypeModule;
+  return (await fileTypeFromBuffer(head))?.mime;
+}

@@ -53,6 +53,8 @@ describe('clientErrorProblem', () => {
     const [head = '', body = ''] = written().split('\r\n\r\n');
     assert.match(head, /^HTTP\/1\.1 431 /);
     assert.match(head, /Content-Type: application\/problem\+json/);
+    assert.match(head, /X-Content-Type-Options: nosniff/);
+    assert.match(head, /Cache-Control: no-store/);
     const doc = JSON.parse(body) as { status: number; code: string; titles: { de: string; en: string } };
     assert.equal(doc.status, 431);
     assert.equal(doc.code, 'header-fields-too-large');

@@ -46,6 +46,9 @@ export function clientErrorProblem(err: NodeJS.ErrnoException, socket: Socket): 
         `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         `X-Request-Id: ${correlationId}\r\n` +
+        // What the onSend hook adds to every other answer (security-headers.ts).
+        'Cache-Control: no-store\r\n' +
+        'X-Content-Type-Options: nosniff\r\n' +
         'Connection: close\r\n\r\n' +
         body,
     );

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildProblem } from '../errors';
-import { decodeUtf8Body, jsonNestingDepth, MAX_JSON_DEPTH, useStrictJsonBodies } from './json-body';
+import { applyRouteBodyLimits } from './body-limit';
+import { refuseUnstorableParameters } from './unstorable-strings';
+import {
+  decodeUtf8Body,
+  jsonNestingDepth,
+  jsonStructure,
+  MAX_JSON_DEPTH,
+  useStrictJsonBodies,
+} from './json-body';
 
 describe('jsonNestingDepth', () => {
   it('counts nested objects and arrays', () => {
@@ -20,6 +28,19 @@ describe('jsonNestingDepth', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     assert.equal(jsonNestingDepth(deep, 64), 65);
     assert.equal(jsonNestingDepth(deep), 100_000);
+  });
+});
+
+describe('jsonStructure', () => {
+  it('counts the keys of every object, not colons in strings', () => {
+    assert.deepEqual(jsonStructure('{"a":1,"b":{"c":"x:y"},"d":[{"e":null}]}'), { depth: 3, keys: 5 });
+    assert.deepEqual(jsonStructure('[1,2,3]'), { depth: 1, keys: 0 });
+  });
+
+  it('stops once the key limit is passed', () => {
+    const many = `{${Array.from({ length: 1000 }, (_, i) => `"k${i}":1`).join(',')}}`;
+    assert.equal(jsonStructure(many, { keys: 10 }).keys, 11);
+    assert.equal(jsonStructure(many).keys, 1000);
   });
 });
 
@@ -45,8 +66,16 @@ describe('useStrictJsonBodies', () => {
       const { doc } = buildProblem(error, request, 'c');
       void reply.status(doc.status).send(doc);
     });
-    useStrictJsonBodies(app);
+    applyRouteBodyLimits(app);
+    useStrictJsonBodies(app, { maxKeys: 100 });
     app.post('/echo', (request) => ({ body: request.body }));
+    app.post(
+      '/many',
+      { config: { amtsboteBodyLimit: { jsonKeys: 200_000, bytes: 4 * 1024 * 1024 } } },
+      (request) => ({
+        keys: Object.keys(request.body as object).length,
+      }),
+    );
     await app.ready();
   });
 
@@ -75,5 +104,70 @@ describe('useStrictJsonBodies', () => {
     assert.equal(bad.json<{ code: string }>().code, 'invalid-utf8');
     const poisoned = await post('{"__proto__":{"admin":true}}');
     assert.equal(poisoned.statusCode, 400);
+  });
+
+  const keys = (n: number) => `{${Array.from({ length: n }, (_, i) => `"k${i}":1`).join(',')}}`;
+
+  it('refuses more keys than allowed with 413 before parsing, and a route may allow more', async () => {
+    assert.equal((await post(keys(100))).statusCode, 200);
+    const res = await post(keys(101));
+    assert.equal(res.statusCode, 413);
+    assert.equal(res.json<{ code: string }>().code, 'json-too-many-keys');
+    const many = await app.inject({
+      method: 'POST',
+      url: '/many',
+      headers: { 'content-type': 'application/json' },
+      payload: keys(100_000),
+    });
+    assert.equal(many.statusCode, 200);
+    assert.deepEqual(many.json(), { keys: 100_000 });
+  });
+
+  it('refuses NUL and lone surrogates in values and keys, naming each field', async () => {
+    const res = await post(
+      '{"data":{"G1":{"F1":"a\\u0000b","F2":["ok","\\ud800"]}},"x\\udc00y":1,"fine":"\\ud83d\\ude00"}',
+    );
+    assert.equal(res.statusCode, 400);
+    const doc = res.json<{ code: string; errors: Array<{ path: string; code: string }> }>();
+    assert.equal(doc.code, 'invalid-characters');
+    assert.deepEqual(
+      doc.errors.map((e) => e.path),
+      ['/data/G1/F1', '/data/G1/F2/1', '/x\ufffdy'],
+    );
+    assert.ok(doc.errors.every((e) => e.code === 'unstorable-character'));
+    // A surrogate pair is a character like any other.
+    assert.equal((await post('{"a":"\\ud83d\\ude00 ok"}')).statusCode, 200);
+  });
+});
+
+describe('refuseUnstorableParameters', () => {
+  let app: FastifyInstance;
+
+  before(async () => {
+    app = Fastify();
+    app.setErrorHandler((error, request, reply) => {
+      const { doc } = buildProblem(error, request, 'c');
+      void reply.status(doc.status).send(doc);
+    });
+    refuseUnstorableParameters(app);
+    app.get('/files/:id', (request) => ({ params: request.params, query: request.query }));
+    await app.ready();
+  });
+
+  after(() => app.close());
+
+  it('refuses NUL in path parameters and query strings, naming them', async () => {
+    const res = await app.inject({ method: 'GET', url: '/files/a%00b?filename=x.pdf%00.exe&ok=1' });
+    assert.equal(res.statusCode, 400);
+    const doc = res.json<{ code: string; errors: Array<{ path: string }> }>();
+    assert.equal(doc.code, 'invalid-characters');
+    assert.deepEqual(
+      doc.errors.map((e) => e.path),
+      ['/id', '/filename'],
+    );
+    assert.equal(
+      (await app.inject({ method: 'GET', url: '/files/a?filename=Bescheid%20M%C3%BCller.pdf' })).statusCode,
+      200,
+    );
   });
 });

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ProblemException } from '../errors';
+import { routeBodyLimit } from './body-limit';
+import { unstorableStringsProblem } from './unstorable-strings';
 
 /**
  * Deepest nesting of objects and arrays a JSON request body may have. Form data of the deepest FIM schemas
@@ -8,16 +10,33 @@ import { ProblemException } from '../errors';
  */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * Most object members (keys) a JSON request body may have unless its route allows more. The largest real
+ * FIM-portal schema has 324 field and group occurrences; filled in completely with every unbounded
+ * repetition 20 times it has 13 929 keys (docs/deploy.md, "Limits and abuse protection").
+ */
+export const DEFAULT_MAX_JSON_KEYS = 20_000;
+
 // ignoreBOM keeps a byte order mark in the text, so the text is exactly what was sent.
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+export interface JsonStructure {
+  /** Deepest nesting of objects and arrays. */
+  depth: number;
+  /** Object members (every `:` outside a string separates a key from its value). */
+  keys: number;
+}
+
 /**
- * Nesting depth of the objects and arrays in JSON text, counted without parsing (brackets inside strings do
- * not count); stops as soon as the depth exceeds `limit`. Malformed text is left to the parser.
+ * Nesting depth and key count of JSON text, counted in one pass without parsing (brackets and colons inside
+ * strings do not count); stops as soon as a limit is exceeded. Malformed text is left to the parser.
  */
-export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
+export function jsonStructure(text: string, limits: { depth?: number; keys?: number } = {}): JsonStructure {
+  const maxDepth = limits.depth ?? Number.POSITIVE_INFINITY;
+  const maxKeys = limits.keys ?? Number.POSITIVE_INFINITY;
   let depth = 0;
   let max = 0;
+  let keys = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -27,17 +46,24 @@ export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY)
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
+    } else if (c === 0x3a) {
+      if (++keys > maxKeys) break;
     } else if (c === 0x7b || c === 0x5b) {
       depth++;
       if (depth > max) {
         max = depth;
-        if (max > limit) return max;
+        if (max > maxDepth) break;
       }
     } else if (c === 0x7d || c === 0x5d) {
       depth--;
     }
   }
-  return max;
+  return { depth: max, keys };
+}
+
+/** Nesting depth of JSON text (see {@link jsonStructure}). */
+export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
+  return jsonStructure(text, { depth: limit }).depth;
 }
 
 /**
@@ -72,11 +98,34 @@ function tooDeep(limit: number): ProblemException {
   );
 }
 
+function tooManyKeys(limit: number): ProblemException {
+  return new ProblemException({
+    status: 413,
+    code: 'json-too-many-keys',
+    title: { de: 'Zu viele Angaben', en: 'Too many properties' },
+    detail: {
+      de: `Der JSON-Anfragetext hat mehr als ${limit} Eigenschaften.`,
+      en: `The JSON request body has more than ${limit} properties.`,
+    },
+    extensions: { limit },
+  });
+}
+
+export interface StrictJsonOptions {
+  maxDepth?: number;
+  /** Keys a body may have on routes without their own `@BodyLimit({ jsonKeys })`. */
+  maxKeys?: number;
+}
+
 /**
- * Replaces the JSON body parser: the bytes must be valid UTF-8 (no silent U+FFFD) and nested at most
- * `maxDepth` levels; then the default parser runs (prototype poisoning refused). Call before `ready()`.
+ * Replaces the JSON body parser. Everything it does is linear in the size of the body: the bytes must be
+ * valid UTF-8 (no silent U+FFFD); nesting depth and key count are counted before parsing (a body over the
+ * limits is never parsed); then the default parser runs (prototype poisoning refused); then every string,
+ * keys included, must be storable (no NUL, no lone surrogate). Call before `ready()`.
  */
-export function useStrictJsonBodies(fastify: FastifyInstance, maxDepth = MAX_JSON_DEPTH): void {
+export function useStrictJsonBodies(fastify: FastifyInstance, o: StrictJsonOptions = {}): void {
+  const maxDepth = o.maxDepth ?? MAX_JSON_DEPTH;
+  const defaultKeys = o.maxKeys ?? DEFAULT_MAX_JSON_KEYS;
   const parse = fastify.getDefaultJsonParser('error', 'error');
   if (fastify.hasContentTypeParser('application/json')) fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -87,10 +136,24 @@ export function useStrictJsonBodies(fastify: FastifyInstance, maxDepth = MAX_JSO
       done(err as Error, undefined);
       return;
     }
-    if (jsonNestingDepth(text, maxDepth) > maxDepth) {
+    const maxKeys = routeBodyLimit(request)?.jsonKeys ?? defaultKeys;
+    const shape = jsonStructure(text, { depth: maxDepth, keys: maxKeys });
+    if (shape.depth > maxDepth) {
       done(tooDeep(maxDepth), undefined);
       return;
     }
-    void parse(request, text, done);
+    if (shape.keys > maxKeys) {
+      done(tooManyKeys(maxKeys), undefined);
+      return;
+    }
+    void parse(request, text, (err, value: unknown) => {
+      if (err) {
+        done(err, undefined);
+        return;
+      }
+      const problem = unstorableStringsProblem(value);
+      if (problem) done(problem, undefined);
+      else done(null, value);
+    });
   });
 }

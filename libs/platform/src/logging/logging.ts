@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
+import { loggableSerializedError } from '../errors/loggable';
 
 /**
  * Paths pino removes from every log line: credentials, tokens and personal data. Form data never reaches
@@ -45,34 +48,46 @@ function withoutQuery(url: string | undefined): string | undefined {
   return url?.split('?')[0];
 }
 
+let redirected: DestinationStream | undefined;
+
+/**
+ * Where the services of this process write their log lines from now on (default: stdout). For tests that
+ * read what services log, and for embedders; undefined restores stdout for apps created afterwards.
+ */
+export function redirectLogs(destination: DestinationStream | undefined): void {
+  redirected = destination;
+}
+
 export function loggerParams(serviceName: string, level: string): Params {
-  return {
-    pinoHttp: {
-      level,
-      base: { service: serviceName },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      genReqId: (req) => {
-        const existing = (req as IncomingMessage & { id?: unknown }).id;
-        return typeof existing === 'string' ? existing : requestIdFor(req);
-      },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      autoLogging: {
-        ignore: (req) => {
-          const url = req.url ?? '';
-          return url.startsWith('/health') || url.startsWith('/metrics');
-        },
-      },
-      serializers: {
-        req: (req: { id?: unknown; method?: unknown; url?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: withoutQuery(req.url),
-        }),
-        res: (res: { statusCode?: unknown }) => ({ statusCode: res.statusCode }),
-      },
-      timestamp: () => `,"time":"${new Date().toISOString()}"`,
-      formatters: { level: (label) => ({ level: label }) },
+  const options: Options = {
+    level,
+    base: { service: serviceName },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    genReqId: (req) => {
+      const existing = (req as IncomingMessage & { id?: unknown }).id;
+      return typeof existing === 'string' ? existing : requestIdFor(req);
     },
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    autoLogging: {
+      ignore: (req) => {
+        const url = req.url ?? '';
+        return url.startsWith('/health') || url.startsWith('/metrics');
+      },
+    },
+    serializers: {
+      req: (req: { id?: unknown; method?: unknown; url?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: withoutQuery(req.url),
+      }),
+      res: (res: { statusCode?: unknown }) => ({ statusCode: res.statusCode }),
+      // Whoever logs a database error, its quoted data (form values) stays out of the log.
+      // (pino-http hands this pino's own serialisation of the error.)
+      err: loggableSerializedError,
+    },
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: { level: (label) => ({ level: label }) },
   };
+  return { pinoHttp: redirected === undefined ? options : [options, redirected] };
 }

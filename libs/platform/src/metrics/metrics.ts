@@ -1,14 +1,24 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Histogram, register } from 'prom-client';
 import { Public } from '../auth';
 import { ProblemException } from '../errors';
 
 export const METRICS_OPTIONS = Symbol('METRICS_OPTIONS');
+
+function tokenMatches(sent: string | undefined, expected: string): boolean {
+  if (sent === undefined) return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 export interface MetricsOptions {
   /** When set, scrapes must send `Authorization: Bearer <token>`. */
   token?: string;
+  /** Without a token: serve anyone (true) or nobody (false, the default). */
+  public?: boolean;
 }
 
 let defaultsCollected = false;
@@ -51,10 +61,19 @@ export function registerHttpMetrics(fastify: FastifyInstance): void {
 export class MetricsController {
   constructor(@Inject(METRICS_OPTIONS) private readonly options: MetricsOptions) {}
 
+  /**
+   * Closed unless configured: series carry route and tenant labels and the service's load, which is nobody
+   * else's business. With METRICS_TOKEN a scrape sends it as a bearer token; METRICS_PUBLIC opens it.
+   */
   @Get()
   async metrics(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply) {
-    if (this.options.token && authorization !== `Bearer ${this.options.token}`) {
-      throw ProblemException.unauthorized();
+    if (this.options.token !== undefined) {
+      if (!tokenMatches(authorization, `Bearer ${this.options.token}`)) throw ProblemException.unauthorized();
+    } else if (this.options.public !== true) {
+      throw ProblemException.forbidden({
+        de: '/metrics ist geschlossen: METRICS_TOKEN setzen (oder METRICS_PUBLIC=true).',
+        en: '/metrics is closed: set METRICS_TOKEN (or METRICS_PUBLIC=true).',
+      });
     }
     const body = await register.metrics();
     await reply.header('content-type', register.contentType).send(body);

@@ -60,6 +60,34 @@ export function resolveActingParty(
   return { ownerKey: actFor, actedByKey: callerKey };
 }
 
+/** Whose things a list shows, and of which Leistungen. */
+export interface ListScope extends ActingParty {
+  /** LeiKa keys the caller may see of the owner's things; null = all (own things, or an unscoped mandate). */
+  leikaScope: string[] | null;
+}
+
+/**
+ * The scope of a list or filter under `X-Act-For`: the caller's own things, or the organisation's within
+ * what the caller's current mandates cover — a mandate for Leistung A never shows the organisation's things
+ * of Leistung B. No mandate answers 404 (see {@link resolveActingParty}).
+ */
+export function listScope(
+  callerKey: string,
+  actFor: string | undefined,
+  mandates: readonly Mandate[],
+  at: Date = new Date(),
+): ListScope {
+  if (!actFor || actFor === callerKey) return { ownerKey: callerKey, leikaScope: null };
+  const party = resolveActingParty(callerKey, actFor, mandates, undefined, at);
+  const covering = mandates.filter((m) =>
+    mandateCovers(m, { representativeKey: callerKey, organisationKey: actFor, at }),
+  );
+  const leikaScope = covering.some((m) => m.leikaKeys === null)
+    ? null
+    : [...new Set(covering.flatMap((m) => m.leikaKeys ?? []))];
+  return { ...party, leikaScope };
+}
+
 /** May `callerKey` see things owned by `ownerKey` (own, or by a mandate)? */
 export function maySeeOwner(
   callerKey: string,

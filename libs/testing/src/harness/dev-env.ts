@@ -8,12 +8,27 @@ import {
   repoRoot,
   stackPaths,
 } from '../stack';
+import { fileStoreServiceEnv, testFileStore } from './file-store-env';
+import { envPort } from '../stack/util';
 
-export const SERVICE_PORTS = { intake: 3001, accounts: 3002, payment: 3003, routing: 3004 } as const;
+/**
+ * Ports of the services the demo (and a developer) runs against the local stack; AMTSBOTE_<SERVICE>_PORT
+ * moves one, like the stack's ports, so two checkouts on one machine do not collide.
+ */
+export const SERVICE_PORTS = {
+  intake: envPort('AMTSBOTE_INTAKE_PORT', 3001),
+  accounts: envPort('AMTSBOTE_ACCOUNTS_PORT', 3002),
+  payment: envPort('AMTSBOTE_PAYMENT_PORT', 3003),
+  routing: envPort('AMTSBOTE_ROUTING_PORT', 3004),
+} as const;
 export type ServiceName = keyof typeof SERVICE_PORTS;
 
-/** Ports of the simulators the demo runs beside the services. */
-export const SIMULATOR_PORTS = { payment: 4500, fachverfahren: 4600 } as const;
+/** Ports of the simulators the demo runs beside the services (AMTSBOTE_*_SIMULATOR_PORT moves them). */
+export const SIMULATOR_PORTS = {
+  payment: envPort('AMTSBOTE_PAYMENT_SIMULATOR_PORT', 4500),
+  fachverfahren: envPort('AMTSBOTE_FACHVERFAHREN_SIMULATOR_PORT', 4600),
+  zustelldienst: envPort('AMTSBOTE_ZUSTELLDIENST_SIMULATOR_PORT', 4700),
+} as const;
 
 /** Base URL of a service run with {@link devServiceEnv}. */
 export function devServiceUrl(service: ServiceName): string {
@@ -81,7 +96,11 @@ export function devServiceEnv(
     KAFKA_RETRY_DELAYS_MS: '500,2000,5000',
     OIDC_ISSUERS: OIDC_ISSUER,
     OIDC_AUDIENCE: 'amtsbote',
+    // On loopback in development; deployments set METRICS_TOKEN instead.
+    METRICS_PUBLIC: 'true',
     ...serviceSettings(service),
+    // FILE_STORE=s3 npm run demo: the files in the stack's S3 server, `dev-<service>/` like the dev database.
+    ...fileStoreServiceEnv(testFileStore(), `dev-${service}`, false),
     ...extra,
   };
 }

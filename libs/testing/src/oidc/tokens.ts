@@ -1,6 +1,8 @@
 import { Buffer } from 'node:buffer';
-import { base64url, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { base64url, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { stackPaths } from '../stack/paths';
 import { DEV_AUDIENCE, DEV_LOGIN_CLIENT_ID, DEV_LOGIN_GRANT_TYPE } from './dev-principals';
+import { loadOrCreateSigningJwk } from './signing-key';
 
 export interface MintTokenOptions {
   /** Token lifetime in seconds (1..86400); default the provider's (3600). */
@@ -104,6 +106,19 @@ export async function forgeToken(claims: JWTPayload, opts: ForgeTokenOptions = {
   return new SignJWT({ aud: DEV_AUDIENCE, iat: now, exp: now + (opts.expiresInSeconds ?? 300), ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? 'forged', typ: 'at+jwt' })
     .sign(await foreignKey);
+}
+
+/**
+ * Signs `claims` with the local stack's own IdP key (`.stack/oidc/signing-key.json`), as the provider would —
+ * but with whatever `iat` and `exp` the test wants (an IdP issuing in the future or for decades). Defaults
+ * `aud`, `iat` now and `exp` in five minutes.
+ */
+export async function issuerSignedToken(claims: JWTPayload): Promise<string> {
+  const jwk = await loadOrCreateSigningJwk(stackPaths().oidc.keyFile);
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ aud: DEV_AUDIENCE, iat: now, exp: now + 300, ...claims })
+    .setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'at+jwt' })
+    .sign(await importJWK(jwk, 'RS256'));
 }
 
 /** Changes claims of a signed token but keeps its original signature, which then no longer matches. */

@@ -1,2 +1,3 @@
 export * from './payment';
 export * from './fachverfahren';
+export * from './zustelldienst';

@@ -5,17 +5,18 @@ import { isStackComponent, stackStatus, startComponent, STACK_COMPONENTS, stopCo
 import type { ComponentStart, ComponentStop, StackComponent } from './types';
 import { errorMessage, formatMs } from './util';
 
-const USAGE = `Usage: node libs/testing/dist/src/stack/cli.js <start|stop|status|restart> [kafka|postgres|oidc ...]
+const USAGE = `Usage: node libs/testing/dist/src/stack/cli.js <start|stop|status|restart> [kafka|postgres|oidc|seaweedfs ...]
        node libs/testing/dist/src/stack/cli.js prune-topics
        npm run stack -- <start|stop|status|restart|prune-topics> [component ...]
 
 Starts, checks and stops the local infrastructure on 127.0.0.1 (data, logs and pid files in .stack/).
-Without components all of kafka, postgres and oidc are meant. Exit code 0 if everything asked for is fine.
+Without components all of kafka, postgres, oidc and seaweedfs (S3) are meant. Exit code 0 if everything asked for is fine.
 prune-topics deletes the topics earlier test and benchmark runs left on the running broker.
 Ports: AMTSBOTE_KAFKA_PORT (9092), AMTSBOTE_KAFKA_CONTROLLER_PORT (9093), AMTSBOTE_POSTGRES_PORT (55432),
-       AMTSBOTE_OIDC_PORT (4400); AMTSBOTE_STACK_DIR moves the state dir (for a second, isolated stack).`;
+       AMTSBOTE_OIDC_PORT (4400), AMTSBOTE_S3_PORT (8333; SeaweedFS's other ports are the next 14);
+       AMTSBOTE_STACK_DIR moves the state dir (for a second, isolated stack).`;
 
-const pad = (c: string): string => c.padEnd(9);
+const pad = (c: string): string => c.padEnd(10);
 
 function describeStart(r: ComponentStart): string {
   return r.alreadyRunning

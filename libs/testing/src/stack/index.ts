@@ -59,6 +59,22 @@ export {
   type OidcOptions,
 } from './oidc';
 export {
+  SEAWEEDFS_MODULE,
+  SEAWEEDFS_VERSION,
+  S3_ACCESS_KEY_ID,
+  S3_SECRET_ACCESS_KEY,
+  S3_REGION,
+  S3_BUCKET,
+  S3_DEFAULT_PORT,
+  s3Endpoint,
+  s3Port,
+  s3Ready,
+  startSeaweedfs,
+  stopSeaweedfs,
+  seaweedfsRunning,
+  type SeaweedfsOptions,
+} from './seaweedfs';
+export {
   STACK_COMPONENTS,
   StackError,
   startStack,
@@ -71,4 +87,7 @@ export {
   type ComponentStatus,
 } from './stack';
 export type { StackComponent, StartOptions, StopOptions, ComponentStart, ComponentStop } from './types';
+export { CHROMIUM_PATH, ensureChromium } from './prereq';
 export type { Logger } from './util';
+export { nimbusCrossCheck, type NimbusDecrypted, type NimbusVerified } from './jose-java';
+export { ensureMavenLibs, mavenLibsComplete, type MavenLibs } from './maven-libs';

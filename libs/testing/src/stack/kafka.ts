@@ -1,12 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, type KafkaConfig as KafkaJsConfig } from 'kafkajs';
 import { withLock } from './lock';
 import { stackPaths, type StackPaths } from './paths';
 import { assertPortFree, waitPortsFree } from './ports';
-import { ensureJava, ensureMaven, lastLines, run } from './prereq';
+import { ensureMavenLibs, mavenLibsComplete } from './maven-libs';
+import { ensureJava, lastLines, run } from './prereq';
 import { processStatus, startProcess, stopProcess } from './process';
 import type { ComponentStart, ComponentStop, StartOptions, StopOptions } from './types';
 import { envPort, stderrLogger, type Logger } from './util';
@@ -133,63 +134,21 @@ export function kafkaJavaArgs(
   ];
 }
 
-interface LibsMarker {
-  pomSha256: string;
-  jars: string[];
-}
-
-function sha256(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
 /** True if `.stack/kafka/libs` holds the complete jar set for the current pom.xml. */
 export function kafkaLibsComplete(p: StackPaths['kafka']): boolean {
-  try {
-    const marker = JSON.parse(readFileSync(p.libsMarker, 'utf8')) as LibsMarker;
-    return (
-      marker.pomSha256 === sha256(p.pom) &&
-      marker.jars.length > 0 &&
-      marker.jars.every((jar) => existsSync(path.join(p.libs, jar)))
-    );
-  } catch {
-    return false;
-  }
+  return mavenLibsComplete(p);
 }
 
-/** Resolves the broker jars with Maven into a scratch dir and swaps it in whole, so a failed copy leaves no half set. */
+/** Resolves the broker jars with Maven (once; cached in `.stack/kafka/libs`). */
 async function ensureKafkaLibs(p: StackPaths['kafka'], log: Logger): Promise<void> {
-  if (kafkaLibsComplete(p)) return;
-  if (!existsSync(p.pom)) throw new Error(`Missing ${p.pom}`);
-  const mvn = await ensureMaven(log);
-  const partial = `${p.libs}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  log(`resolving the Kafka jars with Maven (first start only; cached in ${p.libs}) …`);
-  const res = await run(mvn, [
-    '-B',
-    '-q',
-    '-f',
-    p.pom,
-    'dependency:copy-dependencies',
-    '-DincludeScope=runtime',
-    `-DoutputDirectory=${partial}`,
-  ]);
-  if (res.code !== 0) {
-    throw new Error(
-      `Maven could not resolve the Kafka jars (exit ${String(res.code)}):\n${lastLines(res.output)}`,
-    );
-  }
-  const jars = readdirSync(partial)
-    .filter((f) => f.endsWith('.jar'))
-    .sort();
-  for (const required of ['kafka_2.13-', 'kafka-storage-', 'kafka-clients-', 'slf4j-reload4j-']) {
-    if (!jars.some((j) => j.startsWith(required))) {
-      throw new Error(`Maven finished but ${required}*.jar is missing in ${partial}`);
-    }
-  }
-  const marker: LibsMarker = { pomSha256: sha256(p.pom), jars };
-  writeFileSync(path.join(partial, path.basename(p.libsMarker)), `${JSON.stringify(marker, null, 2)}\n`);
-  rmSync(p.libs, { recursive: true, force: true });
-  renameSync(partial, p.libs);
+  await ensureMavenLibs(
+    {
+      ...p,
+      what: 'the Kafka jars',
+      required: ['kafka_2.13-', 'kafka-storage-', 'kafka-clients-', 'slf4j-reload4j-'],
+    },
+    log,
+  );
 }
 
 async function formatStorage(java: string, p: StackPaths['kafka'], log: Logger): Promise<void> {

@@ -47,6 +47,17 @@ export interface StackPaths {
   };
   postgres: { dir: string; data: string; log: string };
   oidc: { dir: string; main: string; keyFile: string; log: string };
+  seaweedfs: {
+    dir: string;
+    /** The built `weed` binary and its marker (which version it is), kept across starts. */
+    bin: string;
+    binary: string;
+    marker: string;
+    data: string;
+    /** `-s3.config`: the identities (access keys) the S3 API accepts. */
+    identities: string;
+    log: string;
+  };
 }
 
 /**
@@ -59,6 +70,7 @@ export function stackPaths(root: string = repoRoot()): StackPaths {
   const kafkaDir = path.join(stackDir, 'kafka');
   const pgDir = path.join(stackDir, 'postgres');
   const oidcDir = path.join(stackDir, 'oidc');
+  const weedDir = path.join(stackDir, 'seaweedfs');
   return {
     root,
     stackDir,
@@ -80,6 +92,15 @@ export function stackPaths(root: string = repoRoot()): StackPaths {
       main: path.join(root, 'libs', 'testing', 'dist', 'src', 'oidc', 'main.js'),
       keyFile: path.join(oidcDir, 'signing-key.json'),
       log: path.join(oidcDir, 'oidc.log'),
+    },
+    seaweedfs: {
+      dir: weedDir,
+      bin: path.join(weedDir, 'bin'),
+      binary: path.join(weedDir, 'bin', 'weed'),
+      marker: path.join(weedDir, 'bin', '.complete.json'),
+      data: path.join(weedDir, 'data'),
+      identities: path.join(weedDir, 's3-identities.json'),
+      log: path.join(weedDir, 'seaweedfs.log'),
     },
   };
 }

@@ -138,3 +138,50 @@ export async function ensureMaven(log: Logger): Promise<string> {
   mavenChecked = true;
   return 'mvn';
 }
+
+let goChecked = false;
+
+/**
+ * Makes sure `go` is on PATH (for building SeaweedFS); installs Debian's `golang-go` when root on Debian and
+ * it's missing. An older Go fetches the toolchain the module asks for through the module proxy by itself.
+ */
+export async function ensureGo(log: Logger): Promise<string> {
+  if (goChecked) return 'go';
+  if (!commandWorks('go', ['version']) && canAptInstall()) {
+    log('Go (go) not found; installing it');
+    await aptInstall([['golang-go']], log);
+  }
+  if (!commandWorks('go', ['version'])) {
+    throw new Error(
+      'Building the S3-compatible server (SeaweedFS) needs Go, but `go` is not on PATH. Install it, e.g. on ' +
+        'Debian/Ubuntu: apt-get install -y golang-go.',
+    );
+  }
+  goChecked = true;
+  return 'go';
+}
+
+/** Where Debian's `chromium` package puts the browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+let chromiumChecked = false;
+
+/**
+ * Returns the path of Debian's Chromium for browser tests; installs the `chromium` package via apt-get when
+ * root on Debian and it is missing (no browser is downloaded any other way).
+ */
+export async function ensureChromium(log: Logger): Promise<string> {
+  if (chromiumChecked) return CHROMIUM_PATH;
+  const works = (): boolean => commandWorks(CHROMIUM_PATH, ['--version']);
+  if (!works() && canAptInstall()) {
+    log("Chromium not found; installing Debian's chromium package");
+    await aptInstall([['chromium']], log);
+  }
+  if (!works()) {
+    throw new Error(
+      `Browser tests need Chromium at ${CHROMIUM_PATH}. Install it, e.g. on Debian: apt-get install -y chromium.`,
+    );
+  }
+  chromiumChecked = true;
+  return CHROMIUM_PATH;
+}

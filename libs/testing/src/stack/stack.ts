@@ -3,10 +3,16 @@ import { oidcIssuer, oidcReady, startOidc, stopOidc } from './oidc';
 import { stackPaths } from './paths';
 import { postgresReady, postgresRunning, postgresUrl, startPostgres, stopPostgres } from './postgres';
 import { processStatus } from './process';
+import { s3Endpoint, s3Ready, startSeaweedfs, stopSeaweedfs } from './seaweedfs';
 import type { ComponentStart, ComponentStop, StackComponent, StartOptions, StopOptions } from './types';
 import { errorMessage } from './util';
 
-export const STACK_COMPONENTS: readonly StackComponent[] = Object.freeze(['kafka', 'postgres', 'oidc']);
+export const STACK_COMPONENTS: readonly StackComponent[] = Object.freeze([
+  'kafka',
+  'postgres',
+  'oidc',
+  'seaweedfs',
+]);
 
 export function isStackComponent(value: string): value is StackComponent {
   return (STACK_COMPONENTS as readonly string[]).includes(value);
@@ -20,6 +26,8 @@ export function startComponent(component: StackComponent, opts: StartOptions = {
       return startPostgres(opts);
     case 'oidc':
       return startOidc(opts);
+    case 'seaweedfs':
+      return startSeaweedfs(opts);
   }
 }
 
@@ -31,11 +39,13 @@ export function stopComponent(component: StackComponent, opts: StopOptions = {})
       return stopPostgres(opts);
     case 'oidc':
       return stopOidc(opts);
+    case 'seaweedfs':
+      return stopSeaweedfs(opts);
   }
 }
 
 export interface StackOptions extends StartOptions {
-  /** Subset to act on; default all of kafka, postgres, oidc. */
+  /** Subset to act on; default all of kafka, postgres, oidc, seaweedfs. */
   only?: readonly StackComponent[];
 }
 
@@ -117,6 +127,11 @@ async function componentStatus(component: StackComponent): Promise<ComponentStat
       const issuer = oidcIssuer({ port });
       const ready = status.running && (await oidcReady(issuer));
       return { ...base, ready, url: issuer, logFile: paths.oidc.log };
+    }
+    case 'seaweedfs': {
+      const endpoint = s3Endpoint({ port });
+      const ready = status.running && (await s3Ready(endpoint));
+      return { ...base, ready, url: endpoint, logFile: paths.seaweedfs.log };
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from './util';
 
-export type StackComponent = 'kafka' | 'postgres' | 'oidc';
+export type StackComponent = 'kafka' | 'postgres' | 'oidc' | 'seaweedfs';
 
 export interface StartOptions {
   /** Receives notes about slow, rare steps (Maven, apt-get, initdb); default: stderr. */

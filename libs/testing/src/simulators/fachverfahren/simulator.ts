@@ -488,16 +488,20 @@ export class FachverfahrenSimulator {
       };
     }
     if (m.envelope.format === 'fit-connect-json' && m.metadata !== undefined) {
+      // The version the metadata names in $schema (2.x); 1.0.0 names none.
+      const named = (m.metadata as { $schema?: unknown }).$schema;
+      const version =
+        /metadata\/(\d+\.\d+\.\d+)\//.exec(typeof named === 'string' ? named : '')?.[1] ?? '1.0.0';
       const ajv = new Ajv2020({ allErrors: true, strict: false });
       addFormats(ajv);
       const schema = JSON.parse(
-        readFileSync(join(dir, 'fitconnect', 'metadata.schema.v1.0.0.json'), 'utf8'),
+        readFileSync(join(dir, 'fitconnect', `metadata.schema.v${version}.json`), 'utf8'),
       ) as object;
       const validate = ajv.compile(schema);
       const valid = validate(m.metadata);
       return {
         valid,
-        checked: ['fitconnect-metadata-1.0.0 (ajv)'],
+        checked: [`fitconnect-metadata-${version} (ajv)`],
         problems: (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`),
       };
     }

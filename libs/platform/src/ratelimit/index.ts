@@ -1,0 +1,3 @@
+export * from './rate-limit.interceptor';
+export * from './token-bucket';
+export * from './window-counter';
