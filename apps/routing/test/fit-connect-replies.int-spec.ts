@@ -37,7 +37,7 @@ describe('fit-connect replies: the Fachverfahren answers on the case, the Besche
   after(() => bed?.close());
 
   it('offers the current reply key; accept, then a Bescheid with attachment → one reply event, confirmed', async () => {
-    const { sub, publish } = await bed.fachverfahren('fc-reply', {
+    const { sub, publish } = await bed.fachverfahren('hb-fc-reply', {
       replyTo: () => ({
         kind: 'BESCHEID',
         subject: 'Bescheid über Ihren Antrag auf die Blaue Karte EU',
@@ -92,7 +92,7 @@ describe('fit-connect replies: the Fachverfahren answers on the case, the Besche
   });
 
   it('rotation: a reply encrypted to the previous key is taken; one to a key routing does not hold is not', async () => {
-    const { sub, publish } = await bed.fachverfahren('fc-reply-rotation');
+    const { sub, publish } = await bed.fachverfahren('hb-fc-reply-rotation');
     const sent = await publish();
     await eventually(async () => bed.recorder.ofType(routingStatusV1, sent.submissionId)[0], {
       what: 'RECEIVED',

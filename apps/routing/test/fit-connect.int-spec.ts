@@ -49,7 +49,7 @@ describe('fit-connect channel: Submission API v2 against the Zustelldienst simul
     (await api<MessageView[]>(r.url, 'GET', `/messages?submissionId=${submissionId}`, admin)).body[0];
 
   it('delivers: destination and key checked, JWE with cty, metadata 2.1.0 valid, accept-submission → RECEIVED', async () => {
-    const { sub, publish } = await fachverfahren('fc-accept');
+    const { sub, publish } = await fachverfahren('hb-fc-accept');
     const pdf = Buffer.from('%PDF-1.7 Nachweis der Qualifikation');
     const sent = await publish({ attachments: [files.add('qualifikation.pdf', 'application/pdf', pdf)] });
     const second = await publish();
@@ -129,7 +129,7 @@ describe('fit-connect channel: Submission API v2 against the Zustelldienst simul
   });
 
   it('writes metadata 1.0.0 for a destination that asks for it', async () => {
-    const { sub, publish } = await fachverfahren('fc-v1', { metadataVersion: '1.0.0' });
+    const { sub, publish } = await fachverfahren('hb-fc-v1', { metadataVersion: '1.0.0' });
     const sent = await publish();
     await eventually(async () => recorder.ofType(routingStatusV1, sent.submissionId)[0], {
       what: 'RECEIVED',
@@ -142,7 +142,7 @@ describe('fit-connect channel: Submission API v2 against the Zustelldienst simul
   });
 
   it('reject-submission with its problems → REJECTED for the citizen', async () => {
-    const { publish } = await fachverfahren('fc-reject', { decide: 'reject' });
+    const { publish } = await fachverfahren('hb-fc-reject', { decide: 'reject' });
     const sent = await publish();
     const failed = await eventually(async () => recorder.ofType(routingFailedV1, sent.submissionId)[0], {
       what: 'REJECTED',
@@ -153,10 +153,12 @@ describe('fit-connect channel: Submission API v2 against the Zustelldienst simul
   });
 
   it('a key whose chain does not reach a trust anchor: refused, dead letter, operator alert, nothing sent', async () => {
-    const { sub, publish } = await fachverfahren('fc-foreign-ca', { ca: TestCa.create('Foreign Root CA') });
+    const { sub, publish } = await fachverfahren('hb-fc-foreign-ca', {
+      ca: TestCa.create('Foreign Root CA'),
+    });
     const sent = await publish();
     const alert = await eventually(
-      async () => recorder.ofType(routingAlertV1).find((a) => a.data.destinationId === 'fc-foreign-ca'),
+      async () => recorder.ofType(routingAlertV1).find((a) => a.data.destinationId === 'hb-fc-foreign-ca'),
       { what: 'alert' },
     );
     assert.equal(alert.data.kind, 'DEAD_LETTER');
@@ -175,7 +177,7 @@ describe('fit-connect channel: Submission API v2 against the Zustelldienst simul
   });
 
   it('Zustelldienst outage: retries, then delivered exactly once, even when the finalising PUT failed', async () => {
-    const { sub, publish } = await fachverfahren('fc-outage');
+    const { sub, publish } = await fachverfahren('hb-fc-outage');
     zd.failNext(2, 503);
     const first = await publish();
     await eventually(async () => recorder.ofType(routingStatusV1, first.submissionId)[0], {
@@ -194,7 +196,7 @@ describe('fit-connect channel: Submission API v2 against the Zustelldienst simul
   });
 
   it('forged SETs are ignored: a foreign key, a wrong issuer, another case; the real decision counts', async () => {
-    const { sub, publish } = await fachverfahren('fc-forged', { decide: 'reject', autostart: false });
+    const { sub, publish } = await fachverfahren('hb-fc-forged', { decide: 'reject', autostart: false });
     const sent = await publish();
     await eventually(async () => recorder.ofType(routingDeliveredV1, sent.submissionId)[0], {
       what: 'delivered',
