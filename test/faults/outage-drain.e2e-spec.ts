@@ -31,6 +31,8 @@ const N = 30;
 /** Long enough for five failed attempts each: the next backoff is 8–16 s. */
 const DOWN_MS = 16_000;
 const BRIEF_OUTAGE_MS = 5_000;
+/** The services' Kafka consumer session timeout (EventConsumer's default). */
+const CONSUMER_SESSION_S = 30;
 
 /** When each of `ids` reached the Fachverfahren (ms since epoch), polling every 100 ms until all did. */
 async function arrivals(sys: System, ids: readonly string[], timeoutMs: number): Promise<number[]> {
@@ -164,7 +166,9 @@ describe('a backlog left by an outage', () => {
     assert.ok(afterwards.length >= N / 3, `only ${afterwards.length} were left when ${what} came back`);
     // Counted over time: once deliveries resume (the services reconnect, the broker's group coordinator
     // loads), the rest moves at least at half the healthy rate — not at the end of leases or backoffs the
-    // outage left. And they resume by themselves, well within a consumer session.
+    // outage left. And they resume by themselves: at the latest once the consumer sessions of before the
+    // outage expired. (kafkajs restarts a consumer that lost its broker as a new group member; the
+    // restarted broker waits for the old members' sessions, CONSUMER_SESSION_S, before the group settles.)
     const resumedAfter = (afterwards[0] - back) / 1000;
     const drain = rate(afterwards);
     process.stdout.write(
@@ -172,7 +176,10 @@ describe('a backlog left by an outage', () => {
         `${afterwards.length} left after ${BRIEF_OUTAGE_MS / 1000} s down, the first ${resumedAfter.toFixed(1)} s ` +
         `after its return, all within ${((afterwards.at(-1)! - afterwards[0]) / 1000).toFixed(1)} s more (${drain.toFixed(1)}/s)\n`,
     );
-    assert.ok(resumedAfter < 30, `deliveries resumed ${resumedAfter.toFixed(1)} s after ${what} was back`);
+    assert.ok(
+      resumedAfter < CONSUMER_SESSION_S + 15,
+      `deliveries resumed ${resumedAfter.toFixed(1)} s after ${what} was back`,
+    );
     assert.ok(
       drain >= healthy.rate / 2,
       `after ${what} came back, ${afterwards.length} were delivered at ${drain.toFixed(1)}/s; the healthy rate is ${healthy.rate.toFixed(1)}/s`,
