@@ -5,7 +5,7 @@
  * database. CPU is read per process from /proc, so the other users of a shared machine do not count; counts
  * do not depend on how busy the machine is at all — they are what a design change is judged by.
  */
-import { readPidRecord, type ServiceName, type ServiceProcess } from '@amtsbote/testing';
+import { readPidRecord, type ServiceName, type ServiceProcess, TEST_METRICS_TOKEN } from '@amtsbote/testing';
 import {
   cpuBetween,
   type CpuGroup,
@@ -32,7 +32,12 @@ const COUNTED =
 
 /** The counters of one service, in short names: `db.statement`, `db.tx`, `kafka.producer.Produce`, … */
 async function scrape(url: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const response = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+  });
+  // A closed /metrics must not read as a service that did nothing.
+  if (!response.ok) throw new Error(`${url}/metrics answered HTTP ${response.status}`);
+  const text = await response.text();
   const out: Record<string, number> = {};
   const add = (k: string, v: number) => (out[k] = (out[k] ?? 0) + v);
   for (const [key, v] of parseMetrics(text, COUNTED)) {

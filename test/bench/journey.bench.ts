@@ -54,6 +54,7 @@ import {
   type ServiceProcess,
   serviceTestEnv,
   startServiceProcess,
+  TEST_METRICS_TOKEN,
   type TestDatabase,
   uniqueName,
 } from '@amtsbote/testing';
@@ -324,6 +325,8 @@ async function main(): Promise<void> {
         delete env[k];
       // Three citizens stand for the offered load: the per-client rate limit would throttle them.
       env.RATE_LIMIT_REQUESTS_PER_MINUTE = '0';
+      // /metrics is closed without a token; the cost meter scrapes with it.
+      env.METRICS_TOKEN = TEST_METRICS_TOKEN;
       running.push(
         await startServiceProcess(
           name,
