@@ -9,7 +9,7 @@ import {
   OutboxRelay,
   OutboxSignal,
   OutboxWriter,
-  type RegisteredHandler,
+  type EventHandlerFn,
   type RelayOptions,
 } from '@amtsbote/messaging';
 import { dataSourceOptions } from '@amtsbote/platform';
@@ -79,7 +79,7 @@ export class BackboneFixture {
   }
 
   async consumer(
-    handle: RegisteredHandler['handle'],
+    handle: EventHandlerFn,
     options: { groupId?: string; afterCommit?: (ids: string[]) => Promise<void> | void } = {},
   ): Promise<EventConsumerType> {
     const consumer = new EventConsumer(this.kafka, this.producer, this.dataSource, {

@@ -28,7 +28,16 @@
  * 10,20,30,…; `none` to skip), BENCH_JOURNEY_STEP_SECONDS (20 per step), BENCH_JOURNEY_P99_BOUND_MS (2000),
  * BENCH_JOURNEY_DRAIN_SECONDS (60: how long after the last send deliveries still count),
  * BENCH_JOURNEY_WARMUP_SECONDS (5, at 10/s, not reported), BENCH_JOURNEY_SERVICE_ENV (settings given to every
- * service to try a tuning, e.g. `ROUTING_DELIVERY_CONCURRENCY=16,ROUTING_DELIVERY_POLL_MS=50`; default none).
+ * service to try a tuning, e.g. `ROUTING_DELIVERY_CONCURRENCY=16,ROUTING_DELIVERY_POLL_MS=50`; default none),
+ * BENCH_JOURNEY_COST_RATE / BENCH_JOURNEY_COST_SECONDS (20/s for 30 s; 0 s skips it: the cost phase, see
+ * below), BENCH_JOURNEY_IDLE_SECONDS (10: the services' cost with nothing to do, per second), BENCH_JOURNEY_NODE_ARGS (given to every service's node, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`; `node scripts/cpuprofile-top.mjs /tmp/prof` summarises).
+ *
+ * Cost: after the warm-up, a phase at a modest rate measures what one journey costs (`journey-cost.ts`):
+ * machine CPU by process and service, PostgreSQL statements and transactions and Kafka requests per
+ * journey and service, from the first submission until every service is quiet again. Every other phase
+ * reports its CPU per journey too (measured until the last delivery). The services' time to ready (spawn to
+ * `/health/ready`, started one after the other) is reported as well.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -45,11 +54,14 @@ import {
   type ServiceProcess,
   serviceTestEnv,
   startServiceProcess,
+  TEST_METRICS_TOKEN,
   type TestDatabase,
   uniqueName,
 } from '@amtsbote/testing';
 import { z } from 'zod';
 import { DEMO, formData, type JourneyTargets, openDraft, seedDemo, uploadPdf } from '../journeys/journey';
+import { CostMeter, describeCost, type JourneyCost } from './journey-cost';
+import { HEADER, notSustained, percentiles, type PhaseResult, row } from './journey-report';
 
 /** `50,100` → [50, 100]; `none` → []. */
 const rateList = (fallback: string) =>
@@ -67,6 +79,10 @@ const settings = loadConfig(
     BENCH_JOURNEY_P99_BOUND_MS: z.coerce.number().positive().default(2000),
     BENCH_JOURNEY_DRAIN_SECONDS: z.coerce.number().positive().default(60),
     BENCH_JOURNEY_WARMUP_SECONDS: z.coerce.number().min(0).default(5),
+    BENCH_JOURNEY_COST_RATE: z.coerce.number().positive().default(20),
+    BENCH_JOURNEY_COST_SECONDS: z.coerce.number().min(0).default(30),
+    BENCH_JOURNEY_IDLE_SECONDS: z.coerce.number().min(0).default(10),
+    BENCH_JOURNEY_NODE_ARGS: z.string().default(''),
     BENCH_JOURNEY_SERVICE_ENV: z
       .string()
       .default('')
@@ -101,45 +117,6 @@ interface Sent {
   submissionId?: string;
 }
 
-interface Percentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  max: number | null;
-}
-
-export interface PhaseResult {
-  offeredPerSecond: number;
-  seconds: number;
-  submitted: number;
-  accepted: number;
-  /** Answers other than 201 and failed requests, by status (`error` for no answer). */
-  refused: Record<string, number>;
-  delivered: number;
-  undelivered: number;
-  /** Deliveries per second between the first and the last delivery of the phase. */
-  deliveredPerSecond: number;
-  /** Submit (201 received) → delivered; undelivered ones count as infinitely late (null). */
-  submitToDeliveredMs: Percentiles;
-  /** Scheduled send → delivered: the same plus intake's answer time and generator lag. */
-  scheduledToDeliveredMs: Percentiles;
-  /** Scheduled send → 201 received. */
-  intakeAnswerMs: Percentiles;
-  /** How late the generator sent against its schedule. */
-  sendLagMs: Percentiles;
-}
-
-/** Nearest-rank percentiles; Infinity (not delivered in time) comes out as null. */
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number): number | null => {
-    if (sorted.length === 0) return null;
-    const v = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-    return Number.isFinite(v) ? Math.round(v) : null;
-  };
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) };
-}
-
 class JourneyBench {
   private readonly tokens = new Map<string, string>();
   private drafts = 0;
@@ -147,6 +124,7 @@ class JourneyBench {
   constructor(
     private readonly t: JourneyTargets,
     private readonly sim: FachverfahrenSimulator,
+    private readonly meter: CostMeter,
   ) {}
 
   async mintTokens(): Promise<void> {
@@ -248,7 +226,11 @@ class JourneyBench {
     }
   }
 
-  async phase(rate: number, seconds: number, label: string): Promise<PhaseResult> {
+  /**
+   * `untilQuiet`: the cost is measured until every accepted submission is delivered (waiting up to 10 min)
+   * and the services are quiet, not only until the last delivery of the drain time.
+   */
+  async phase(rate: number, seconds: number, label: string, untilQuiet = false): Promise<PhaseResult> {
     const n = Math.max(1, Math.round(rate * seconds));
     const prepStart = Date.now();
     const prepared = await this.prepare(n);
@@ -256,12 +238,15 @@ class JourneyBench {
       `  ${label}: ${n} uploads prepared in ${((Date.now() - prepStart) / 1000).toFixed(1)} s, offering ${rate}/s for ${seconds} s…\n`,
     );
     await sleep(1000);
+    await this.meter.start();
     const sent = await this.offer(prepared, rate);
     const lastScheduled = sent[sent.length - 1].scheduledAt;
     const delivered = await this.awaitDeliveries(
       sent,
-      lastScheduled + settings.BENCH_JOURNEY_DRAIN_SECONDS * 1000,
+      lastScheduled + (untilQuiet ? 600 : settings.BENCH_JOURNEY_DRAIN_SECONDS) * 1000,
     );
+    if (untilQuiet) await this.meter.quiet();
+    const cost = await this.meter.stop(delivered.size);
 
     const refused: Record<string, number> = {};
     const fromSubmit: number[] = [];
@@ -295,6 +280,7 @@ class JourneyBench {
       scheduledToDeliveredMs: percentiles(fromSchedule),
       intakeAnswerMs: percentiles(answer),
       sendLagMs: percentiles(lag),
+      cost,
     };
   }
 
@@ -309,42 +295,11 @@ class JourneyBench {
   }
 }
 
-/** Why a ladder step does not sustain its rate, or undefined if it does. */
-function notSustained(r: PhaseResult): string | undefined {
-  const refused = Object.values(r.refused).reduce((a, b) => a + b, 0);
-  if (refused > 0) return `${refused} submissions not accepted ${JSON.stringify(r.refused)}`;
-  if (r.undelivered > 0)
-    return `${r.undelivered} not delivered within ${settings.BENCH_JOURNEY_DRAIN_SECONDS} s`;
-  if (r.deliveredPerSecond < MIN_DELIVERED_RATIO * r.offeredPerSecond)
-    return `delivered ${r.deliveredPerSecond.toFixed(1)}/s < ${MIN_DELIVERED_RATIO * 100} % of offered`;
-  if ((r.submitToDeliveredMs.p99 ?? Infinity) > settings.BENCH_JOURNEY_P99_BOUND_MS)
-    return `p99 ${r.submitToDeliveredMs.p99 ?? '∞'} ms > ${settings.BENCH_JOURNEY_P99_BOUND_MS} ms`;
-  return undefined;
-}
-
-const ms = (v: number | null) => (v === null ? '∞' : String(v)).padStart(6);
-function row(r: PhaseResult, note = ''): string {
-  const d = r.submitToDeliveredMs;
-  return [
-    `${String(r.offeredPerSecond).padStart(6)}/s`,
-    String(r.submitted).padStart(6),
-    String(r.accepted).padStart(6),
-    String(r.delivered).padStart(6),
-    `${r.deliveredPerSecond.toFixed(1).padStart(8)}/s`,
-    `${ms(d.p50)} ${ms(d.p95)} ${ms(d.p99)} ${ms(d.max)}`,
-    ms(r.scheduledToDeliveredMs.p99),
-    `${ms(r.intakeAnswerMs.p50)} ${ms(r.intakeAnswerMs.p99)}`,
-    ms(r.sendLagMs.max),
-    note,
-  ].join('  ');
-}
-const HEADER =
-  ' offered    sent    201  deliv.   deliv./s  submit→delivered p50    p95    p99    max  sched→deliv. p99  201 p50 / p99  lag max';
-
 async function main(): Promise<void> {
   let db: TestDatabase | undefined;
   let sim: FachverfahrenSimulator | undefined;
   const running: ServiceProcess[] = [];
+  let meter: CostMeter | undefined;
   const dir = mkdtempSync(join(os.tmpdir(), 'amtsbote-journey-bench-'));
   try {
     db = await freshDatabase('journey_bench');
@@ -370,8 +325,18 @@ async function main(): Promise<void> {
         delete env[k];
       // Three citizens stand for the offered load: the per-client rate limit would throttle them.
       env.RATE_LIMIT_REQUESTS_PER_MINUTE = '0';
-      running.push(await startServiceProcess(name, { ...env, ...settings.BENCH_JOURNEY_SERVICE_ENV }));
+      // /metrics is closed without a token; the cost meter scrapes with it.
+      env.METRICS_TOKEN = TEST_METRICS_TOKEN;
+      running.push(
+        await startServiceProcess(
+          name,
+          { ...env, ...settings.BENCH_JOURNEY_SERVICE_ENV },
+          { nodeArgs: settings.BENCH_JOURNEY_NODE_ARGS.split(' ').filter((a) => a !== '') },
+        ),
+      );
     }
+    const readyMs = Object.fromEntries(running.map((s) => [s.name, s.readyMs]));
+    process.stderr.write(`  ready after (spawn → /health/ready, ms): ${JSON.stringify(readyMs)}\n`);
     const url = (name: ServiceName) => running.find((s) => s.name === name)!.url;
     const targets: JourneyTargets = {
       issuer: OIDC_ISSUER,
@@ -386,16 +351,37 @@ async function main(): Promise<void> {
     await seedDemo(targets, () => undefined, { fee: false });
     process.stderr.write(`  system up and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
-    const bench = new JourneyBench(targets, sim);
+    meter = new CostMeter(running, db.url);
+    const bench = new JourneyBench(targets, sim, meter);
     await bench.mintTokens();
     let accepted = 0;
-    const run = async (rate: number, seconds: number, label: string) => {
-      const r = await bench.phase(rate, seconds, label);
+    const run = async (rate: number, seconds: number, label: string, untilQuiet = false) => {
+      const r = await bench.phase(rate, seconds, label, untilQuiet);
       accepted += r.accepted;
       return r;
     };
-    if (settings.BENCH_JOURNEY_WARMUP_SECONDS > 0)
+    if (settings.BENCH_JOURNEY_WARMUP_SECONDS > 0) {
       await run(10, settings.BENCH_JOURNEY_WARMUP_SECONDS, 'warm-up');
+      await meter.quiet();
+    }
+    let cost: PhaseResult | undefined;
+    let idle: JourneyCost | undefined;
+    if (settings.BENCH_JOURNEY_IDLE_SECONDS > 0) {
+      // What the services do with nothing to do (polls, heartbeats), per second: the floor under the cost.
+      await meter.start();
+      await sleep(settings.BENCH_JOURNEY_IDLE_SECONDS * 1000);
+      idle = await meter.stop(settings.BENCH_JOURNEY_IDLE_SECONDS);
+      out(`\nidle, per second (polls, heartbeats):`);
+      for (const line of describeCost(idle, SERVICES, 'second')) out(`  ${line}`);
+    }
+    if (settings.BENCH_JOURNEY_COST_SECONDS > 0) {
+      const rate = settings.BENCH_JOURNEY_COST_RATE;
+      cost = await run(rate, settings.BENCH_JOURNEY_COST_SECONDS, `cost at ${rate}/s`, true);
+      out(`\ncost of a journey at ${rate}/s (submit until every service is quiet):`);
+      for (const line of describeCost(cost.cost!, SERVICES)) out(`  ${line}`);
+      out(HEADER);
+      out(row(cost));
+    }
 
     const cpus = os.cpus();
     out(
@@ -425,7 +411,11 @@ async function main(): Promise<void> {
       out(HEADER);
       for (const rate of settings.BENCH_JOURNEY_LADDER) {
         const r = await run(rate, settings.BENCH_JOURNEY_STEP_SECONDS, `step ${rate}/s`);
-        const reason = notSustained(r);
+        const reason = notSustained(r, {
+          drainSeconds: settings.BENCH_JOURNEY_DRAIN_SECONDS,
+          minDeliveredRatio: MIN_DELIVERED_RATIO,
+          p99BoundMs: settings.BENCH_JOURNEY_P99_BOUND_MS,
+        });
         ladder.push({ ...r, sustained: reason === undefined, reason });
         out(row(r, reason === undefined ? 'sustained' : `NOT sustained: ${reason}`));
         if (reason !== undefined) {
@@ -452,6 +442,9 @@ async function main(): Promise<void> {
         bench: 'journey',
         citizens: CITIZENS.length,
         serviceEnv: settings.BENCH_JOURNEY_SERVICE_ENV,
+        readyMs,
+        cost: cost ?? null,
+        idlePerSecond: idle ?? null,
         fixed,
         ladder: {
           stepSeconds: settings.BENCH_JOURNEY_STEP_SECONDS,
@@ -465,6 +458,7 @@ async function main(): Promise<void> {
       })}`,
     );
   } finally {
+    await meter?.close();
     for (const s of running.reverse()) await s.stop().catch(() => undefined);
     await sim?.stop();
     await db?.drop().catch(() => undefined);

@@ -38,7 +38,9 @@ describe('the Fachverfahren down for longer than the retry budget', () => {
           ROUTING_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
           ROUTING_RETRY_BASE_MS: '200',
           ROUTING_RETRY_MAX_MS: '500',
-          ROUTING_PUSH_TIMEOUT_MS: '2000',
+          // 'down' refuses at once; the redelivery's push must not time out while the simulator validates the
+          // message with xmllint-wasm (seconds on a busy CI machine), or it is sent twice (a duplicate).
+          ROUTING_PUSH_TIMEOUT_MS: '15000',
         },
       },
     });

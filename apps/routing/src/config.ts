@@ -56,7 +56,8 @@ export const routingConfigSchema = z
     ROUTING_TEST_MESSAGES: env.bool().prefault('false'),
     /** Run the delivery worker in this process (turn off for API-only replicas). */
     ROUTING_WORKER_ENABLED: env.bool().prefault('true'),
-    ROUTING_DELIVERY_POLL_MS: env.positiveInt().default(100),
+    /** Safety net only: this process's own new work wakes the worker at once (DeliverySignal). */
+    ROUTING_DELIVERY_POLL_MS: env.positiveInt().default(1000),
     ROUTING_DELIVERY_BATCH: env.positiveInt().default(16),
     ROUTING_DELIVERY_CONCURRENCY: env.positiveInt().default(16),
     ROUTING_PUSH_TIMEOUT_MS: env.positiveInt().default(15000),

@@ -5,6 +5,7 @@ import { UnroutableList1732400000000 } from './database/migrations/1732400000000
 import { ChannelPlugins1732500000000 } from './database/migrations/1732500000000-channel-plugins';
 import { ReplyFilesInStore1732600000000 } from './database/migrations/1732600000000-reply-files-in-store';
 import { FimCodeLists1733100000000 } from './database/migrations/1733100000000-fim-code-lists';
+import { RetryWaitingOn1733200000000 } from './database/migrations/1733200000000-retry-waiting-on';
 
 export const SERVICE_NAME = 'routing';
 export const DATABASE_SCHEMA = 'routing';
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   ChannelPlugins1732500000000,
   ReplyFilesInStore1732600000000,
   FimCodeLists1733100000000,
+  RetryWaitingOn1733200000000,
 ];
 
 export const SERVICE: ServiceDescription = {

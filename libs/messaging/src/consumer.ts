@@ -5,6 +5,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Produce
 import { Counter } from 'prom-client';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { type CloudEvent, EnvelopeError, fromKafkaMessage, readHeader } from './envelope';
+import { countRequests } from './kafka';
 import { metric } from './metrics';
 
 export interface HandlerContext {
@@ -13,14 +14,21 @@ export interface HandlerContext {
   /** 0 for the first delivery, n on the n-th retry. */
   attempt: number;
   topic: string;
+  /**
+   * Runs `fn` once the transaction committed (not if it rolls back): e.g. wakes a worker of this process that
+   * acts on what the handler wrote, which would not see it before the commit.
+   */
+  afterCommit(fn: () => void): void;
 }
 
 export type EventHandlerFn<T = unknown> = (event: CloudEvent<T>, ctx: HandlerContext) => Promise<void>;
 
-export interface RegisteredHandler {
-  contract: EventContract;
-  handle: EventHandlerFn;
-}
+/** Handles consecutive events of one chunk (same topic and attempt) in one call, in their order. */
+export type EventBatchHandlerFn = (events: CloudEvent[], ctx: HandlerContext) => Promise<void>;
+
+export type RegisteredHandler =
+  | { contract: EventContract; handle: EventHandlerFn; handleBatch?: undefined }
+  | { contract: EventContract; handleBatch: EventBatchHandlerFn; handle?: undefined };
 
 export interface ConsumerOptions {
   groupId: string;
@@ -158,9 +166,11 @@ export class EventConsumer {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 250,
-      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+      // Keeps trying through a broker outage, never more than a second apart: back at once when it is.
+      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 1000 },
     });
     this.consumer = consumer;
+    countRequests(consumer, 'consumer');
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
     });
@@ -284,7 +294,7 @@ export class EventConsumer {
     let handledIds: string[] = [];
     if (handleable.length > 0) {
       try {
-        handledIds = await this.inTransaction((qr) => this.handleAll(qr, handleable));
+        handledIds = await this.inTransaction((qr, onCommit) => this.handleAll(qr, handleable, onCommit));
       } catch (err) {
         if (isTransientInfrastructureError(err)) {
           this.backOffForInfrastructure(topic, partition, handleable[0].offset, err);
@@ -294,7 +304,9 @@ export class EventConsumer {
         handledIds = [];
         for (const item of handleable) {
           try {
-            handledIds.push(...(await this.inTransaction((qr) => this.handleAll(qr, [item]))));
+            handledIds.push(
+              ...(await this.inTransaction((qr, onCommit) => this.handleAll(qr, [item], onCommit))),
+            );
           } catch (itemErr) {
             if (isTransientInfrastructureError(itemErr)) {
               this.backOffForInfrastructure(topic, partition, item.offset, itemErr);
@@ -317,13 +329,23 @@ export class EventConsumer {
     await p.heartbeat();
   }
 
-  private async inTransaction<T>(work: (qr: QueryRunner) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(
+    work: (qr: QueryRunner, afterCommit: (fn: () => void) => void) => Promise<T>,
+  ): Promise<T> {
     const qr = this.dataSource.createQueryRunner();
+    const committed: Array<() => void> = [];
     await qr.connect();
     try {
       await qr.startTransaction();
-      const result = await work(qr);
+      const result = await work(qr, (fn) => committed.push(fn));
       await qr.commitTransaction();
+      for (const fn of committed) {
+        try {
+          fn();
+        } catch (err) {
+          this.logger.warn({ err: errorText(err) }, 'after-commit callback failed');
+        }
+      }
       return result;
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
@@ -333,7 +355,11 @@ export class EventConsumer {
     }
   }
 
-  private async handleAll(qr: QueryRunner, items: Handleable[]): Promise<string[]> {
+  private async handleAll(
+    qr: QueryRunner,
+    items: Handleable[],
+    afterCommit: (fn: () => void) => void,
+  ): Promise<string[]> {
     const ids = items.map((i) => i.event.id);
     const inserted = await preparedQuery<{ event_id: string }>(
       qr.manager,
@@ -346,18 +372,38 @@ export class EventConsumer {
     const fresh = new Set(inserted.map((r) => r.event_id));
     const duplicates = items.length - fresh.size;
     if (duplicates > 0) this.c.duplicates.inc({ group: this.options.groupId }, duplicates);
-    const done: string[] = [];
-    for (const item of items) {
-      if (!fresh.delete(item.event.id)) continue;
-      await item.handler.handle(item.event, {
-        manager: qr.manager,
-        attempt: item.attempt,
-        topic: item.originalTopic,
-      });
-      this.c.handled.inc({ group: this.options.groupId, type: item.event.type });
-      done.push(item.event.id);
+    const todo = items.filter((item) => fresh.delete(item.event.id));
+    const ctx = (item: Handleable): HandlerContext => ({
+      manager: qr.manager,
+      attempt: item.attempt,
+      topic: item.originalTopic,
+      afterCommit,
+    });
+    // In order; a batch handler takes each run of its events (same topic and attempt) in one call.
+    for (let i = 0; i < todo.length;) {
+      const item = todo[i];
+      const h = item.handler;
+      let end = i + 1;
+      if (h.handleBatch) {
+        while (
+          end < todo.length &&
+          todo[end].handler.handleBatch === h.handleBatch &&
+          todo[end].attempt === item.attempt &&
+          todo[end].originalTopic === item.originalTopic
+        )
+          end++;
+        await h.handleBatch(
+          todo.slice(i, end).map((t) => t.event),
+          ctx(item),
+        );
+      } else {
+        await h.handle(item.event, ctx(item));
+      }
+      for (const t of todo.slice(i, end))
+        this.c.handled.inc({ group: this.options.groupId, type: t.event.type });
+      i = end;
     }
-    return done;
+    return todo.map((t) => t.event.id);
   }
 
   private backOffForInfrastructure(topic: string, partition: number, offset: string, err: unknown): void {

@@ -12,3 +12,14 @@ export const EVENT_HANDLER_METADATA = 'amtsbote:event-handler';
  */
 export const EventHandler = (contract: EventContract | readonly EventContract[]): MethodDecorator =>
   SetMetadata(EVENT_HANDLER_METADATA, contract);
+
+export const EVENT_BATCH_HANDLER_METADATA = 'amtsbote:event-batch-handler';
+
+/**
+ * Like {@link EventHandler}, for a method that takes consecutive events of a fetched chunk at once:
+ * `(events: CloudEvent[], ctx: HandlerContext)`, in their order, in the chunk's one transaction. For a
+ * handler whose work per event is a few statements that can be one per batch (a projection). If the
+ * transaction fails, each event is handled again on its own (a batch of one), as for {@link EventHandler}.
+ */
+export const EventBatchHandler = (contract: EventContract | readonly EventContract[]): MethodDecorator =>
+  SetMetadata(EVENT_BATCH_HANDLER_METADATA, contract);

@@ -1,7 +1,18 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Logger } from '@nestjs/common';
-import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
+import {
+  type Admin,
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  type Producer,
+  type RequestEvent,
+  type SASLOptions,
+} from 'kafkajs';
+import { Counter } from 'prom-client';
+import { metric } from './metrics';
 
 export interface KafkaConnectionOptions {
   brokers: string[];
@@ -72,4 +83,28 @@ export async function closeLeftoverSockets(kafka: Kafka, graceMs = 2000): Promis
   clearTimeout(timer);
   for (const socket of sockets) socket.destroy(new Error('Kafka connection left open at shutdown'));
   return left.length;
+}
+
+const requests = (): Counter<'client' | 'api'> =>
+  metric(
+    'amtsbote_kafka_requests_total',
+    () =>
+      new Counter({
+        name: 'amtsbote_kafka_requests_total',
+        help: 'Requests sent to Kafka brokers, by client (producer, consumer, admin) and API (Produce, Fetch, …)',
+        labelNames: ['client', 'api'],
+      }),
+  );
+
+/** Counts the requests a client sends (`amtsbote_kafka_requests_total`): what a unit of work costs the broker. */
+export function countRequests(
+  client: Producer | Consumer | Admin,
+  role: 'producer' | 'consumer' | 'admin',
+): void {
+  const counter = requests();
+  const count = (e: RequestEvent) => counter.inc({ client: role, api: e.payload.apiName });
+  // The three clients name the same network event differently; each is typed on its own.
+  if (role === 'producer') (client as Producer).on((client as Producer).events.REQUEST, count);
+  else if (role === 'consumer') (client as Consumer).on((client as Consumer).events.REQUEST, count);
+  else (client as Admin).on((client as Admin).events.REQUEST, count);
 }

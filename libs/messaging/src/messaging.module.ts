@@ -13,10 +13,10 @@ import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EventConsumer, type EventHandlerFn, type RegisteredHandler } from './consumer';
-import { EVENT_HANDLER_METADATA } from './decorators';
+import { EventConsumer, type RegisteredHandler } from './consumer';
+import { EVENT_BATCH_HANDLER_METADATA, EVENT_HANDLER_METADATA } from './decorators';
 import { InboxPruner } from './inbox-pruner';
-import { closeLeftoverSockets, createKafka, type KafkaConnectionOptions } from './kafka';
+import { closeLeftoverSockets, countRequests, createKafka, type KafkaConnectionOptions } from './kafka';
 import { OutboxSignal, OutboxWriter } from './outbox';
 import { OutboxRelay, type RelayOptions } from './relay';
 import { ensureTopics } from './topics';
@@ -139,13 +139,19 @@ export class MessagingRuntime
       );
     }
     this.admin = this.kafka.admin({ retry: { retries: 0 } });
+    countRequests(this.admin, 'admin');
     await this.admin.connect();
     this.producer = this.kafka.producer({
+      // Fail a send within ~2.5 s instead of retrying for up to a minute with backoffs of 10 s: the relay
+      // keeps the rows and tries again within 2 s, so it resumes at once when the broker is back. Its
+      // events keep their order (one batch at a time); consumers drop the copies a retry may add.
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 },
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
+    countRequests(this.producer, 'producer');
     await this.producer.connect();
     this.relay = new OutboxRelay(this.dataSource, this.producer, {
       ...o.relay,
@@ -178,17 +184,25 @@ export class MessagingRuntime
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const fn = instance[method];
         if (typeof fn !== 'function') continue;
-        const marked = this.reflector.get<EventContract | readonly EventContract[] | undefined>(
+        const single = this.reflector.get<EventContract | readonly EventContract[] | undefined>(
           EVENT_HANDLER_METADATA,
           fn as () => void,
         );
+        const batch = this.reflector.get<EventContract | readonly EventContract[] | undefined>(
+          EVENT_BATCH_HANDLER_METADATA,
+          fn as () => void,
+        );
+        const marked = single ?? batch;
         if (!marked) continue;
-        const handle = (fn as EventHandlerFn).bind(instance);
+        const bound = (fn as (...a: unknown[]) => Promise<void>).bind(instance);
         const contracts: readonly EventContract[] = isContractList(marked) ? marked : [marked];
         for (const contract of contracts) {
           if (handlers.has(contract.type))
             throw new Error(`Two handlers for ${contract.type} in ${this.options.service}`);
-          handlers.set(contract.type, { contract, handle });
+          handlers.set(
+            contract.type,
+            single ? { contract, handle: bound } : { contract, handleBatch: bound },
+          );
         }
       }
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventContract, EventPayload } from '@amtsbote/contracts';
 import { preparedQuery } from '@amtsbote/platform';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 
 export interface EventDraft<C extends EventContract> {
   contract: C;
@@ -62,14 +62,14 @@ export class OutboxWriter {
       prepared.rows,
       prepared.source,
     ]);
-    this.written();
+    this.written(manager);
     return prepared.ids;
   }
 
   /**
    * Checks events against their contracts and turns them into the parameters of `insertSql`, for a caller
    * that writes them within its own statement (one round trip less on a hot path). That statement must be
-   * atomic with the caller's effect — a single statement is — and the caller calls `written()` after it.
+   * atomic with the caller's effect — a single statement is — and the caller calls `written(manager)` after it.
    */
   prepare(drafts: Array<EventDraft<EventContract>>): PreparedEvents {
     const rows = drafts.map((d) => {
@@ -107,10 +107,43 @@ export class OutboxWriter {
             tenant text, traceparent text, data text)${onlyIf ? ` WHERE ${onlyIf}` : ''}`;
   }
 
-  /** Wakes this process's relay after events were written. */
-  written(): void {
+  /**
+   * Wakes this process's relay once events written through `manager` are committed: at once outside a
+   * transaction, else when its transaction commits (woken before, the relay would find nothing and wait for
+   * its next poll).
+   */
+  written(manager?: EntityManager): void {
+    const runner = manager?.queryRunner;
+    if (runner?.isTransactionActive) {
+      watchCommits(manager!.connection);
+      pendingWake.set(runner, this);
+      return;
+    }
     this.signal?.written();
   }
+}
+
+/** Query runners whose open transaction wrote events, and the writer to wake the relay of on commit. */
+const pendingWake = new WeakMap<QueryRunner, OutboxWriter>();
+const watched = new WeakSet<DataSource>();
+
+/** Data sources get one subscriber that turns a commit of a transaction that wrote events into a wake-up. */
+function watchCommits(dataSource: DataSource): void {
+  if (watched.has(dataSource)) return;
+  watched.add(dataSource);
+  const subscriber: EntitySubscriberInterface = {
+    afterTransactionCommit: ({ queryRunner }) => {
+      // A savepoint's release reports a commit too; the events are visible when the outermost one commits.
+      if (queryRunner.isTransactionActive) return;
+      const writer = pendingWake.get(queryRunner);
+      pendingWake.delete(queryRunner);
+      writer?.written();
+    },
+    afterTransactionRollback: ({ queryRunner }) => {
+      if (!queryRunner.isTransactionActive) pendingWake.delete(queryRunner);
+    },
+  };
+  dataSource.subscribers.push(subscriber);
 }
 
 /** Events checked against their contracts, ready for `OutboxWriter.insertSql`. */

@@ -17,7 +17,10 @@ export interface RelayOptions {
    * broker's `message.max.bytes` (1 MiB by default), which would otherwise refuse the batch again and again.
    */
   batchBytes?: number;
-  /** Poll interval for events written by other replicas (this process's writes wake the relay at once). */
+  /**
+   * Poll interval for events written by other replicas (default 1000 ms; this process's writes wake the relay
+   * at once, when they commit). An idle poll is one cheap statement.
+   */
   pollIntervalMs?: number;
   /** Wakes the relay when this process wrote events (others are found by polling). */
   signal?: OutboxSignal;
@@ -82,7 +85,8 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private wake?: () => void;
   private unsubscribe?: () => void;
-  private wokenRecently = false;
+  /** Events were committed since the last batch began: look again before sleeping. */
+  private pending = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -91,7 +95,7 @@ export class OutboxRelay {
   ) {
     this.batchSize = options.batchSize ?? 1000;
     this.batchBytes = options.batchBytes ?? 512 * 1024;
-    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     // pg advisory locks take a bigint; derive a stable one per schema.
     this.lockKey = BigInt.asIntN(
       64,
@@ -102,7 +106,10 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.options.signal?.subscribe(() => this.wake?.());
+    this.unsubscribe = this.options.signal?.subscribe(() => {
+      this.pending = true;
+      this.wake?.();
+    });
     this.loop = this.run();
   }
 
@@ -115,36 +122,49 @@ export class OutboxRelay {
 
   private async run(): Promise<void> {
     let backoff = 0;
+    // Whether to take a batch at once (woken, or more rows wait) or to look cheaply first (a poll).
+    let look = true;
     while (this.running) {
-      let batch = { published: 0, more: false };
+      let batch = { published: 0, more: false, locked: true };
       try {
-        batch = await this.publishBatch();
+        const woken = this.pending;
+        this.pending = false;
+        if (woken || look || (await this.anyWaiting())) batch = await this.publishBatch();
         backoff = 0;
       } catch (err) {
         failures().inc({ schema: this.options.schema });
-        backoff = Math.min(backoff ? backoff * 2 : 250, 5000);
+        // Capped low: after an outage the backlog should move again within moments of the dependency's return.
+        backoff = Math.min(backoff ? backoff * 2 : 250, 2000);
         this.logger.warn({ err: (err as Error).message }, `outbox relay failed, retrying in ${backoff} ms`);
       }
       if (!this.running) break;
-      if (batch.more && backoff === 0) continue;
-      if (batch.published === 0 && this.wokenRecently) {
-        // Woken before the writer's commit was visible: look again shortly instead of at the next poll.
-        this.wokenRecently = false;
-        await new Promise((r) => setTimeout(r, 10));
-        continue;
-      }
+      look = false;
+      if (backoff === 0 && (batch.more || this.pending)) continue;
+      // Another replica is publishing: its batch may not include our newest rows, so look again soon.
+      const wait = backoff || (batch.locked ? this.pollIntervalMs : 50);
       const woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), backoff || this.pollIntervalMs);
+        const timer = setTimeout(() => resolve(false), wait);
         this.wake = () => {
           clearTimeout(timer);
           resolve(true);
         };
       });
       this.wake = undefined;
-      this.wokenRecently = woken;
+      look = !batch.locked || backoff > 0;
       const linger = this.options.lingerMs ?? 5;
       if (woken && this.running && linger > 0) await new Promise((r) => setTimeout(r, linger));
     }
+  }
+
+  /** The idle poll: one statement, no transaction. */
+  private async anyWaiting(): Promise<boolean> {
+    const rows = await preparedQuery<{ waiting: boolean }>(
+      this.dataSource.manager,
+      `outbox-waiting-${this.options.schema}`,
+      `SELECT EXISTS (SELECT 1 FROM "${this.options.schema}".outbox) AS waiting`,
+      [],
+    );
+    return rows[0]?.waiting === true;
   }
 
   /** Publishes one batch; returns how many events it published (0 when another replica holds the lock). */
@@ -152,46 +172,46 @@ export class OutboxRelay {
     return (await this.publishBatch()).published;
   }
 
-  /** One batch; `more` when a limit cut it short and rows are waiting. */
-  private async publishBatch(): Promise<{ published: number; more: boolean }> {
+  /**
+   * One batch: BEGIN, one statement that takes the advisory lock and the rows, publish, COMMIT. `more` when
+   * a limit cut it short and rows are waiting; `locked` false when another replica holds the lock.
+   */
+  private async publishBatch(): Promise<{ published: number; more: boolean; locked: boolean }> {
     const qr = this.dataSource.createQueryRunner();
     await qr.connect();
     try {
       await qr.startTransaction();
       const s = `"${this.options.schema}"`;
-      const [lock] = (await qr.query('SELECT pg_try_advisory_xact_lock($1::bigint) AS locked', [
-        this.lockKey,
-      ])) as Array<{
-        locked: boolean;
-      }>;
-      if (!lock?.locked) {
-        await qr.rollbackTransaction();
-        return { published: 0, more: false };
-      }
       // Taken out in the same transaction that publishes them: if Kafka or this process fails before
       // COMMIT, the rows come back and are published again (same event ids; consumers drop copies).
       // The oldest rows up to the count and byte limits (the first row always, whatever its size), and
-      // whether rows were left out for the byte limit.
-      const rows = await preparedQuery<Row & { candidates: number }>(
+      // whether rows were left out for the byte limit; no rows unless this transaction got the lock (the
+      // lock CTE is referenced twice, so it is evaluated once, before the rows are read).
+      const result = await preparedQuery<Partial<Row> & { locked: boolean; candidates: number }>(
         qr.manager,
         `outbox-relay-${this.options.schema}`,
-        `WITH head AS (
+        `WITH lock AS (
+           SELECT pg_try_advisory_xact_lock($3::bigint) AS locked
+         ), head AS (
            SELECT id, seq, octet_length(data::text) + ${HEADER_BYTES} AS bytes
-           FROM ${s}.outbox ORDER BY seq LIMIT $1
+           FROM ${s}.outbox WHERE (SELECT locked FROM lock) ORDER BY seq LIMIT $1
          ), candidates AS (
            SELECT id, sum(bytes) OVER (ORDER BY seq) - bytes AS before FROM head
          ), taken AS (
            DELETE FROM ${s}.outbox WHERE id IN (SELECT id FROM candidates WHERE before < $2)
            RETURNING id, seq, topic, key, type, source, subject, tenant, traceparent, data::text AS data, time
          )
-         SELECT taken.*, (SELECT count(*) FROM candidates)::int AS candidates FROM taken`,
-        [this.batchSize, this.batchBytes],
+         SELECT lock.locked, (SELECT count(*) FROM candidates)::int AS candidates, taken.*
+         FROM lock LEFT JOIN taken ON true`,
+        [this.batchSize, this.batchBytes, this.lockKey],
       );
+      const locked = result[0]?.locked === true;
+      const rows = result.filter((r): r is Row & { locked: boolean; candidates: number } => r.id != null);
       const more = rows.length > 0 && (rows[0].candidates > rows.length || rows.length >= this.batchSize);
       rows.sort((a, b) => Number(a.seq) - Number(b.seq));
       if (rows.length === 0) {
         await qr.commitTransaction();
-        return { published: 0, more: false };
+        return { published: 0, more: false, locked };
       }
       const byTopic = new Map<string, TopicMessages>();
       for (const r of rows) {
@@ -217,7 +237,7 @@ export class OutboxRelay {
       await this.options.afterPublish?.(ids);
       await qr.commitTransaction();
       published().inc({ schema: this.options.schema }, rows.length);
-      return { published: rows.length, more };
+      return { published: rows.length, more, locked };
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw err;

@@ -1,4 +1,3 @@
-import { returnedRows } from '@amtsbote/platform';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -42,6 +41,12 @@ export interface TimelineEntry {
   titleEn: string;
   messageId: string | null;
   at: Date;
+}
+
+/** How a parked event is stored (`pending_events.data`). */
+interface ParkedData {
+  time: string;
+  data: unknown;
 }
 
 export interface PendingEvent {
@@ -90,111 +95,209 @@ export class ProjectionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Serialises all work on one submission across consumer partitions and replicas (until the transaction
-   * ends), so parking and replaying early events cannot race.
+   * Serialises all work on these submissions across consumer partitions and replicas (until the transaction
+   * ends), so parking and replaying early events cannot race. One statement for a whole batch, taking the
+   * locks in one global order: two transactions locking overlapping sets cannot deadlock.
    */
-  async lockSubmission(manager: EntityManager, submissionId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [submissionId]);
+  async lockSubmissions(manager: EntityManager, submissionIds: readonly string[]): Promise<void> {
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(k)
+       FROM (SELECT DISTINCT hashtextextended(id, 7) AS k FROM unnest($1::text[]) AS id ORDER BY k) AS keys`,
+      [submissionIds],
+    );
   }
 
   /**
-   * Records what an event tells about a submission. The owner is fixed by the first event that names it;
-   * later events only fill gaps. A submission of an account erased after it was made is marked erased.
-   * Returns true when the submission was new.
+   * Records what events tell about their submissions (in their order: the owner is fixed by the first that
+   * names it, later ones only fill gaps). A submission of an account erased after it was made is marked
+   * erased. Returns the submissions that were new, and the events parked for them (taken out, oldest first).
    */
-  async learn(manager: EntityManager, f: SubmissionFacts): Promise<boolean> {
-    const rows = await manager.query<Array<{ inserted: boolean }>>(
-      `INSERT INTO accounts.submissions AS s (submission_id, owner_key, anonymous, acted_by_key, tenant,
-         vorgangsnummer, leika_key, leistung_name, submitted_at, erased_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
-         (SELECT e.erased_at FROM accounts.erased_accounts e WHERE e.account_key = $2 AND e.erased_at > $9))
-       ON CONFLICT (submission_id) DO UPDATE
-         SET leika_key = COALESCE(s.leika_key, EXCLUDED.leika_key),
-             leistung_name = COALESCE(s.leistung_name, EXCLUDED.leistung_name),
-             acted_by_key = COALESCE(s.acted_by_key, EXCLUDED.acted_by_key)
-       RETURNING (xmax = 0) AS inserted`,
+  async learn(
+    manager: EntityManager,
+    facts: readonly SubmissionFacts[],
+  ): Promise<{ learnt: Set<string>; parked: Map<string, PendingEvent[]> }> {
+    // One row per submission (a statement may not upsert a row twice): the first facts, gaps filled by later.
+    const merged = new Map<string, SubmissionFacts>();
+    for (const f of facts) {
+      const key = f.submissionId.toLowerCase();
+      const first = merged.get(key);
+      merged.set(
+        key,
+        first
+          ? {
+              ...first,
+              leikaKey: first.leikaKey ?? f.leikaKey,
+              leistungName: first.leistungName ?? f.leistungName,
+              actedByKey: first.actedByKey ?? f.actedByKey,
+            }
+          : f,
+      );
+    }
+    const rows = await manager.query<
+      Array<{ submission_id: string; event_id: string | null; type: string; data: ParkedData }>
+    >(
+      `WITH f AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS f(submission_id uuid, owner_key text, anonymous boolean,
+           acted_by_key text, tenant text, vorgangsnummer text, leika_key text, leistung_name text,
+           submitted_at timestamptz)
+       ), learnt AS (
+         INSERT INTO accounts.submissions AS s (submission_id, owner_key, anonymous, acted_by_key, tenant,
+           vorgangsnummer, leika_key, leistung_name, submitted_at, erased_at)
+         SELECT f.submission_id, f.owner_key, f.anonymous, f.acted_by_key, f.tenant, f.vorgangsnummer, f.leika_key,
+           f.leistung_name, f.submitted_at,
+           (SELECT e.erased_at FROM accounts.erased_accounts e
+            WHERE e.account_key = f.owner_key AND e.erased_at > f.submitted_at)
+         FROM f
+         ON CONFLICT (submission_id) DO UPDATE
+           SET leika_key = COALESCE(s.leika_key, EXCLUDED.leika_key),
+               leistung_name = COALESCE(s.leistung_name, EXCLUDED.leistung_name),
+               acted_by_key = COALESCE(s.acted_by_key, EXCLUDED.acted_by_key)
+         RETURNING s.submission_id, (xmax = 0) AS inserted
+       ), parked AS (
+         DELETE FROM accounts.pending_events p USING learnt l
+         WHERE l.inserted AND p.submission_id = l.submission_id
+         RETURNING p.submission_id, p.event_id, p.type, p.data
+       )
+       SELECT submission_id::text, NULL AS event_id, NULL AS type, NULL::jsonb AS data FROM learnt WHERE inserted
+       UNION ALL SELECT submission_id::text, event_id, type, data FROM parked`,
       [
-        f.submissionId,
-        f.ownerKey,
-        f.anonymous,
-        f.actedByKey ?? null,
-        f.tenant,
-        f.vorgangsnummer,
-        f.leikaKey ?? null,
-        f.leistungName ?? null,
-        f.submittedAt,
+        JSON.stringify(
+          [...merged.values()].map((f) => ({
+            submission_id: f.submissionId,
+            owner_key: f.ownerKey,
+            anonymous: f.anonymous,
+            acted_by_key: f.actedByKey ?? null,
+            tenant: f.tenant,
+            vorgangsnummer: f.vorgangsnummer,
+            leika_key: f.leikaKey ?? null,
+            leistung_name: f.leistungName ?? null,
+            submitted_at: f.submittedAt.toISOString(),
+          })),
+        ),
       ],
     );
-    return rows[0]?.inserted === true;
+    const learnt = new Set<string>();
+    const parked = new Map<string, PendingEvent[]>();
+    for (const r of rows) {
+      if (r.event_id === null) {
+        learnt.add(r.submission_id);
+        continue;
+      }
+      const list = parked.get(r.submission_id) ?? [];
+      list.push({ eventId: r.event_id, type: r.type, time: r.data.time, data: r.data.data });
+      parked.set(r.submission_id, list);
+    }
+    for (const list of parked.values()) list.sort((a, b) => a.time.localeCompare(b.time));
+    return { learnt, parked };
   }
 
-  async find(manager: EntityManager, submissionId: string): Promise<SubmissionRecord | undefined> {
-    const rows = await manager.query<SubmissionRow[]>(
-      `SELECT * FROM accounts.submissions WHERE submission_id = $1`,
-      [submissionId],
-    );
-    return rows[0] ? toSubmission(rows[0]) : undefined;
-  }
-
-  async setStatus(
+  async findAll(
     manager: EntityManager,
-    submissionId: string,
-    status: CitizenStatus,
-    outcome: Outcome | null,
-    at: Date,
+    submissionIds: readonly string[],
+  ): Promise<Map<string, SubmissionRecord>> {
+    const rows = await manager.query<SubmissionRow[]>(
+      `SELECT * FROM accounts.submissions WHERE submission_id = ANY($1::uuid[])`,
+      [submissionIds],
+    );
+    return new Map(rows.map((r) => [r.submission_id, toSubmission(r)]));
+  }
+
+  /** The submissions' citizen status as the batch left it (one row per submission). */
+  async setStatuses(
+    manager: EntityManager,
+    changes: ReadonlyArray<{
+      submissionId: string;
+      status: CitizenStatus;
+      outcome: Outcome | null;
+      at: Date;
+    }>,
   ): Promise<void> {
+    if (changes.length === 0) return;
     await manager.query(
-      `UPDATE accounts.submissions SET status = $2, outcome = $3, status_at = $4 WHERE submission_id = $1`,
-      [submissionId, status, outcome, at],
+      `UPDATE accounts.submissions s SET status = c.status, outcome = c.outcome, status_at = c.at
+       FROM jsonb_to_recordset($1::jsonb) AS c(submission_id uuid, status text, outcome text, at timestamptz)
+       WHERE s.submission_id = c.submission_id`,
+      [
+        JSON.stringify(
+          changes.map((c) => ({
+            submission_id: c.submissionId,
+            status: c.status,
+            outcome: c.outcome,
+            at: c.at.toISOString(),
+          })),
+        ),
+      ],
     );
   }
 
-  async park(manager: EntityManager, submissionId: string, e: PendingEvent): Promise<void> {
+  /** Events of submissions accounts does not know yet: they wait until an event names the owner. */
+  async park(
+    manager: EntityManager,
+    events: ReadonlyArray<PendingEvent & { submissionId: string }>,
+  ): Promise<void> {
+    if (events.length === 0) return;
     await manager.query(
       `INSERT INTO accounts.pending_events (event_id, submission_id, type, data)
-       VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING`,
-      [e.eventId, submissionId, e.type, JSON.stringify({ time: e.time, data: e.data })],
-    );
-  }
-
-  /** Removes and returns the parked events of a submission, oldest first. */
-  async takeParked(manager: EntityManager, submissionId: string): Promise<PendingEvent[]> {
-    const result: unknown = await manager.query(
-      `DELETE FROM accounts.pending_events WHERE submission_id = $1 RETURNING event_id, type, data`,
-      [submissionId],
-    );
-    return returnedRows<{ event_id: string; type: string; data: { time: string; data: unknown } }>(result)
-      .map((r) => ({ eventId: r.event_id, type: r.type, time: r.data.time, data: r.data.data }))
-      .sort((a, b) => a.time.localeCompare(b.time));
-  }
-
-  /** Inserts the entry unless the event was applied before; true when inserted. */
-  async addTimelineEntry(manager: EntityManager, submissionId: string, ownerKey: string, e: TimelineEntry) {
-    const rows = await manager.query<unknown[]>(
-      `INSERT INTO accounts.timeline_entries (event_id, submission_id, owner_key, kind, status, outcome, title_de,
-         title_en, message_id, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+       SELECT e.event_id, e.submission_id, e.type, e.data
+       FROM jsonb_to_recordset($1::jsonb) AS e(event_id text, submission_id uuid, type text, data jsonb)
+       ON CONFLICT (event_id) DO NOTHING`,
       [
-        e.eventId,
-        submissionId,
-        ownerKey,
-        e.kind,
-        e.status,
-        e.outcome,
-        e.titleDe,
-        e.titleEn,
-        e.messageId,
-        e.at,
+        JSON.stringify(
+          events.map((e) => ({
+            event_id: e.eventId,
+            submission_id: e.submissionId,
+            type: e.type,
+            data: { time: e.time, data: e.data },
+          })),
+        ),
       ],
     );
-    return rows.length > 0;
   }
 
-  async linkTimelineMessage(manager: EntityManager, eventId: string, messageId: string): Promise<void> {
-    await manager.query(`UPDATE accounts.timeline_entries SET message_id = $2 WHERE event_id = $1`, [
-      eventId,
-      messageId,
-    ]);
+  /** Inserts the entries of events not applied before; returns the event ids that were inserted. */
+  async addTimelineEntries(
+    manager: EntityManager,
+    entries: ReadonlyArray<TimelineEntry & { submissionId: string; ownerKey: string }>,
+  ): Promise<Set<string>> {
+    if (entries.length === 0) return new Set();
+    const rows = await manager.query<Array<{ event_id: string }>>(
+      `INSERT INTO accounts.timeline_entries (event_id, submission_id, owner_key, kind, status, outcome, title_de,
+         title_en, message_id, at)
+       SELECT e.event_id, e.submission_id, e.owner_key, e.kind, e.status, e.outcome, e.title_de, e.title_en,
+         e.message_id, e.at
+       FROM jsonb_to_recordset($1::jsonb) AS e(event_id text, submission_id uuid, owner_key text, kind text,
+         status text, outcome text, title_de text, title_en text, message_id uuid, at timestamptz)
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [
+        JSON.stringify(
+          entries.map((e) => ({
+            event_id: e.eventId,
+            submission_id: e.submissionId,
+            owner_key: e.ownerKey,
+            kind: e.kind,
+            status: e.status,
+            outcome: e.outcome,
+            title_de: e.titleDe,
+            title_en: e.titleEn,
+            message_id: e.messageId,
+            at: e.at.toISOString(),
+          })),
+        ),
+      ],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  async linkTimelineMessages(
+    manager: EntityManager,
+    links: ReadonlyArray<{ eventId: string; messageId: string }>,
+  ): Promise<void> {
+    if (links.length === 0) return;
+    await manager.query(
+      `UPDATE accounts.timeline_entries t SET message_id = l.message_id
+       FROM unnest($1::text[], $2::uuid[]) AS l(event_id, message_id) WHERE t.event_id = l.event_id`,
+      [links.map((l) => l.eventId), links.map((l) => l.messageId)],
+    );
   }
 
   // ---- erasure and purging -------------------------------------------------------------------------------

@@ -6,14 +6,20 @@ import {
   type EventContract,
   type EventPayload,
 } from '@amtsbote/contracts';
-import { EVENT_HANDLER_METADATA } from '@amtsbote/messaging';
+import { EVENT_BATCH_HANDLER_METADATA } from '@amtsbote/messaging';
 import { newTestService, stub } from '@amtsbote/testing';
 import type { EntityManager } from 'typeorm';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PostkorbInbox } from '../postkorb/postkorb-inbox.service';
 import { PROJECTED_CONTRACTS, ruleOf } from './projection-rules';
 import { ProjectionsConsumer } from './projections.consumer';
-import { ProjectionsRepository, type SubmissionRecord } from './projections.repository';
+import {
+  type PendingEvent,
+  ProjectionsRepository,
+  type SubmissionFacts,
+  type SubmissionRecord,
+  type TimelineEntry,
+} from './projections.repository';
 import { type IncomingEvent, ProjectionsService } from './projections.service';
 
 // Service-level tests of the projection rules: what each event does to the owner's timeline, status and
@@ -63,16 +69,29 @@ function known(o: Partial<SubmissionRecord> = {}): SubmissionRecord {
   };
 }
 
-function setUp(submission: SubmissionRecord | undefined, parked: unknown[] = []) {
+/**
+ * `o.learnt`: the submission is new to accounts (its parked events come back); `o.fresh`: timeline entries
+ * are not there yet.
+ */
+function setUp(
+  submission: SubmissionRecord | undefined,
+  parked: PendingEvent[] = [],
+  o: { learnt?: boolean; fresh?: boolean } = {},
+) {
+  const learnt = o.learnt ?? submission === undefined;
   const repository = stub<ProjectionsRepository>('ProjectionsRepository', {
-    lockSubmission: () => Promise.resolve(),
-    learn: () => Promise.resolve(submission === undefined),
-    find: () => Promise.resolve(submission),
+    lockSubmissions: () => Promise.resolve(),
+    learn: (_m: EntityManager, facts: readonly SubmissionFacts[]) => {
+      const ids = learnt ? facts.map((f) => f.submissionId) : [];
+      return Promise.resolve({ learnt: new Set(ids), parked: new Map(ids.map((id) => [id, parked])) });
+    },
+    findAll: () =>
+      Promise.resolve(new Map(submission === undefined ? [] : [[submission.submissionId, submission]])),
     park: () => Promise.resolve(),
-    takeParked: () => Promise.resolve(parked as never),
-    addTimelineEntry: () => Promise.resolve(true),
-    setStatus: () => Promise.resolve(),
-    linkTimelineMessage: () => Promise.resolve(),
+    addTimelineEntries: (_m: EntityManager, entries: readonly TimelineEntry[]) =>
+      Promise.resolve(new Set(o.fresh === false ? [] : entries.map((e) => e.eventId))),
+    setStatuses: () => Promise.resolve(),
+    linkTimelineMessages: () => Promise.resolve(),
   });
   const inbox = stub<PostkorbInbox>('PostkorbInbox', { receive: () => Promise.resolve(true) });
   const notifications = stub<NotificationsService>('NotificationsService', {
@@ -83,15 +102,19 @@ function setUp(submission: SubmissionRecord | undefined, parked: unknown[] = [])
     [PostkorbInbox, inbox],
     [NotificationsService, notifications],
   ]);
-  return { sut, repository, inbox, notifications };
+  /** What the batch calls wrote, one item per event (the per-event view of the old single-event calls). */
+  const written = <T>(method: string) => repository.callsOf(method).flatMap((a) => a[1] as T[]);
+  const handle = (e: IncomingEvent) => sut.handleBatch(MANAGER, [e]);
+  return { sut, repository, inbox, notifications, written, handle };
 }
 
 describe('projection rules (service level)', () => {
   it('are one row per contract, and the consumer handles exactly the contracts of the table', () => {
     const types = PROJECTED_CONTRACTS.map((c) => c.type);
     assert.equal(new Set(types).size, types.length, 'a contract has one rule');
-    const method = Object.getOwnPropertyDescriptor(ProjectionsConsumer.prototype, 'onEvent')?.value as object;
-    const handled = Reflect.getMetadata(EVENT_HANDLER_METADATA, method) as readonly EventContract[];
+    const method = Object.getOwnPropertyDescriptor(ProjectionsConsumer.prototype, 'onEvents')
+      ?.value as object;
+    const handled = Reflect.getMetadata(EVENT_BATCH_HANDLER_METADATA, method) as readonly EventContract[];
     assert.deepEqual(
       handled.map((c) => c.type),
       types,
@@ -108,21 +131,22 @@ describe('projection rules (service level)', () => {
       'e1',
       '2026-03-01T10:00:00Z',
     );
-    await t.sut.handle(MANAGER, e);
-    assert.equal(t.repository.callsOf('park').length, 1);
-    assert.equal(t.repository.callsOf('addTimelineEntry').length, 0);
+    await t.handle(e);
+    assert.deepEqual(
+      t.written<PendingEvent>('park').map((p) => p.eventId),
+      ['e1'],
+    );
+    assert.equal(t.written('addTimelineEntries').length, 0);
     assert.equal(t.repository.callsOf('learn').length, 0, 'a routing status tells nothing about the owner');
   });
 
   it('learn the owner from submission.submitted and put the receipt into the Postkorb, notifying the owner', async () => {
     const t = setUp(known());
-    await t.sut.handle(MANAGER, event(submissionSubmittedV1, submitted, 'e1', '2026-03-01T09:30:01Z'));
-    const [[, facts]] = t.repository.callsOf('learn') as [
-      [unknown, { ownerKey: string; leistungName: string }],
-    ];
+    await t.handle(event(submissionSubmittedV1, submitted, 'e1', '2026-03-01T09:30:01Z'));
+    const [facts] = t.written<SubmissionFacts>('learn');
     assert.deepEqual([facts.ownerKey, facts.leistungName], ['i|anna', 'Bewohnerparkausweis']);
     assert.deepEqual(
-      t.repository.callsOf('setStatus').map((a) => a.slice(2, 4)),
+      t.written<{ status: string; outcome: string | null }>('setStatuses').map((c) => [c.status, c.outcome]),
       [['SUBMITTED', null]],
     );
     const [[, message]] = t.inbox.callsOf('receive') as [
@@ -141,12 +165,11 @@ describe('projection rules (service level)', () => {
         data: { ...ref, messageId: MESSAGE_ID, authority, status: 'RECEIVED', at: '2026-03-01T10:00:00Z' },
       },
     ];
-    const t = setUp(known(), parked);
-    // learn() answers true for an unknown submission only; make it say "learnt" here.
-    (t.repository as unknown as { learn: () => Promise<boolean> }).learn = () => Promise.resolve(true);
-    await t.sut.handle(MANAGER, event(submissionSubmittedV1, submitted, 'e1', '2026-03-01T09:30:01Z'));
+    // learn() reports the submission as new: its parked events come back.
+    const t = setUp(known(), parked, { learnt: true });
+    await t.handle(event(submissionSubmittedV1, submitted, 'e1', '2026-03-01T09:30:01Z'));
     assert.deepEqual(
-      t.repository.callsOf('addTimelineEntry').map((a) => (a[3] as { eventId: string }).eventId),
+      t.written<TimelineEntry>('addTimelineEntries').map((e) => e.eventId),
       ['e1', 'e0'],
     );
   });
@@ -154,8 +177,8 @@ describe('projection rules (service level)', () => {
   it('project nothing for an anonymous or erased owner', async () => {
     for (const s of [known({ ownerKey: null, anonymous: true }), known({ erasedAt: new Date() })]) {
       const t = setUp(s);
-      await t.sut.handle(MANAGER, event(submissionSubmittedV1, submitted, 'e1', '2026-03-01T09:30:01Z'));
-      assert.equal(t.repository.callsOf('addTimelineEntry').length, 0);
+      await t.handle(event(submissionSubmittedV1, submitted, 'e1', '2026-03-01T09:30:01Z'));
+      assert.equal(t.written('addTimelineEntries').length, 0);
       assert.equal(t.inbox.callsOf('receive').length, 0);
     }
   });
@@ -168,17 +191,14 @@ describe('projection rules (service level)', () => {
       'e2',
       '2026-03-01T10:00:00Z',
     );
-    await t.sut.handle(MANAGER, older);
-    assert.equal(t.repository.callsOf('addTimelineEntry').length, 1, 'the timeline still shows it');
-    assert.equal(t.repository.callsOf('setStatus').length, 0);
+    await t.handle(older);
+    assert.equal(t.written('addTimelineEntries').length, 1, 'the timeline still shows it');
+    assert.equal(t.written('setStatuses').length, 0);
   });
 
   it('add nothing twice: a timeline entry already there stops the rest', async () => {
-    const t = setUp(known());
-    (t.repository as unknown as { addTimelineEntry: () => Promise<boolean> }).addTimelineEntry = () =>
-      Promise.resolve(false);
-    await t.sut.handle(
-      MANAGER,
+    const t = setUp(known(), [], { fresh: false });
+    await t.handle(
       event(
         routingStatusV1,
         { ...ref, messageId: MESSAGE_ID, authority, status: 'PROCESSING', at: '2026-03-01T11:00:00Z' },

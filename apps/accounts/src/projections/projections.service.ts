@@ -5,7 +5,13 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { PostkorbInbox } from '../postkorb/postkorb-inbox.service';
 import type { Notice, SubmissionContext } from './notices';
 import { ruleOf } from './projection-rules';
-import { type SubmissionFacts, ProjectionsRepository, type SubmissionRecord } from './projections.repository';
+import type { CitizenStatus, Outcome } from '../postkorb/postkorb.model';
+import {
+  type PendingEvent,
+  ProjectionsRepository,
+  type SubmissionFacts,
+  type SubmissionRecord,
+} from './projections.repository';
 
 export interface IncomingEvent {
   id: string;
@@ -35,32 +41,39 @@ export class ProjectionsService {
     return this.projections.eraseOwner(manager, ownerKey);
   }
 
-  async handle(manager: EntityManager, event: IncomingEvent): Promise<void> {
-    const submissionId = (event.data as { submissionId: string }).submissionId;
-    await this.projections.lockSubmission(manager, submissionId);
-    const facts = this.factsOf(event);
-    const learnt = facts ? await this.projections.learn(manager, facts) : false;
-    const submission = await this.projections.find(manager, submissionId);
-    if (!submission) {
-      await this.projections.park(manager, submissionId, {
-        eventId: event.id,
-        type: event.type,
-        time: event.time,
-        data: event.data,
-      });
-      return;
+  /**
+   * A batch of events, in their order, in the consumer's transaction: a few statements for the whole batch
+   * (lock, learn, read, park, timeline, status) instead of a few per event. The sequence is the one of
+   * events handled one by one: each event in turn and, after the event that made its submission known, the
+   * events parked for it, oldest first.
+   */
+  async handleBatch(manager: EntityManager, events: readonly IncomingEvent[]): Promise<void> {
+    const idOf = (e: IncomingEvent) => (e.data as { submissionId: string }).submissionId.toLowerCase();
+    const ids = [...new Set(events.map(idOf))];
+    await this.projections.lockSubmissions(manager, ids);
+    const facts = events.flatMap((e) => this.factsOf(e) ?? []);
+    const { learnt, parked } =
+      facts.length > 0
+        ? await this.projections.learn(manager, facts)
+        : { learnt: new Set<string>(), parked: new Map<string, PendingEvent[]>() };
+    const known = await this.projections.findAll(manager, ids);
+    await this.projections.park(
+      manager,
+      events
+        .filter((e) => !known.has(idOf(e)))
+        .map((e) => ({ submissionId: idOf(e), eventId: e.id, type: e.type, time: e.time, data: e.data })),
+    );
+    const sequence: IncomingEvent[] = [];
+    for (const e of events) {
+      const id = idOf(e);
+      if (!known.has(id)) continue;
+      sequence.push(e);
+      const waiting = learnt.has(id) ? parked.get(id) : undefined;
+      if (waiting === undefined) continue;
+      parked.delete(id);
+      for (const p of waiting) sequence.push({ id: p.eventId, type: p.type, time: p.time, data: p.data });
     }
-    const parked = learnt ? await this.projections.takeParked(manager, submissionId) : [];
-    if (submission.ownerKey === null || submission.anonymous || submission.erasedAt) return;
-    let current = await this.apply(manager, submission, event);
-    for (const p of parked) {
-      current = await this.apply(manager, current, {
-        id: p.eventId,
-        type: p.type,
-        time: p.time,
-        data: p.data,
-      });
-    }
+    await this.apply(manager, known, sequence, idOf);
   }
 
   /** What an event tells about the submission itself (owner, Leistung, Vorgangsnummer), if anything. */
@@ -77,48 +90,73 @@ export class ProjectionsService {
 
   private async apply(
     manager: EntityManager,
-    submission: SubmissionRecord,
-    event: IncomingEvent,
-  ): Promise<SubmissionRecord> {
-    const ownerKey = submission.ownerKey;
-    if (ownerKey === null) return submission;
-    const notice = this.noticeOf(event, {
-      vorgangsnummer: submission.vorgangsnummer,
-      leistungName: submission.leistungName,
-    });
-    if (!notice) return submission;
-
-    const fresh = await this.projections.addTimelineEntry(manager, submission.submissionId, ownerKey, {
-      eventId: event.id,
-      kind: notice.kind,
-      status: notice.status?.status ?? null,
-      outcome: notice.status?.outcome ?? null,
-      titleDe: notice.title.de,
-      titleEn: notice.title.en,
-      messageId: null,
-      at: notice.at,
-    });
-    if (!fresh) return submission;
-
-    let current = submission;
-    let changed = false;
-    if (notice.status) {
-      // Topics are not ordered among each other: an older report never overrides a newer status.
-      const stale = submission.statusAt !== null && notice.at < submission.statusAt;
-      if (!stale) {
-        changed = submission.status !== notice.status.status || submission.outcome !== notice.status.outcome;
-        await this.projections.setStatus(
-          manager,
-          submission.submissionId,
-          notice.status.status,
-          notice.status.outcome,
-          notice.at,
-        );
-        current = { ...submission, ...notice.status, statusAt: notice.at };
-      }
+    known: Map<string, SubmissionRecord>,
+    sequence: readonly IncomingEvent[],
+    idOf: (e: IncomingEvent) => string,
+  ): Promise<void> {
+    const planned: Array<{
+      event: IncomingEvent;
+      submission: SubmissionRecord & { ownerKey: string };
+      notice: Notice;
+    }> = [];
+    for (const event of sequence) {
+      const s = known.get(idOf(event))!;
+      if (s.ownerKey === null || s.anonymous || s.erasedAt) continue;
+      const notice = this.noticeOf(event, { vorgangsnummer: s.vorgangsnummer, leistungName: s.leistungName });
+      if (notice) planned.push({ event, submission: { ...s, ownerKey: s.ownerKey }, notice });
     }
-    if (!(notice.message === 'always' || (notice.message === 'on-change' && changed))) return current;
+    const fresh = await this.projections.addTimelineEntries(
+      manager,
+      planned.map(({ event, submission, notice }) => ({
+        submissionId: submission.submissionId,
+        ownerKey: submission.ownerKey,
+        eventId: event.id,
+        kind: notice.kind,
+        status: notice.status?.status ?? null,
+        outcome: notice.status?.outcome ?? null,
+        titleDe: notice.title.de,
+        titleEn: notice.title.en,
+        messageId: null,
+        at: notice.at,
+      })),
+    );
+    // Status and messages in order, only for events applied now (not before).
+    const current = new Map(known);
+    const statuses = new Map<
+      string,
+      { submissionId: string; status: CitizenStatus; outcome: Outcome | null; at: Date }
+    >();
+    const links: Array<{ eventId: string; messageId: string }> = [];
+    for (const { event, submission, notice } of planned) {
+      if (!fresh.has(event.id)) continue;
+      const now = current.get(submission.submissionId)!;
+      let changed = false;
+      // Topics are not ordered among each other: an older report never overrides a newer status.
+      if (notice.status && !(now.statusAt !== null && notice.at < now.statusAt)) {
+        changed = now.status !== notice.status.status || now.outcome !== notice.status.outcome;
+        statuses.set(submission.submissionId, {
+          submissionId: submission.submissionId,
+          ...notice.status,
+          at: notice.at,
+        });
+        current.set(submission.submissionId, { ...now, ...notice.status, statusAt: notice.at });
+      }
+      if (!(notice.message === 'always' || (notice.message === 'on-change' && changed))) continue;
+      const messageId = await this.postMessage(manager, submission, event, notice);
+      if (messageId) links.push({ eventId: event.id, messageId });
+    }
+    await this.projections.setStatuses(manager, [...statuses.values()]);
+    await this.projections.linkTimelineMessages(manager, links);
+  }
 
+  /** The owner's Postkorb message of a notice; its id, or undefined when it exists already. */
+  private async postMessage(
+    manager: EntityManager,
+    submission: SubmissionRecord & { ownerKey: string },
+    event: IncomingEvent,
+    notice: Notice,
+  ): Promise<string | undefined> {
+    const ownerKey = submission.ownerKey;
     const messageId = randomUUID();
     const files = (notice.attachments ?? []).map((a, position) => ({
       id: randomUUID(),
@@ -161,13 +199,12 @@ export class ProjectionsService {
       },
       files,
     );
-    if (!inserted) return current;
-    await this.projections.linkTimelineMessage(manager, event.id, messageId);
+    if (!inserted) return undefined;
     await this.notifications.newMessage(manager, ownerKey, messageId);
     this.logger.debug(
       { submissionId: submission.submissionId, kind: notice.kind },
       'Postkorb message created',
     );
-    return current;
+    return messageId;
   }
 }

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { submissionReadyV1, submissionStatusChangedV1 } from '@amtsbote/contracts';
-import { OutboxWriter } from '@amtsbote/messaging';
 import { FileLinks } from '@amtsbote/platform';
 import { newTestService, stub } from '@amtsbote/testing';
 import type { EntityManager } from 'typeorm';
 import type { SubmissionStatus } from './state-machine';
+import {
+  type HistoryEntry,
+  type StatusChange,
+  SubmissionStatusRepository,
+} from './submission-status.repository';
 import { SubmissionStatusService } from './submission-status.service';
 import type { Submission } from './submissions.entity';
-import { SubmissionsRepository } from './submissions.repository';
 
 // Service-level tests of the submission state machine: which events move a submission, what each move
 // emits, with the repository, the outbox and the URL signer replaced.
@@ -37,15 +40,28 @@ function submission(status: SubmissionStatus): Submission {
 }
 
 function setUp(current: Submission | undefined) {
-  const repository = stub<SubmissionsRepository>('SubmissionsRepository', {
-    find: () => Promise.resolve(current ?? null),
-    changeStatus: () => Promise.resolve(),
-    attachmentsOf: () =>
-      Promise.resolve([
-        { id: 'a-1', filename: 'nachweis.pdf', mediaType: 'application/pdf', size: 3, sha512: 'f' },
-      ] as never),
+  const repository = stub<SubmissionStatusRepository>('SubmissionStatusRepository', {
+    lockAll: () => Promise.resolve(new Map(current ? [[current.id, current]] : [])),
+    attachmentsOf: (_m: EntityManager, ids: readonly string[]) =>
+      Promise.resolve(
+        new Map(
+          ids.map((id) => [
+            id,
+            [
+              {
+                id: 'a-1',
+                storageKey: 'k-1',
+                filename: 'nachweis.pdf',
+                mediaType: 'application/pdf',
+                size: 3,
+                sha512: 'f',
+              },
+            ],
+          ]),
+        ) as never,
+      ),
+    record: () => Promise.resolve(),
   });
-  const outbox = stub<OutboxWriter>('OutboxWriter', { add: () => Promise.resolve('event-id') });
   const links = stub<FileLinks>('FileLinks', {
     link: (file: { id: string }) =>
       Promise.resolve({
@@ -54,24 +70,42 @@ function setUp(current: Submission | undefined) {
       }),
   });
   const { sut } = newTestService(SubmissionStatusService, [
-    [SubmissionsRepository, repository],
-    [OutboxWriter, outbox],
+    [SubmissionStatusRepository, repository],
     [FileLinks, links],
   ]);
-  const apply = (to: SubmissionStatus) =>
-    sut.apply(MANAGER, { submissionId: 's-1', to, at: new Date('2026-03-01T10:00:00Z'), cause: 'test' });
-  const emitted = () =>
-    outbox.callsOf('add').map((a) => (a[1] as { contract: { type: string } }).contract.type);
-  return { repository, outbox, apply, emitted };
+  /** What `record` was given: the changes (one per submission), history entries and events. */
+  const recorded = () =>
+    repository.callsOf('record').map(([, changes, history, events]) => ({
+      changes: changes as StatusChange[],
+      history: history as HistoryEntry[],
+      events: events as Array<{ contract: { type: string }; data: unknown }>,
+    }));
+  /** Applies one transition; whether the state changed. */
+  const apply = async (to: SubmissionStatus) => {
+    await sut.applyAll(MANAGER, [
+      { submissionId: 's-1', to, at: new Date('2026-03-01T10:00:00Z'), cause: 'test' },
+    ]);
+    return recorded().some((r) => r.changes.length > 0);
+  };
+  /** One status change as the old single-transition view saw it. */
+  const changes = () =>
+    recorded().flatMap((r) =>
+      r.changes.map((c, i) => ({
+        from: r.history[i].previousStatus,
+        to: c.status,
+        ends: c.endedAt !== null,
+        confirmsReceipt: c.confirmedAt !== null,
+      })),
+    );
+  const emitted = () => recorded().flatMap((r) => r.events.map((e) => e.contract.type));
+  return { repository, recorded, apply, changes, emitted };
 }
 
 describe('submission state machine (service level)', () => {
   it('moves an allowed transition: one status change recorded and one status-changed event', async () => {
     const t = setUp(submission('READY'));
     assert.equal(await t.apply('DELIVERED'), true);
-    const [[, change]] = t.repository.callsOf('changeStatus') as [
-      [unknown, { from: string; to: string; ends: boolean }],
-    ];
+    const [change] = t.changes();
     assert.deepEqual([change.from, change.to, change.ends], ['READY', 'DELIVERED', false]);
     assert.deepEqual(t.emitted(), [submissionStatusChangedV1.type]);
   });
@@ -80,9 +114,7 @@ describe('submission state machine (service level)', () => {
     const t = setUp(submission('AWAITING_PAYMENT'));
     assert.equal(await t.apply('READY'), true);
     assert.deepEqual(t.emitted(), [submissionStatusChangedV1.type, submissionReadyV1.type]);
-    const ready = (
-      t.outbox.callsOf('add')[1][1] as { data: { data: unknown; attachments: Array<{ url: string }> } }
-    ).data;
+    const ready = t.recorded()[0].events[1].data as { data: unknown; attachments: Array<{ url: string }> };
     assert.deepEqual(ready.data, { name: 'Anna' });
     assert.deepEqual(
       ready.attachments.map((a) => a.url),
@@ -100,7 +132,7 @@ describe('submission state machine (service level)', () => {
     ] as Array<[SubmissionStatus, SubmissionStatus]>) {
       const t = setUp(submission(from));
       assert.equal(await t.apply(to), false, `${from} → ${to}`);
-      assert.equal(t.repository.callsOf('changeStatus').length, 0);
+      assert.equal(t.changes().length, 0);
       assert.deepEqual(t.emitted(), []);
     }
   });
@@ -108,9 +140,7 @@ describe('submission state machine (service level)', () => {
   it('marks terminal states as the end and receipt states as confirmed', async () => {
     const t = setUp(submission('PROCESSING'));
     await t.apply('COMPLETED');
-    const [[, change]] = t.repository.callsOf('changeStatus') as [
-      [unknown, { ends: boolean; confirmsReceipt: boolean }],
-    ];
+    const [change] = t.changes();
     assert.deepEqual([change.ends, change.confirmsReceipt], [true, true]);
   });
 

@@ -1,11 +1,20 @@
-import { submissionReadyV1, submissionStatusChangedV1 } from '@amtsbote/contracts';
-import { OutboxWriter } from '@amtsbote/messaging';
+import {
+  type EventContract,
+  type EventPayload,
+  submissionReadyV1,
+  submissionStatusChangedV1,
+} from '@amtsbote/contracts';
+import type { EventDraft } from '@amtsbote/messaging';
 import { FileLinks } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { canTransition, confirmsReceipt, isTerminal, type SubmissionStatus } from './state-machine';
-import type { PaymentInformation, StatusReason } from './submissions.entity';
-import { SubmissionsRepository } from './submissions.repository';
+import {
+  type HistoryEntry,
+  type StatusChange,
+  SubmissionStatusRepository,
+} from './submission-status.repository';
+import type { PaymentInformation, StatusReason, Submission } from './submissions.entity';
 
 export interface Transition {
   submissionId: string;
@@ -28,45 +37,80 @@ export class SubmissionStatusService {
   private readonly logger = new Logger(SubmissionStatusService.name);
 
   constructor(
-    private readonly submissions: SubmissionsRepository,
-    private readonly outbox: OutboxWriter,
+    private readonly submissions: SubmissionStatusRepository,
     private readonly links: FileLinks,
   ) {}
 
-  /** Applies a transition inside the consumer's transaction; returns whether the state changed. */
-  async apply(manager: EntityManager, t: Transition): Promise<boolean> {
-    const s = await this.submissions.find(t.submissionId, manager, true);
-    if (!s) {
-      this.logger.warn(
-        { submissionId: t.submissionId, cause: t.cause },
-        'event for an unknown submission ignored',
-      );
-      return false;
+  /**
+   * Applies transitions in their order inside the consumer's transaction: the submissions are read (locked)
+   * once, and their new state, history and events written in one statement.
+   */
+  async applyAll(manager: EntityManager, transitions: readonly Transition[]): Promise<void> {
+    const current = await this.submissions.lockAll(manager, [
+      ...new Set(transitions.map((t) => t.submissionId)),
+    ]);
+    const changes = new Map<string, StatusChange>();
+    const history: HistoryEntry[] = [];
+    // Events in order; a `submission.ready` waits for its attachments (read below, for all at once).
+    const events: Array<EventDraft<EventContract> | { ready: Submission }> = [];
+    for (const t of transitions) {
+      const s = current.get(t.submissionId);
+      if (!s) {
+        this.logger.warn(
+          { submissionId: t.submissionId, cause: t.cause },
+          'event for an unknown submission ignored',
+        );
+        continue;
+      }
+      if (!canTransition(s.status, t.to)) {
+        this.logger.log(
+          { submissionId: s.id, from: s.status, to: t.to, cause: t.cause },
+          'transition not allowed, ignored',
+        );
+        continue;
+      }
+      const before = changes.get(s.id);
+      const payment = t.payment ?? s.payment;
+      changes.set(s.id, {
+        id: s.id,
+        status: t.to,
+        at: t.at,
+        confirmedAt: before?.confirmedAt ?? (confirmsReceipt(t.to) ? t.at : null),
+        endedAt: isTerminal(t.to) ? t.at : null,
+        payment: t.payment ?? before?.payment ?? null,
+      });
+      history.push({
+        submissionId: s.id,
+        status: t.to,
+        previousStatus: s.status,
+        at: t.at,
+        reason: t.reason,
+      });
+      events.push(this.statusChanged(s, t));
+      const next: Submission = { ...s, status: t.to, payment };
+      current.set(s.id, next);
+      if (t.to === 'READY') {
+        if (s.data === null) throw new Error(`submission ${s.id} has no data to hand over`);
+        events.push({ ready: next });
+      }
     }
-    if (!canTransition(s.status, t.to)) {
-      this.logger.log(
-        { submissionId: s.id, from: s.status, to: t.to, cause: t.cause },
-        'transition not allowed, ignored',
-      );
-      return false;
-    }
-    await this.submissions.changeStatus(manager, {
-      id: s.id,
-      from: s.status,
-      to: t.to,
-      at: t.at,
-      reason: t.reason,
-      confirmsReceipt: confirmsReceipt(t.to),
-      ends: isTerminal(t.to),
-      payment: t.payment,
-    });
-    const ref = { submissionId: s.id, vorgangsnummer: s.vorgangsnummer, tenant: s.tenant };
-    await this.outbox.add(manager, {
+    const readyIds = events.flatMap((e) => ('ready' in e ? [e.ready.id] : []));
+    const attachments = await this.submissions.attachmentsOf(manager, readyIds);
+    const drafts: Array<EventDraft<EventContract>> = [];
+    for (const e of events)
+      drafts.push('ready' in e ? await this.ready(e.ready, attachments.get(e.ready.id) ?? []) : e);
+    await this.submissions.record(manager, [...changes.values()], history, drafts);
+  }
+
+  private statusChanged(s: Submission, t: Transition): EventDraft<typeof submissionStatusChangedV1> {
+    return {
       contract: submissionStatusChangedV1,
       subject: s.id,
       tenant: s.tenant,
       data: {
-        ...ref,
+        submissionId: s.id,
+        vorgangsnummer: s.vorgangsnummer,
+        tenant: s.tenant,
         leikaKey: s.leikaKey,
         ownerKey: s.ownerKey,
         status: t.to,
@@ -74,52 +118,59 @@ export class SubmissionStatusService {
         at: t.at.toISOString(),
         ...(t.reason ? { reason: t.reason } : {}),
       },
-    });
-    if (t.to === 'READY') {
-      if (s.data === null) throw new Error(`submission ${s.id} has no data to hand over`);
-      const attachments = [];
-      for (const a of await this.submissions.attachmentsOf(s.id, manager)) {
-        const filename = a.filename ?? a.id;
-        const signed = await this.links.link({
-          id: a.id,
-          key: a.storageKey,
-          filename,
-          mediaType: a.mediaType,
-        });
-        attachments.push({
-          fileId: a.id,
-          filename,
-          mediaType: a.mediaType,
-          size: a.size,
-          sha512: a.sha512,
-          url: signed.url,
-          urlExpiresAt: signed.expiresAt.toISOString(),
-        });
-      }
-      const payment = t.payment ?? s.payment ?? undefined;
-      await this.outbox.add(manager, {
-        contract: submissionReadyV1,
-        subject: s.id,
-        tenant: s.tenant,
-        data: {
-          ...ref,
-          leikaKey: s.leikaKey,
-          leistungName: s.leistungName,
-          ars: s.ars,
-          applicant: {
-            ownerKey: s.ownerKey,
-            kind: s.applicantKind,
-            ...(s.actedByKey !== null ? { actedByKey: s.actedByKey } : {}),
-            trustLevel: s.trustLevel,
-          },
-          submittedAt: s.submittedAt.toISOString(),
-          fimSchema: { id: s.schemaId, version: s.schemaVersion },
-          data: s.data,
-          attachments,
-          ...(payment ? { payment } : {}),
-        },
+    };
+  }
+
+  /** `submission.ready`: everything routing needs, with short-lived download links of the attachments. */
+  private async ready(
+    s: Submission,
+    attachments: ReadonlyArray<{
+      id: string;
+      storageKey: string;
+      filename: string | null;
+      mediaType: string;
+      size: number;
+      sha512: string;
+    }>,
+  ): Promise<EventDraft<typeof submissionReadyV1>> {
+    const files = [];
+    for (const a of attachments) {
+      const filename = a.filename ?? a.id;
+      const signed = await this.links.link({
+        id: a.id,
+        key: a.storageKey,
+        filename,
+        mediaType: a.mediaType,
+      });
+      files.push({
+        fileId: a.id,
+        filename,
+        mediaType: a.mediaType,
+        size: a.size,
+        sha512: a.sha512,
+        url: signed.url,
+        urlExpiresAt: signed.expiresAt.toISOString(),
       });
     }
-    return true;
+    const data: EventPayload<typeof submissionReadyV1> = {
+      submissionId: s.id,
+      vorgangsnummer: s.vorgangsnummer,
+      tenant: s.tenant,
+      leikaKey: s.leikaKey,
+      leistungName: s.leistungName,
+      ars: s.ars,
+      applicant: {
+        ownerKey: s.ownerKey,
+        kind: s.applicantKind,
+        ...(s.actedByKey !== null ? { actedByKey: s.actedByKey } : {}),
+        trustLevel: s.trustLevel,
+      },
+      submittedAt: s.submittedAt.toISOString(),
+      fimSchema: { id: s.schemaId, version: s.schemaVersion },
+      data: s.data!,
+      attachments: files,
+      ...(s.payment ? { payment: s.payment } : {}),
+    };
+    return { contract: submissionReadyV1, subject: s.id, tenant: s.tenant, data };
   }
 }

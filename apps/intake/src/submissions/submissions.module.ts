@@ -4,6 +4,7 @@ import { DraftsModule } from '../drafts/drafts.module';
 import { FimSchemasModule } from '../fim-schemas/fim-schemas.module';
 import { LeistungenModule } from '../leistungen/leistungen.module';
 import { SubmissionData } from './submission-data.service';
+import { SubmissionStatusRepository } from './submission-status.repository';
 import { SubmissionStatusService } from './submission-status.service';
 import { SubmissionsConsumer } from './submissions.consumer';
 import { SubmissionsController } from './submissions.controller';
@@ -17,6 +18,7 @@ import { SubmissionsService } from './submissions.service';
     SubmissionsRepository,
     SubmissionData,
     SubmissionsService,
+    SubmissionStatusRepository,
     SubmissionStatusService,
     SubmissionsConsumer,
   ],

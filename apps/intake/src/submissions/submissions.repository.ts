@@ -7,15 +7,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AttachmentRecord } from '../attachments/attachments.entity';
 import { withoutParameters } from '../common/query-errors';
 import { Leistung } from '../leistungen/leistungen.entity';
-import type { SubmissionStatus } from './state-machine';
 import { NumberBlocks } from './vorgangsnummer';
-import {
-  type PaymentInformation,
-  type Receipt,
-  type StatusReason,
-  Submission,
-  SubmissionStatusEntry,
-} from './submissions.entity';
+import { type Receipt, Submission, SubmissionStatusEntry } from './submissions.entity';
 
 const S = '"intake"';
 
@@ -295,47 +288,5 @@ export class SubmissionsRepository {
       where: { submissionId },
       order: { id: 'ASC' },
     });
-  }
-
-  attachmentsOf(
-    submissionId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<AttachmentRecord[]> {
-    return manager.find(AttachmentRecord, { where: { submissionId }, order: { createdAt: 'ASC' } });
-  }
-
-  async changeStatus(
-    manager: EntityManager,
-    c: {
-      id: string;
-      from: SubmissionStatus;
-      to: SubmissionStatus;
-      at: Date;
-      reason?: StatusReason;
-      confirmsReceipt: boolean;
-      ends: boolean;
-      payment?: PaymentInformation;
-    },
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE ${S}.submissions SET status = $2, status_changed_at = $3,
-         receipt_confirmed_at = CASE WHEN $4::boolean THEN COALESCE(receipt_confirmed_at, $3) ELSE receipt_confirmed_at END,
-         ended_at = CASE WHEN $5::boolean THEN $3 ELSE ended_at END,
-         payment = COALESCE($6::jsonb, payment)
-       WHERE id = $1`,
-      [
-        c.id,
-        c.to,
-        c.at,
-        c.confirmsReceipt,
-        c.ends,
-        c.payment === undefined ? null : JSON.stringify(c.payment),
-      ],
-    );
-    await manager.query(
-      `INSERT INTO ${S}.submission_status_history (submission_id, status, previous_status, at, reason)
-       VALUES ($1, $2, $3, $4, $5::jsonb)`,
-      [c.id, c.to, c.from, c.at, c.reason === undefined ? null : JSON.stringify(c.reason)],
-    );
   }
 }

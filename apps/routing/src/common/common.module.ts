@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { DeliverySignal } from './delivery-signal';
 import { RoutingSettings } from './settings';
 
 @Global()
-@Module({ providers: [RoutingSettings], exports: [RoutingSettings] })
+@Module({ providers: [RoutingSettings, DeliverySignal], exports: [RoutingSettings, DeliverySignal] })
 export class CommonModule {}

@@ -18,6 +18,8 @@ export class RoutingSettings {
   readonly pullAlertMs: number;
   readonly pullExpireMs: number;
   readonly retentionMs: number;
+  /** How long a claimed message is the claiming worker's: its longest step and a margin. */
+  readonly leaseMs: number;
   /** The FIT-Connect reply destination's keys (ROUTING_FITCONNECT_REPLY_KEYS_FILE), checked at boot. */
   readonly fitConnectReplyKeys: ReplyKeyRing | undefined;
 
@@ -33,6 +35,8 @@ export class RoutingSettings {
     this.pullAlertMs = config.ROUTING_PULL_ALERT_DAYS * DAY_MS;
     this.pullExpireMs = config.ROUTING_PULL_EXPIRE_DAYS * DAY_MS;
     this.retentionMs = config.ROUTING_RETENTION_DAYS * DAY_MS;
+    this.leaseMs =
+      Math.max(config.ROUTING_PUSH_TIMEOUT_MS, config.ROUTING_ATTACHMENT_FETCH_TIMEOUT_MS) + 30_000;
     const replyKeys = config.ROUTING_FITCONNECT_REPLY_KEYS_FILE;
     this.fitConnectReplyKeys = replyKeys ? ReplyKeyRing.fromFile(replyKeys) : undefined;
   }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
 import { ChannelRegistry } from '../channels/channel-registry';
+import { DeliverySignal } from '../common/delivery-signal';
 import { refusesTheMessage } from '../channels/refusal';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DeadLetterDto } from '../messages/messages.dto';
@@ -24,6 +25,7 @@ export class DeadLettersService {
     private readonly audit: AuditService,
     private readonly events: RoutingEvents,
     private readonly channels: ChannelRegistry,
+    private readonly delivery: DeliverySignal,
   ) {}
 
   async list(p: Principal, destinationId?: string): Promise<DeadLetterDto[]> {
@@ -50,7 +52,7 @@ export class DeadLettersService {
   /** Back into delivery with the same message id (receivers drop what they already have). */
   async redeliver(p: Principal, id: string): Promise<{ redelivered: string[] }> {
     const m = await this.dead(p, id);
-    return this.repository.transaction(async (manager) => {
+    const result = await this.repository.transaction(async (manager) => {
       const redelivered = await this.repository.redeliver(manager, [m.id], this.channels.namesOf('pull'));
       await this.audit.record(manager, {
         ...actorOf(p),
@@ -60,12 +62,14 @@ export class DeadLettersService {
       });
       return { redelivered };
     });
+    this.delivery.wake();
+    return result;
   }
 
   async redeliverAll(p: Principal, destinationId: string): Promise<{ redelivered: string[] }> {
     await this.destinations.visible(p, destinationId);
     const ids = await this.repository.deadIds(destinationId);
-    return this.repository.transaction(async (manager) => {
+    const result = await this.repository.transaction(async (manager) => {
       const redelivered = await this.repository.redeliver(manager, ids, this.channels.namesOf('pull'));
       await this.audit.record(manager, {
         ...actorOf(p),
@@ -75,6 +79,8 @@ export class DeadLettersService {
       });
       return { redelivered };
     });
+    this.delivery.wake();
+    return result;
   }
 
   /**

@@ -9,9 +9,16 @@ export class AttachmentError extends Error {
     message: string,
     /** Retrying cannot help (gone, refused, content not as announced). */
     readonly permanent: boolean,
+    /** The origin of the attachment's URL (its owner, e.g. intake), when it was asked. */
+    readonly source?: string,
   ) {
     super(message);
   }
+}
+
+/** The dependency an attachment's retry waits for: the origin that serves it. */
+export function sourceOf(url: string): string {
+  return `source:${new URL(url).origin}`;
 }
 
 /**
@@ -42,6 +49,7 @@ export class AttachmentFetcher {
       throw new AttachmentError(
         `fetching attachment ${a.attachmentId} failed: ${(err as Error).message}`,
         false,
+        sourceOf(a.sourceUrl),
       );
     }
     if (!response.ok) {
@@ -51,6 +59,7 @@ export class AttachmentFetcher {
       throw new AttachmentError(
         `fetching attachment ${a.attachmentId} answered HTTP ${response.status}`,
         permanent,
+        sourceOf(a.sourceUrl),
       );
     }
     const declared = Number(response.headers.get('content-length'));

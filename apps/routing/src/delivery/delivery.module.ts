@@ -9,6 +9,7 @@ import { AttachmentFetcher } from './attachment-fetcher';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryService } from './delivery.service';
 import { DeliveryWorker } from './delivery.worker';
+import { DependencyRecovery } from './dependency-recovery';
 
 @Module({
   imports: [
@@ -19,7 +20,7 @@ import { DeliveryWorker } from './delivery.worker';
     StatusReportsModule,
     RepliesModule,
   ],
-  providers: [DeliveryRepository, AttachmentFetcher, DeliveryService, DeliveryWorker],
+  providers: [DeliveryRepository, AttachmentFetcher, DependencyRecovery, DeliveryService, DeliveryWorker],
   exports: [DeliveryService],
 })
 export class DeliveryModule {}

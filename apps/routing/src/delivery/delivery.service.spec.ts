@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { routingDeliveredV1 } from '@amtsbote/contracts';
 import { newTestService, stub } from '@amtsbote/testing';
 import type { EntityManager } from 'typeorm';
 import { ChannelRegistry } from '../channels/channel-registry';
 import type { DeliveryChannel, DeliveryContext } from '../channels/delivery-channel';
 import { RoutingSettings } from '../common/settings';
-import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import type { MessageRecord } from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
 import { StatusReportsService } from '../status-reports/status-reports.service';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryService } from './delivery.service';
+import { DependencyRecovery } from './dependency-recovery';
 
 // Service-level tests of the delivery decisions: the repository, events and channels are stand-ins, so what
 // the worker does with each channel outcome is checked without a database, a broker or a Fachverfahren.
@@ -60,12 +61,13 @@ function message(o: Partial<MessageRecord> = {}): MessageRecord {
   };
 }
 
+const DELIVERED_EVENT = { contract: routingDeliveredV1, subject: 's-1', tenant: 'hb', data: {} } as never;
+
 const destination = { id: 'd-1', channel: 'test-push', format: 'xdomea-3.0' } as DestinationRecord;
 
 /** The delivery service with one push channel whose answers the test scripts. */
 function setUp(m: MessageRecord, channel: Partial<DeliveryChannel>) {
   const repository = stub<DeliveryRepository>('DeliveryRepository', {
-    load: () => Promise.resolve(m),
     transaction: <T>(work: (manager: EntityManager) => Promise<T>) => work(MANAGER),
     markPushed: () => Promise.resolve(true),
     markDead: () => Promise.resolve(true),
@@ -77,7 +79,7 @@ function setUp(m: MessageRecord, channel: Partial<DeliveryChannel>) {
     attachments: () => Promise.resolve([]),
   });
   const events = stub<RoutingEvents>('RoutingEvents', {
-    delivered: () => Promise.resolve('e'),
+    deliveredEvent: () => DELIVERED_EVENT,
     alert: () => Promise.resolve('e'),
     failed: () => Promise.resolve('e'),
   });
@@ -96,16 +98,15 @@ function setUp(m: MessageRecord, channel: Partial<DeliveryChannel>) {
   const { sut } = newTestService(DeliveryService, [
     [DeliveryRepository, repository],
     [
-      DestinationsService,
-      stub<DestinationsService>('DestinationsService', { find: () => Promise.resolve(destination) }),
+      DependencyRecovery,
+      stub<DependencyRecovery>('DependencyRecovery', { failed: () => undefined, answered: () => undefined }),
     ],
     [ChannelRegistry, registry],
     [StatusReportsService, statusReports],
     [RoutingEvents, events],
     [RoutingSettings, settings],
   ]);
-  const run = () =>
-    sut.process({ id: m.id, state: m.state, attempts: m.attempts }, new AbortController().signal);
+  const run = () => sut.process({ m, d: destination }, new AbortController().signal);
   return { sut, repository, events, statusReports, run };
 }
 
@@ -113,8 +114,9 @@ describe('delivery decisions (service level)', () => {
   it('records a delivery and its event when the channel delivered', async () => {
     const t = setUp(message(), { deliver: () => Promise.resolve({ kind: 'delivered' }) });
     await t.run();
-    assert.deepEqual(t.repository.callsOf('markPushed'), [[MANAGER, 'm-1', 1, null]]);
-    assert.equal(t.events.callsOf('delivered').length, 1);
+    // The transition and its event are one statement: the event goes with the mark.
+    assert.deepEqual(t.repository.callsOf('markPushed'), [['m-1', 1, [DELIVERED_EVENT], null]]);
+    assert.equal(t.events.callsOf('deliveredEvent').length, 1);
     assert.equal(t.repository.callsOf('markDead').length, 0);
   });
 
@@ -203,7 +205,7 @@ describe('delivery decisions (service level)', () => {
         return Promise.reject(new Error('aborted'));
       },
     });
-    await t.sut.process({ id: 'm-1', state: 'SENDING', attempts: 1 }, abort.signal);
+    await t.sut.process({ m: message(), d: destination }, abort.signal);
     assert.deepEqual(t.repository.callsOf('release'), [['m-1', 'SENDING', 1]]);
     assert.equal(t.repository.callsOf('scheduleRetry').length, 0);
   });
@@ -235,6 +237,7 @@ describe('a channel that submits, then follows the acknowledgement (the FIT-Conn
       followUp: () => Promise.resolve({ kind: 'pending', checkAgainAt: at }),
     });
     await t.run();
+    // No error: the follow-up clears last_error (the fourth argument).
     assert.deepEqual(t.repository.callsOf('scheduleFollowUp'), [['m-1', 1, at, undefined]]);
   });
 

@@ -1,3 +1,4 @@
+import { isTransientInfrastructureError } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelRegistry } from '../channels/channel-registry';
 import type {
@@ -8,16 +9,24 @@ import type {
 } from '../channels/delivery-channel';
 import { routingMetrics } from '../common/metrics';
 import { RoutingSettings } from '../common/settings';
-import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
 import { MessageBuilder } from '../formats/message-builder';
-import type { Claimed } from '../messages/message-rows';
-import type { DeadLetterReport, DeadReason, MessageRecord } from '../messages/messages.types';
+import type {
+  AttachmentRecord,
+  DeadLetterReport,
+  DeadReason,
+  MessageRecord,
+  MessageState,
+} from '../messages/messages.types';
 import { RoutingEvents } from '../messages/routing-events';
 import { RepliesService } from '../replies/replies.service';
 import { StatusReportsService } from '../status-reports/status-reports.service';
-import { AttachmentError, AttachmentFetcher } from './attachment-fetcher';
-import { DeliveryRepository } from './delivery.repository';
+import { AttachmentError, AttachmentFetcher, sourceOf } from './attachment-fetcher';
+import { type Claim, DeliveryRepository } from './delivery.repository';
+import { DependencyRecovery } from './dependency-recovery';
+
+/** The dependency a push's retry waits for. */
+const destinationOf = (d: DestinationRecord) => `destination:${d.id}`;
 
 /** Exponential backoff with jitter: the upper half of the doubled delay is random. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
@@ -45,10 +54,12 @@ const TEXTS = {
 export class DeliveryService {
   private readonly logger = new Logger('Delivery');
   private readonly metrics = routingMetrics();
+  /** Claims of steps whose database writes failed (see `process`). */
+  private readonly orphans = new Map<string, { state: MessageState; attempts: number }>();
 
   constructor(
     private readonly messages: DeliveryRepository,
-    private readonly destinations: DestinationsService,
+    private readonly recovery: DependencyRecovery,
     private readonly channels: ChannelRegistry,
     private readonly builder: MessageBuilder,
     private readonly fetcher: AttachmentFetcher,
@@ -58,23 +69,51 @@ export class DeliveryService {
     private readonly replies: RepliesService,
   ) {}
 
-  async process(claim: Claimed, signal: AbortSignal): Promise<void> {
-    const m = await this.messages.load(claim.id);
-    if (m === undefined || m.state !== claim.state || m.attempts !== claim.attempts) return;
-    const d = await this.destinations.find(m.destinationId);
-    if (d === undefined) return;
+  /**
+   * One claimed message's step; a built push message goes on to its first attempt in the same step. If the
+   * database goes away meanwhile, the message would stay claimed for the rest of its lease: it is handed back
+   * (`releaseOrphans`) as soon as the worker can claim again.
+   */
+  async process(claim: Claim, signal: AbortSignal): Promise<void> {
+    const at = { m: claim.m };
     try {
-      if (m.state === 'BUILDING') await this.build(m, d, signal);
-      else if (m.state === 'SENDING') await this.send(m, d, signal);
+      await this.step(claim, signal, at);
+    } catch (err) {
+      if (!signal.aborted && isTransientInfrastructureError(err))
+        this.orphans.set(at.m.id, { state: at.m.state, attempts: at.m.attempts });
+      throw err;
+    }
+  }
+
+  /** Claims of steps the database failed: due again at once, the attempt not counted. */
+  async releaseOrphans(): Promise<void> {
+    for (const [id, o] of this.orphans) {
+      await this.messages.release(id, o.state, o.attempts);
+      this.orphans.delete(id);
+    }
+  }
+
+  /** `at.m`: the message as it stands (after its build, SENDING at attempt 1). */
+  private async step({ m, d }: Claim, signal: AbortSignal, at: { m: MessageRecord }): Promise<void> {
+    if (d === undefined) return;
+    const fetched: Array<{ attachmentId: string; content: Buffer }> = [];
+    try {
+      if (m.state === 'BUILDING') {
+        const sending = await this.build(m, d, signal, fetched);
+        if (sending === undefined) return;
+        at.m = sending.m;
+        await this.send(sending.m, d, signal, sending.attachments);
+      } else if (m.state === 'SENDING') await this.send(m, d, signal);
       else if (m.state === 'DELIVERED') await this.followUp(m, d, signal);
     } catch (err) {
+      const current = at.m;
       if (signal.aborted) {
-        await this.messages.release(m.id, m.state, m.attempts);
+        await this.messages.release(current.id, current.state, current.attempts);
         return;
       }
       if (err instanceof AttachmentError && err.permanent) {
         await this.dead(
-          m,
+          current,
           d,
           /has \d+ bytes; the destination accepts/.test(err.message) ? 'TOO_LARGE' : 'ATTACHMENT_UNAVAILABLE',
           {
@@ -83,45 +122,93 @@ export class DeliveryService {
         );
         return;
       }
-      await this.retry(m, d, err instanceof Error ? err.message : String(err));
+      // What was fetched before the failure is kept, so the retry does not depend on the signed URLs again.
+      if (current.state === 'BUILDING') await this.messages.storeAttachmentCopies(m.id, fetched);
+      const waitingOn =
+        err instanceof AttachmentError
+          ? (err.source ?? null)
+          : current.state === 'SENDING'
+            ? destinationOf(d)
+            : null;
+      await this.retry(current, d, err instanceof Error ? err.message : String(err), { waitingOn });
     }
   }
 
-  private async build(m: MessageRecord, d: DestinationRecord, signal: AbortSignal): Promise<void> {
+  /**
+   * Fetches missing attachments, builds and validates, and records the built message with `routing.routed`.
+   * For a push channel, returns the message as it now stands (SENDING, attempt 1, still claimed by this
+   * worker) and its attachments as built, to be sent at once; undefined otherwise.
+   */
+  private async build(
+    m: MessageRecord,
+    d: DestinationRecord,
+    signal: AbortSignal,
+    fetched: Array<{ attachmentId: string; content: Buffer }>,
+  ): Promise<{ m: MessageRecord; attachments: AttachmentRecord[] } | undefined> {
     const attachments = await this.messages.attachments(m.id);
     for (const a of attachments) {
       if (a.content !== null) continue;
       a.content = await this.fetcher.fetch(a, d.maxAttachmentBytes, signal);
-      await this.messages.storeAttachmentCopy(m.id, a.attachmentId, a.content);
+      fetched.push({ attachmentId: a.attachmentId, content: a.content });
+      this.recovery.answered(sourceOf(a.sourceUrl!));
     }
     // Format and channel as the destination says now: a corrected destination applies to waiting messages.
     const current = { ...m, format: d.format, channel: d.channel };
     const outcome = await this.builder.build(current, d, attachments);
     if (!outcome.ok) {
       await this.dead(m, d, outcome.reason, outcome.report);
-      return;
+      return undefined;
     }
     const channel = this.channels.get(d.channel);
     const next = channel.mode === 'pull' ? 'AVAILABLE' : 'SENDING';
-    const done = await this.messages.transaction(async (manager) => {
-      if (
-        !(await this.messages.markBuilt(manager, m.id, m.attempts, outcome.built, next, d.format, d.channel))
-      )
-        return false;
-      if (m.kind === 'submission') await this.events.routed(manager, current, d);
-      return true;
+    const done = await this.messages.markBuilt(m.id, m.attempts, outcome.built, next, d, {
+      leaseMs: this.settings.leaseMs,
+      fetched: new Set(fetched.map((f) => f.attachmentId)),
+      events: m.kind === 'submission' ? [this.events.routedEvent(current, d)] : [],
     });
-    if (done && next === 'AVAILABLE') {
+    if (!done) return undefined;
+    if (next === 'AVAILABLE') {
       this.metrics.deliveries.inc({ channel: d.channel, format: d.format, outcome: 'available' });
-      if (channel.offered) void channel.offered(m, d);
+      if (channel.offered) void channel.offered(current, d);
+      return undefined;
     }
+    const b = outcome.built;
+    return {
+      m: {
+        ...current,
+        state: 'SENDING',
+        attempts: 1,
+        builtAt: new Date(),
+        lastError: null,
+        payload: b.payload,
+        payloadFilename: b.payloadFilename,
+        payloadMediaType: b.payloadMediaType,
+        payloadSize: b.payloadSize,
+        payloadSha512: b.payloadSha512,
+        metadata: b.metadata,
+        hasMetadata: b.metadata !== null,
+        encrypted: b.encrypted,
+      },
+      // As markBuilt stored them: the built (maybe encrypted) content of attachments delivered separately.
+      attachments: attachments.map((a) => {
+        const content = b.attachments.find((x) => x.attachmentId === a.attachmentId)?.content ?? null;
+        const wasFetched = fetched.some((f) => f.attachmentId === a.attachmentId);
+        return {
+          ...a,
+          content,
+          hasContent: content !== null,
+          encrypted: b.encrypted && content !== null,
+          sourceUrl: wasFetched ? null : a.sourceUrl,
+        };
+      }),
+    };
   }
 
-  private context(m: MessageRecord, signal: AbortSignal): DeliveryContext {
+  private context(m: MessageRecord, signal: AbortSignal, attachments?: AttachmentRecord[]): DeliveryContext {
     return {
       signal,
       attempt: m.attempts,
-      attachments: () => this.messages.attachments(m.id),
+      attachments: async () => attachments ?? this.messages.attachments(m.id),
       state: m.channelState,
       saveState: (state) => this.messages.saveChannelState(m.id, state),
     };
@@ -133,15 +220,26 @@ export class DeliveryService {
     return channel as DeliveryChannel & Required<Pick<DeliveryChannel, 'deliver'>>;
   }
 
-  private async send(m: MessageRecord, d: DestinationRecord, signal: AbortSignal): Promise<void> {
-    const outcome: DeliveryOutcome = await this.pushChannel(m).deliver(m, d, this.context(m, signal));
+  private async send(
+    m: MessageRecord,
+    d: DestinationRecord,
+    signal: AbortSignal,
+    attachments?: AttachmentRecord[],
+  ): Promise<void> {
+    const outcome: DeliveryOutcome = await this.pushChannel(m).deliver(
+      m,
+      d,
+      this.context(m, signal, attachments),
+    );
     switch (outcome.kind) {
       case 'delivered':
-        await this.messages.transaction(async (manager) => {
-          if (!(await this.messages.markPushed(manager, m.id, m.attempts, outcome.followUpAt ?? null)))
-            return;
-          if (m.kind === 'submission') await this.events.delivered(manager, m, d);
-        });
+        await this.messages.markPushed(
+          m.id,
+          m.attempts,
+          m.kind === 'submission' ? [this.events.deliveredEvent(m, d)] : [],
+          outcome.followUpAt ?? null,
+        );
+        this.recovery.answered(destinationOf(d));
         this.metrics.deliveries.inc({ channel: m.channel, format: m.format, outcome: 'delivered' });
         return;
       case 'refused':
@@ -158,7 +256,10 @@ export class DeliveryService {
         );
         return;
       case 'retry':
-        await this.retry(m, d, outcome.error, outcome.retryAfterSeconds);
+        await this.retry(m, d, outcome.error, {
+          retryAfterSeconds: outcome.retryAfterSeconds,
+          waitingOn: destinationOf(d),
+        });
         return;
     }
   }
@@ -235,20 +336,22 @@ export class DeliveryService {
    * the message id from that push, so the push arrived. Records the delivery now (the worker's own mark then
    * finds the message delivered and emits nothing twice); true when this call recorded it.
    */
-  async confirmPushed(m: MessageRecord, d: DestinationRecord): Promise<boolean> {
-    return this.messages.transaction(async (manager) => {
-      if (!(await this.messages.markPushed(manager, m.id, m.attempts))) return false;
-      if (m.kind === 'submission') await this.events.delivered(manager, m, d);
-      return true;
-    });
+  confirmPushed(m: MessageRecord, d: DestinationRecord): Promise<boolean> {
+    return this.messages.markPushed(
+      m.id,
+      m.attempts,
+      m.kind === 'submission' ? [this.events.deliveredEvent(m, d)] : [],
+    );
   }
 
+  /** `waitingOn`: the dependency that failed, if it was one (see {@link DependencyRecovery}). */
   private async retry(
     m: MessageRecord,
     d: DestinationRecord,
     error: string,
-    retryAfterSeconds?: number,
+    o: { retryAfterSeconds?: number; waitingOn: string | null },
   ): Promise<void> {
+    const { retryAfterSeconds, waitingOn } = o;
     const c = this.settings.config;
     const age = Date.now() - m.cycleStartedAt.getTime();
     if (m.attempts >= c.ROUTING_MAX_ATTEMPTS || age >= this.settings.maxDeliveryAgeMs) {
@@ -265,7 +368,15 @@ export class DeliveryService {
       'delivery attempt failed, retrying',
     );
     this.metrics.deliveries.inc({ channel: d.channel, format: m.format, outcome: 'retry' });
-    await this.messages.scheduleRetry(m.id, m.state, m.attempts, new Date(Date.now() + delay), error);
+    await this.messages.scheduleRetry(
+      m.id,
+      m.state,
+      m.attempts,
+      new Date(Date.now() + delay),
+      error,
+      waitingOn,
+    );
+    if (waitingOn !== null) this.recovery.failed(waitingOn);
   }
 
   /**

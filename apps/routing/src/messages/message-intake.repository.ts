@@ -29,13 +29,26 @@ export class MessageIntakeRepository {
     return rows.length === 1;
   }
 
-  /** Inserts a message due for building now; false when it exists (same submission or reply). */
+  /**
+   * Inserts a message due for building now, with its attachments (one statement); false when it exists
+   * (same submission or reply).
+   */
   async insert(manager: EntityManager, m: NewMessage, attachments: NewAttachment[]): Promise<boolean> {
     const rows = await manager.query<unknown[]>(
-      `INSERT INTO routing.message (id, kind, submission_id, reply_id, tenant, vorgangsnummer, destination_id, format,
-         channel, input, state, due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'BUILDING', now())
-       ON CONFLICT DO NOTHING RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO routing.message (id, kind, submission_id, reply_id, tenant, vorgangsnummer, destination_id, format,
+           channel, input, state, due_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'BUILDING', now())
+         ON CONFLICT DO NOTHING RETURNING id
+       ), attachments AS (
+         INSERT INTO routing.message_attachment (message_id, attachment_id, position, filename, media_type, size,
+           sha512, source_url, source_expires_at)
+         SELECT i.id, a.attachment_id, a.position, a.filename, a.media_type, a.size, a.sha512, a.source_url,
+           a.source_expires_at
+         FROM inserted i, jsonb_to_recordset($11::jsonb) AS a(attachment_id uuid, position int, filename text,
+           media_type text, size bigint, sha512 text, source_url text, source_expires_at timestamptz)
+       )
+       SELECT id FROM inserted`,
       [
         m.id,
         m.kind,
@@ -47,34 +60,21 @@ export class MessageIntakeRepository {
         m.format,
         m.channel,
         JSON.stringify(m.input),
+        JSON.stringify(
+          attachments.map((a, i) => ({
+            attachment_id: a.attachmentId,
+            position: i + 1,
+            filename: a.filename,
+            media_type: a.mediaType,
+            size: a.size,
+            sha512: a.sha512,
+            source_url: a.sourceUrl,
+            source_expires_at: a.sourceExpiresAt,
+          })),
+        ),
       ],
     );
-    if (rows.length === 0) return false;
-    if (attachments.length > 0) {
-      await manager.query(
-        `INSERT INTO routing.message_attachment (message_id, attachment_id, position, filename, media_type, size, sha512,
-           source_url, source_expires_at)
-         SELECT $1, a.attachment_id, a.position, a.filename, a.media_type, a.size, a.sha512, a.source_url, a.source_expires_at
-         FROM jsonb_to_recordset($2::jsonb) AS a(attachment_id uuid, position int, filename text, media_type text,
-           size bigint, sha512 text, source_url text, source_expires_at timestamptz)`,
-        [
-          m.id,
-          JSON.stringify(
-            attachments.map((a, i) => ({
-              attachment_id: a.attachmentId,
-              position: i + 1,
-              filename: a.filename,
-              media_type: a.mediaType,
-              size: a.size,
-              sha512: a.sha512,
-              source_url: a.sourceUrl,
-              source_expires_at: a.sourceExpiresAt,
-            })),
-          ),
-        ],
-      );
-    }
-    return true;
+    return rows.length === 1;
   }
 
   async findSubmissionMessage(

@@ -28,10 +28,13 @@ export class MessagesService {
   /**
    * In the consumer's transaction: resolve the route; no match (or an inactive destination) fails the
    * submission with NO_AUTHORITY at once — routing never guesses. Otherwise the message is queued for the
-   * delivery worker, which builds, validates and delivers it.
+   * delivery worker, which builds, validates and delivers it. True when a message was queued.
    */
-  async onSubmissionReady(manager: EntityManager, s: EventPayload<typeof submissionReadyV1>): Promise<void> {
-    if (await this.repository.isKnownSubmission(manager, s.submissionId)) return;
+  async onSubmissionReady(
+    manager: EntityManager,
+    s: EventPayload<typeof submissionReadyV1>,
+  ): Promise<boolean> {
+    if (await this.repository.isKnownSubmission(manager, s.submissionId)) return false;
     const hit = await this.routes.resolve(manager, s.tenant, s.leikaKey, s.ars);
     if (hit === undefined || !hit.destination.active) {
       const reason =
@@ -47,10 +50,10 @@ export class MessagesService {
           en: 'No responsible authority for this service is connected for your place of residence. Please contact your administration.',
         });
       }
-      return;
+      return false;
     }
     const d = hit.destination;
-    await this.repository.insert(
+    return this.repository.insert(
       manager,
       {
         id: randomUUID(),
@@ -87,16 +90,19 @@ export class MessagesService {
   }
 
   /** A citizen's Postkorb answer goes to the Fachverfahren the submission went to (push or mailbox). */
-  async onCitizenReply(manager: EntityManager, r: EventPayload<typeof postkorbReplySentV1>): Promise<void> {
+  async onCitizenReply(
+    manager: EntityManager,
+    r: EventPayload<typeof postkorbReplySentV1>,
+  ): Promise<boolean> {
     const submission = await this.repository.findSubmissionMessage(manager, r.submissionId);
     if (submission === undefined) {
       this.logger.warn(
         { submissionId: r.submissionId, replyId: r.replyId },
         'citizen reply for a submission routing never delivered; dropped',
       );
-      return;
+      return false;
     }
-    await this.repository.insert(
+    return this.repository.insert(
       manager,
       {
         id: randomUUID(),

@@ -7,7 +7,7 @@ import {
   routingStatusV1,
   type EventPayload,
 } from '@amtsbote/contracts';
-import { OutboxWriter } from '@amtsbote/messaging';
+import { type EventDraft, OutboxWriter } from '@amtsbote/messaging';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { authorityOf, type DestinationRecord } from '../destinations/destinations.types';
@@ -26,22 +26,28 @@ const ref = (m: Ref) => ({
 export class RoutingEvents {
   constructor(private readonly outbox: OutboxWriter) {}
 
-  routed(manager: EntityManager, m: MessageRecord, d: DestinationRecord): Promise<string> {
-    return this.outbox.add(manager, {
+  /** `routing.routed` of a built submission, for a statement that writes it with the transition. */
+  routedEvent(m: MessageRecord, d: DestinationRecord): EventDraft<typeof routingRoutedV1> {
+    return {
       contract: routingRoutedV1,
       subject: m.submissionId,
       tenant: m.tenant,
       data: { ...ref(m), messageId: m.id, authority: authorityOf(d), format: m.format, channel: m.channel },
-    });
+    };
   }
 
-  delivered(manager: EntityManager, m: MessageRecord, d: DestinationRecord): Promise<string> {
-    return this.outbox.add(manager, {
+  /** `routing.delivered`, for a statement that writes it with the transition. */
+  deliveredEvent(m: MessageRecord, d: DestinationRecord): EventDraft<typeof routingDeliveredV1> {
+    return {
       contract: routingDeliveredV1,
       subject: m.submissionId,
       tenant: m.tenant,
       data: { ...ref(m), messageId: m.id, authority: authorityOf(d), deliveredAt: new Date().toISOString() },
-    });
+    };
+  }
+
+  delivered(manager: EntityManager, m: MessageRecord, d: DestinationRecord): Promise<string> {
+    return this.outbox.add(manager, this.deliveredEvent(m, d));
   }
 
   failed(

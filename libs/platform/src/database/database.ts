@@ -10,6 +10,7 @@ import {
 } from 'typeorm';
 import { databaseUrl, loadConfigOrExit, migrationConfigSchema } from '../config';
 import { type ReadinessIndicator, ReadinessRegistry } from '../health';
+import { CountingClient, registerQueryMetrics } from './query-counts';
 
 export interface DatabaseOptions {
   url: string;
@@ -53,6 +54,7 @@ export function pgPool(dataSource: DataSource): Pool {
 
 /** One place that turns settings into TypeORM options, shared by the apps and the migration runner. */
 export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions {
+  registerQueryMetrics();
   return {
     type: 'postgres',
     url: o.url,
@@ -74,6 +76,8 @@ export function dataSourceOptions(o: DatabaseOptions): DataSourceOptions {
       idleTimeoutMillis: 30000,
       // Fail fast instead of queueing forever while PostgreSQL is away.
       query_timeout: 30000,
+      // Counts queries and transactions (amtsbote_db_*_total): what a unit of work costs the database.
+      Client: CountingClient,
     },
   };
 }

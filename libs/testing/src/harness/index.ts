@@ -4,6 +4,7 @@ export * from './events';
 export * from './pdf';
 export * from './service-process';
 export * from './machine-cpu';
+export * from './process-cpu';
 export * from './test-service';
 export * from './app-under-test';
 export * from './file-store-env';

@@ -1,15 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { machineTime as machineTotals } from './process-cpu';
 
 /** Linux's USER_HZ: /proc counts CPU time in ticks of 10 ms. */
 const MS_PER_TICK = 10;
-
-/** CPU time (ms) the machine spent so far, busy and in all, over all cores, from /proc/stat. */
-function machineTotals(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((a, b) => a + b, 0);
-  const idle = fields[3] + (fields[4] ?? 0); // idle and iowait
-  return { busy: (total - idle) * MS_PER_TICK, total: total * MS_PER_TICK };
-}
 
 /**
  * CPU time (ms) of the machine's processes so far, by program: `bench` (this process), `node` (other Node

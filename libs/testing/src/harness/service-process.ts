@@ -10,6 +10,8 @@ export interface ServiceProcess {
   name: ServiceName;
   url: string;
   child: ChildProcess;
+  /** From spawning `main.js` until `/health/ready` first answered 200, ms (polled every 25 ms). */
+  readyMs: number;
   /** SIGTERM (graceful shutdown), SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL at once: no shutdown hook runs (a crash). */
@@ -54,6 +56,7 @@ export async function startServiceProcess(
   });
   if (migrated.status !== 0) throw new Error(`migrations of ${name} failed:\n${migrated.stderr}`);
 
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(dist, 'main.js')], {
     env: childEnv,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -73,7 +76,10 @@ export async function startServiceProcess(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before it was ready`);
     try {
-      if ((await fetch(`${url}/health/ready`)).status === 200) return { name, url, child, stop, kill };
+      if ((await fetch(`${url}/health/ready`)).status === 200) {
+        const readyMs = Math.round(performance.now() - spawnedAt);
+        return { name, url, child, readyMs, stop, kill };
+      }
     } catch {
       // not listening yet
     }
@@ -81,6 +87,6 @@ export async function startServiceProcess(
       await stop(2000);
       throw new Error(`${name} was not ready after ${o.readyTimeoutMs ?? 90_000} ms`);
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
