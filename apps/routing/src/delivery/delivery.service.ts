@@ -1,3 +1,5 @@
+// A little over our ~400 lines on purpose: the one place that decides what happens to a message after each
+// step (delivered, retried, dead-lettered, followed up, recovered), so the guarantees are read together.
 import { isTransientInfrastructureError } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelRegistry } from '../channels/channel-registry';

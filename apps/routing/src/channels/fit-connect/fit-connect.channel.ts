@@ -1,3 +1,5 @@
+// A little over our ~400 lines on purpose: the Submission API's sender flow in the order FITKO describes it
+// (destination, key, create, attachments, submit, event log); keys, events, replies and settings live beside it.
 import { readFileSync } from 'node:fs';
 import type { X509Certificate } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
