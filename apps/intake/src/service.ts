@@ -3,6 +3,7 @@ import { Init1732200000000 } from './database/migrations/1732200000000-init';
 import { IntakeDomain1732300000000 } from './database/migrations/1732300000000-intake-domain';
 import { CodeLists1733100000000 } from './database/migrations/1733100000000-code-lists';
 import { AbuseLimits1733600000000 } from './database/migrations/1733600000000-abuse-limits';
+import { DigitalBescheidConsent1734000000000 } from './database/migrations/1734000000000-digital-bescheid-consent';
 
 export const SERVICE_NAME = 'intake';
 export const DATABASE_SCHEMA = 'intake';
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   IntakeDomain1732300000000,
   CodeLists1733100000000,
   AbuseLimits1733600000000,
+  DigitalBescheidConsent1734000000000,
 ];
 
 export const SERVICE: ServiceDescription = {

@@ -72,7 +72,8 @@ export type V2Options = FitConnectOptions & {
 /**
  * Metadata 2.1.0 for the same submission as {@link buildFitConnectSubmission}'s 1.0.0: `$schema`, `author`,
  * the hashes of data and attachments, Amtsbote's `dataSets` entry, payment, reply channel (the citizen's
- * BundID mailbox when known, Amtsbote's Postkorb otherwise) and reference info.
+ * BundID mailbox when known, Amtsbote's Postkorb otherwise) and reference info (with the DeutschlandID
+ * application id and the consent to a digital Bescheid when given). 1.0.0 has none of the three.
  */
 export function buildFitConnectMetadataV2(
   input: SubmissionMessageInput,
@@ -113,11 +114,12 @@ export function buildFitConnectMetadataV2(
       },
     ],
     ...(base.paymentInformation ? { paymentInformation: base.paymentInformation } : {}),
-    // replyChannel holds exactly one channel: FIT-Connect's own (replies reach the Postkorb) comes first.
-    ...(options.fitConnectReply
-      ? { replyChannel: { fitConnect: options.fitConnectReply } }
-      : id?.mailboxUuid
-        ? { replyChannel: { idBundDeMailbox: { mailboxUuid: id.mailboxUuid } } }
+    // replyChannel holds exactly one channel: the citizen's own DeutschlandID mailbox comes first (what the
+    // citizen signed in with), then FIT-Connect's (replies reach the Postkorb), then the Postkorb as FINK.
+    ...(id?.mailboxUuid
+      ? { replyChannel: { idBundDeMailbox: { mailboxUuid: id.mailboxUuid } } }
+      : options.fitConnectReply
+        ? { replyChannel: { fitConnect: options.fitConnectReply } }
         : base.replyChannel
           ? { replyChannel: base.replyChannel }
           : {}),

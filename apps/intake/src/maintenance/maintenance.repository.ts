@@ -53,9 +53,10 @@ export class MaintenanceRepository {
   /** Deletes form data and attachment names; keeps metadata, the timeline and the receipt with its hash. */
   async markPurged(submissionIds: string[]): Promise<void> {
     await this.dataSource.transaction(async (m: EntityManager) => {
-      await m.query(`UPDATE ${S}.submissions SET data = NULL, purged_at = now() WHERE id = ANY($1::uuid[])`, [
-        submissionIds,
-      ]);
+      await m.query(
+        `UPDATE ${S}.submissions SET data = NULL, id_bund_de = NULL, purged_at = now() WHERE id = ANY($1::uuid[])`,
+        [submissionIds],
+      );
       await m.query(
         `UPDATE ${S}.attachments SET filename = NULL, purged_at = now() WHERE submission_id = ANY($1::uuid[]) AND purged_at IS NULL`,
         [submissionIds],

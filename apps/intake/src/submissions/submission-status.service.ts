@@ -170,6 +170,8 @@ export class SubmissionStatusService {
       data: s.data!,
       attachments: files,
       ...(s.payment ? { payment: s.payment } : {}),
+      ...(s.digitalBescheidConsent === null ? {} : { digitalBescheidConsent: s.digitalBescheidConsent }),
+      ...(s.idBundDe === null ? {} : { idBundDe: s.idBundDe }),
     };
     return { contract: submissionReadyV1, subject: s.id, tenant: s.tenant, data };
   }

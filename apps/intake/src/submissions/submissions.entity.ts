@@ -20,6 +20,12 @@ export interface StatusReason {
   en: string;
 }
 
+/** References from a BundID/DeutschlandID identity token (see `id-bund-de.ts`). */
+export interface IdBundDeReferences {
+  mailboxUuid?: string;
+  applicationId?: string;
+}
+
 export type PaymentInformation = EventPayload<typeof paymentSettledV1>['paymentInformation'];
 
 /** An accepted application. After the purge `data` is null; the receipt with the data hash stays. */
@@ -84,6 +90,14 @@ export class Submission {
 
   @Column({ name: 'submitted_at', type: 'timestamptz' })
   submittedAt!: Date;
+
+  /** Explicit consent to a digital Bescheid: false refused, null not asked. */
+  @Column({ name: 'digital_bescheid_consent', type: 'boolean', nullable: true })
+  digitalBescheidConsent!: boolean | null;
+
+  /** BundID/DeutschlandID mailbox and application id from the token; null without, and after the purge. */
+  @Column({ name: 'id_bund_de', type: 'jsonb', nullable: true })
+  idBundDe!: IdBundDeReferences | null;
 
   @Column({ name: 'receipt_confirmed_at', type: 'timestamptz', nullable: true })
   receiptConfirmedAt!: Date | null;

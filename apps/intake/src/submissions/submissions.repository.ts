@@ -8,7 +8,12 @@ import { AttachmentRecord } from '../attachments/attachments.entity';
 import { withoutParameters } from '../common/query-errors';
 import { Leistung } from '../leistungen/leistungen.entity';
 import { NumberBlocks } from './vorgangsnummer';
-import { type Receipt, Submission, SubmissionStatusEntry } from './submissions.entity';
+import {
+  type IdBundDeReferences,
+  type Receipt,
+  Submission,
+  SubmissionStatusEntry,
+} from './submissions.entity';
 
 const S = '"intake"';
 
@@ -30,6 +35,8 @@ export interface NewSubmission {
   receipt: Receipt;
   receiptTokenSha256: string | null;
   submittedAt: Date;
+  digitalBescheidConsent: boolean | null;
+  idBundDe: IdBundDeReferences | null;
 }
 
 /** A stored idempotent answer. */
@@ -214,9 +221,9 @@ export class SubmissionsRepository {
        ), sub AS (
          INSERT INTO ${S}.submissions (id, tenant, leika_key, leistung_name, vorgangsnummer, ars, owner_key,
            acted_by_key, applicant_kind, trust_level, schema_id, schema_version, data, data_sha512, receipt,
-           receipt_token_sha256, status, status_changed_at, submitted_at)
+           receipt_token_sha256, status, status_changed_at, submitted_at, digital_bescheid_consent, id_bund_de)
          SELECT $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19, $20::jsonb, $21,
-           'SUBMITTED', $22, $22 FROM claim
+           'SUBMITTED', $22, $22, $26::boolean, $27::jsonb FROM claim
          RETURNING id
        ), hist AS (
          INSERT INTO ${S}.submission_status_history (submission_id, status, previous_status, at)
@@ -256,6 +263,8 @@ export class SubmissionsRepository {
           attachmentIds,
           events.prepared.rows,
           events.prepared.source,
+          s.digitalBescheidConsent,
+          s.idBundDe === null ? null : JSON.stringify(s.idBundDe),
         ],
       ),
     );

@@ -12,9 +12,10 @@ import { DraftsRepository } from '../drafts/drafts.repository';
 import { DraftsService, regionProblem } from '../drafts/drafts.service';
 import { type Leistung, regionOffered } from '../leistungen/leistungen.entity';
 import type { CreateSubmissionDto, SubmissionAcceptedDto, SubmissionDto } from './submissions.dto';
-import type { Receipt, Submission } from './submissions.entity';
+import type { IdBundDeReferences, Receipt, Submission } from './submissions.entity';
 import { checkedIdempotencyKey, KeyTaken, replayOf, type SubmitResult } from './idempotency';
 import { SubmissionData } from './submission-data.service';
+import { idBundDeReferences } from './id-bund-de';
 import { SubmissionsRepository } from './submissions.repository';
 import { formatVorgangsnummer, germanYear } from './vorgangsnummer';
 
@@ -62,6 +63,7 @@ export class SubmissionsService {
       bound,
       draftId,
       events,
+      idBundDe: idBundDeReferences(caller.principal, acting),
     });
     if (stored.replay) return stored.replay;
     await this.drafts.removeFiles(stored.leftovers);
@@ -195,6 +197,7 @@ export class SubmissionsService {
       bound: AttachmentRecord[];
       draftId: string | undefined;
       events: PreparedEvents;
+      idBundDe: IdBundDeReferences | null;
     },
   ): Promise<{ leftovers: string[]; replay?: SubmitResult }> {
     const { scope, key: idempotencyKey, requestSha256 } = request;
@@ -223,6 +226,8 @@ export class SubmissionsService {
           receipt,
           receiptTokenSha256: receiptToken === undefined ? null : tokenSha256(receiptToken),
           submittedAt,
+          digitalBescheidConsent: dto.digitalBescheidConsent ?? null,
+          idBundDe: w.idBundDe,
         },
         ids,
         { prepared: events, writer: this.outbox },

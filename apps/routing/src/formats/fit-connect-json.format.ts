@@ -46,8 +46,17 @@ export class FitConnectJsonFormat implements MessageFormat {
     const version = metadataVersionOf(input.destination);
     // Over FIT-Connect itself, the Fachverfahren can answer on the case: offer the installation's reply key.
     const replyKey = input.destination.channel === 'fit-connect' ? input.fitConnectReplyKey : undefined;
+    const { idBundDe, digitalBescheidConsent } = input.submission;
     const submission = buildFitConnectSubmissionOf(version, input.common, {
       replyHost: input.publicUrl,
+      ...(idBundDe !== undefined || digitalBescheidConsent !== undefined
+        ? {
+            idBundDe: {
+              ...idBundDe,
+              ...(digitalBescheidConsent === undefined ? {} : { digitalBescheidConsent }),
+            },
+          }
+        : {}),
       ...(replyKey
         ? {
             fitConnectReply: {

@@ -75,6 +75,10 @@ export class MessagesService {
           fimSchema: s.fimSchema,
           data: s.data,
           payment: s.payment,
+          ...(s.digitalBescheidConsent === undefined
+            ? {}
+            : { digitalBescheidConsent: s.digitalBescheidConsent }),
+          ...(s.idBundDe === undefined ? {} : { idBundDe: s.idBundDe }),
         },
       },
       s.attachments.map((a) => ({

@@ -36,6 +36,10 @@ export interface SubmissionInput {
     status: 'BOOKED' | 'INITIATED';
     grossAmount: number;
   };
+  /** Explicit consent to a digital Bescheid (false refused; absent not asked). */
+  digitalBescheidConsent?: boolean;
+  /** BundID/DeutschlandID mailbox and application id from the citizen's token (personal data: never logged). */
+  idBundDe?: { mailboxUuid?: string; applicationId?: string };
 }
 
 /** A citizen's answer from the Postkorb, on its way to the submission's Fachverfahren. */

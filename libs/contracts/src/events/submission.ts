@@ -48,6 +48,19 @@ export const submissionReadyV1 = defineEvent(
     data: z.record(z.string(), z.unknown()),
     attachments: z.array(fileReference),
     payment: paymentInformation.optional(),
+    /**
+     * The citizen's explicit consent to a digital Bescheid (FIT-Connect `zustimmungZumDigitalenBescheid`):
+     * false when refused, absent when not asked. Added compatibly (optional) to v1.
+     */
+    digitalBescheidConsent: z.boolean().optional(),
+    /**
+     * From the identity token of a citizen signed in with BundID/DeutschlandID (absent otherwise): the
+     * DeutschlandID mailbox (`legacyPostkorbHandle`) and the status monitor's application id. Personal
+     * data: never logged. Added compatibly (optional) to v1.
+     */
+    idBundDe: z
+      .object({ mailboxUuid: z.string().uuid().optional(), applicationId: z.string().uuid().optional() })
+      .optional(),
   }),
   'Nothing is owed any more (free or paid): routing takes it to the Fachverfahren.',
 );

@@ -68,6 +68,16 @@ export const TRUST_LEVEL_LABELS: Readonly<Record<TrustLevel, { de: string; en: s
   },
 };
 
+/**
+ * Claims of a BundID/DeutschlandID identity token Amtsbote passes on (FIT-Connect metadata 2.1.0): the
+ * DeutschlandID mailbox (BundID's SAML attribute `legacyPostkorbHandle`, a UUID) and the DeutschlandID status
+ * monitor's application id (a UUID). The identity provider brokering BundID maps them to these claim names.
+ */
+export const ID_BUND_DE_CLAIMS = {
+  mailboxUuid: 'legacyPostkorbHandle',
+  applicationId: 'idBundDeApplicationId',
+} as const;
+
 /** The stable key of an account across logins: the same subject at another issuer is another account. */
 export function principalKey(principal: Pick<Principal, 'issuer' | 'subject'>): string {
   return `${principal.issuer}|${principal.subject}`;

@@ -1,3 +1,5 @@
+import { ID_BUND_DE_CLAIMS } from '@amtsbote/platform';
+
 /**
  * The principals the embedded dev OIDC provider knows. Tests and the demo refer to them by these constants,
  * so a renamed user breaks at compile time rather than with a 400 from the token endpoint.
@@ -44,6 +46,8 @@ export interface DevUser {
    * representation mandates); it is deliberately NOT put into the token: dora's token is a plain person token.
    */
   represents?: readonly string[];
+  /** BundID/DeutschlandID references, sent under the claim names of `ID_BUND_DE_CLAIMS`. */
+  idBundDe?: { readonly mailboxUuid: string; readonly applicationId: string };
 }
 
 export interface DevClient {
@@ -104,6 +108,21 @@ const citizens = {
     familyName: 'Becker',
     email: 'dora.becker@musterbau.example',
     represents: ['musterbau'],
+  },
+  erika: {
+    // A citizen signed in with BundID/DeutschlandID (online ID card): her token names her DeutschlandID
+    // mailbox and the status monitor's application id.
+    username: 'erika',
+    kind: 'person',
+    acr: STORK_QAA.high,
+    roles: [],
+    givenName: 'Erika',
+    familyName: 'Mustermann',
+    email: 'erika.mustermann@example.org',
+    idBundDe: {
+      mailboxUuid: '5c0e8f2a-7b1d-4e3f-9a6c-2d4b8e1f0a97',
+      applicationId: 'e4d3c2b1-a098-4f76-8e54-3c2b1a0f9e8d',
+    },
   },
   musterbau: {
     username: 'musterbau',
@@ -209,5 +228,11 @@ export function devUserClaims(user: DevUser): Record<string, unknown> {
     given_name: user.givenName,
     family_name: user.familyName,
     email: user.email,
+    ...(user.idBundDe === undefined
+      ? {}
+      : {
+          [ID_BUND_DE_CLAIMS.mailboxUuid]: user.idBundDe.mailboxUuid,
+          [ID_BUND_DE_CLAIMS.applicationId]: user.idBundDe.applicationId,
+        }),
   };
 }
