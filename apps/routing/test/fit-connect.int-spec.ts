@@ -141,6 +141,55 @@ describe('fit-connect channel: Submission API v2 against the Zustelldienst simul
     assert.equal(report.valid, true, JSON.stringify(report.issues));
   });
 
+  it('a BundID citizen: DeutschlandID mailbox, application id and consent in 2.1.0; none of them in 1.0.0', async () => {
+    const idBundDe = {
+      mailboxUuid: '5c0e8f2a-7b1d-4e3f-9a6c-2d4b8e1f0a97',
+      applicationId: 'e4d3c2b1-a098-4f76-8e54-3c2b1a0f9e8d',
+    };
+    const v2 = await fachverfahren('hb-fc-bundid');
+    const v1 = await fachverfahren('hb-fc-bundid-v1', { metadataVersion: '1.0.0' });
+    const refused = await v2.publish({ idBundDe, digitalBescheidConsent: false });
+    const consented = await v2.publish({ idBundDe, digitalBescheidConsent: true });
+    const old = await v1.publish({ idBundDe, digitalBescheidConsent: true });
+    const metadataOf = async (sub: FitConnectSubscriber, vorgangsnummer: string) => {
+      await eventually(
+        async () =>
+          [...sub.received.values()].some((x) => JSON.stringify(x.metadata).includes(vorgangsnummer)) ||
+          undefined,
+        { what: `${vorgangsnummer} at the Fachverfahren` },
+      );
+      const received = [...sub.received.values()].filter((x) =>
+        JSON.stringify(x.metadata).includes(vorgangsnummer),
+      );
+      assert.equal(received.length, 1);
+      assert.equal(received[0].decision, 'accept', received[0].problems.join('\n'));
+      return received[0].metadata as {
+        replyChannel?: Record<string, unknown>;
+        additionalReferenceInfo?: Record<string, unknown>;
+      };
+    };
+    for (const [sent, consent] of [
+      [refused, false],
+      [consented, true],
+    ] as const) {
+      // What the simulated Fachverfahren decrypted, valid against the official 2.1.0 schema.
+      const metadata = await metadataOf(v2.sub, sent.vorgangsnummer);
+      const report = METADATA['2.1.0'].validate(metadata);
+      assert.equal(report.valid, true, JSON.stringify(report.issues));
+      assert.deepEqual(metadata.replyChannel, { idBundDeMailbox: { mailboxUuid: idBundDe.mailboxUuid } });
+      assert.equal(metadata.additionalReferenceInfo?.idBundDeApplicationId, idBundDe.applicationId);
+      assert.equal(metadata.additionalReferenceInfo?.zustimmungZumDigitalenBescheid, consent);
+    }
+    const metadata = await metadataOf(v1.sub, old.vorgangsnummer);
+    const report = METADATA['1.0.0'].validate(metadata);
+    assert.equal(report.valid, true, JSON.stringify(report.issues));
+    assert.deepEqual(Object.keys(metadata.replyChannel ?? {}), ['fink']);
+    assert.deepEqual(Object.keys(metadata.additionalReferenceInfo ?? {}).sort(), [
+      'applicationDate',
+      'senderReference',
+    ]);
+  });
+
   it('reject-submission with its problems → REJECTED for the citizen', async () => {
     const { publish } = await fachverfahren('hb-fc-reject', { decide: 'reject' });
     const sent = await publish();
