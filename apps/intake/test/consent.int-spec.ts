@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { paymentNotRequiredV1, submissionReadyV1, TOPICS } from '@amtsbote/contracts';
 import { DEV_USERS, EventRecorder, eventually, publishTestEvent } from '@amtsbote/testing';
+import type { DraftDto } from '../src/drafts/drafts.dto';
 import type { SubmissionAcceptedDto } from '../src/submissions/submissions.dto';
 import { demoData } from './fixtures/demo-schema';
 import { call, type IntakeUnderTest, LEIKA, seedCatalog, startIntake, TENANT } from './harness';
@@ -99,5 +100,32 @@ describe('intake: consent to a digital Bescheid and BundID/DeutschlandID referen
     }
     const afterwards = await intake.sql.query(`SELECT count(*)::int AS n FROM intake.submissions`);
     assert.deepEqual(afterwards, before, 'nothing stored for a refused request');
+  });
+
+  it('a draft keeps the answer like the region, and refuses a non-boolean the same way', async () => {
+    const created = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'erika',
+      body: { tenant: TENANT, leikaKey: LEIKA, digitalBescheidConsent: false },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.digitalBescheidConsent, false);
+    const path = `/drafts/${created.body.draftId}`;
+    const put = (body: Record<string, unknown>) =>
+      call<DraftDto>(base, 'PUT', path, { as: 'erika', body: { data: {}, ...body } });
+    assert.equal((await put({ digitalBescheidConsent: true })).body.digitalBescheidConsent, true);
+    assert.equal((await put({})).body.digitalBescheidConsent, true, 'left out: the stored answer stays');
+    const bad = await put({ digitalBescheidConsent: 'nein' });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(
+      bad.body.errors.map((e) => e.path),
+      ['/digitalBescheidConsent'],
+    );
+    const read = await call<DraftDto>(base, 'GET', path, { as: 'erika' });
+    assert.equal(read.body.digitalBescheidConsent, true);
+    const fresh = await call<DraftDto>(base, 'POST', '/drafts', {
+      as: 'anna',
+      body: { tenant: TENANT, leikaKey: LEIKA },
+    });
+    assert.equal(fresh.body.digitalBescheidConsent, null, 'not asked yet');
   });
 });

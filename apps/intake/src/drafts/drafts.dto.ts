@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsOptional, Matches } from 'class-validator';
 import { AttachmentDto } from '../attachments/attachments.dto';
+import { DigitalBescheidConsentField } from '../common/digital-bescheid-consent';
 import { FieldProblemDto } from '../common/openapi';
 import { ARS, TENANT_ID } from '../tenants/tenants.dto';
 import { LEIKA_KEY } from '../leistungen/leistungen.dto';
@@ -34,6 +35,11 @@ export class CreateDraftDto {
   @IsOptional()
   @IsObject()
   data?: Record<string, unknown>;
+
+  @DigitalBescheidConsentField(
+    ' Kept with the draft for the portal to show again; send it with the submission too.',
+  )
+  digitalBescheidConsent?: boolean;
 }
 
 export class UpdateDraftDto {
@@ -49,6 +55,11 @@ export class UpdateDraftDto {
   @IsOptional()
   @Matches(ARS)
   ars?: string;
+
+  @DigitalBescheidConsentField(
+    ' Kept with the draft for the portal to show again; send it with the submission too. Left out: the stored answer stays.',
+  )
+  digitalBescheidConsent?: boolean;
 }
 
 export class DraftDto {
@@ -62,6 +73,12 @@ export class DraftDto {
   ars!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true })
   data!: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: Boolean,
+    nullable: true,
+    description: 'The consent to a digital Bescheid kept with the draft; null: not asked yet.',
+  })
+  digitalBescheidConsent!: boolean | null;
   @ApiProperty({
     type: [FieldProblemDto],
     description:

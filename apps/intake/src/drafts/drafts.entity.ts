@@ -27,6 +27,10 @@ export class Draft {
   @Column('jsonb')
   data!: Record<string, unknown>;
 
+  /** The consent to a digital Bescheid as the portal last sent it; null not asked yet. */
+  @Column({ name: 'digital_bescheid_consent', type: 'boolean', nullable: true })
+  digitalBescheidConsent!: boolean | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 

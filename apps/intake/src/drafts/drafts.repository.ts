@@ -38,8 +38,9 @@ export class DraftsRepository {
   async insert(draft: Omit<Draft, 'createdAt' | 'updatedAt'>): Promise<Draft> {
     await withoutParameters(
       this.dataSource.query(
-        `INSERT INTO "intake".drafts (id, tenant, leika_key, owner_key, acted_by_key, access_token_sha256, ars, data, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
+        `INSERT INTO "intake".drafts (id, tenant, leika_key, owner_key, acted_by_key, access_token_sha256, ars, data, expires_at,
+         digital_bescheid_consent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10)`,
         [
           draft.id,
           draft.tenant,
@@ -50,6 +51,7 @@ export class DraftsRepository {
           draft.ars,
           JSON.stringify(draft.data),
           draft.expiresAt,
+          draft.digitalBescheidConsent,
         ],
       ),
     );
@@ -60,12 +62,18 @@ export class DraftsRepository {
 
   async update(
     id: string,
-    patch: { data: Record<string, unknown>; ars: string | null; expiresAt: Date },
+    patch: {
+      data: Record<string, unknown>;
+      ars: string | null;
+      digitalBescheidConsent: boolean | null;
+      expiresAt: Date;
+    },
   ): Promise<void> {
     await withoutParameters(
       this.dataSource.query(
-        `UPDATE "intake".drafts SET data = $2::jsonb, ars = $3, expires_at = $4, updated_at = now() WHERE id = $1`,
-        [id, JSON.stringify(patch.data), patch.ars, patch.expiresAt],
+        `UPDATE "intake".drafts SET data = $2::jsonb, ars = $3, expires_at = $4, digital_bescheid_consent = $5,
+           updated_at = now() WHERE id = $1`,
+        [id, JSON.stringify(patch.data), patch.ars, patch.expiresAt, patch.digitalBescheidConsent],
       ),
     );
   }

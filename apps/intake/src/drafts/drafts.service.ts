@@ -53,6 +53,7 @@ export class DraftsService {
       actedByKey: acting.actedByKey ?? null,
       accessTokenSha256: accessToken === undefined ? null : tokenSha256(accessToken),
       ars: dto.ars ?? null,
+      digitalBescheidConsent: dto.digitalBescheidConsent ?? null,
       data: dto.data ?? {},
       expiresAt: this.expiry(leistung),
     });
@@ -89,8 +90,12 @@ export class DraftsService {
     const draft = await this.accessible(caller, draftId);
     const leistung = await this.leistungen.offered(draft.tenant, draft.leikaKey);
     this.access.assertTrustLevel(caller, leistung);
-    const ars = dto.ars ?? draft.ars;
-    await this.drafts.update(draft.id, { data: dto.data, ars, expiresAt: this.expiry(leistung) });
+    await this.drafts.update(draft.id, {
+      data: dto.data,
+      ars: dto.ars ?? draft.ars,
+      digitalBescheidConsent: dto.digitalBescheidConsent ?? draft.digitalBescheidConsent,
+      expiresAt: this.expiry(leistung),
+    });
     const updated = await this.drafts.findLive(draft.id);
     if (!updated) throw ProblemException.notFound(DRAFT);
     return this.view(updated, leistung);
@@ -133,6 +138,7 @@ export class DraftsService {
       leikaKey: draft.leikaKey,
       ars: draft.ars,
       data: draft.data,
+      digitalBescheidConsent: draft.digitalBescheidConsent,
       fieldErrors,
       attachments,
       createdAt: draft.createdAt,

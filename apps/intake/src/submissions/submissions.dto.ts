@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsObject, IsOptional, IsUUID, Matches, ValidateIf } from 'class-validator';
+import { IsObject, IsOptional, IsUUID, Matches } from 'class-validator';
+import { DigitalBescheidConsentField } from '../common/digital-bescheid-consent';
 import { BilingualDto } from '../common/openapi';
 import { LEIKA_KEY, SchemaRefDto } from '../leistungen/leistungen.dto';
 import { ARS, TENANT_ID } from '../tenants/tenants.dto';
@@ -56,14 +57,7 @@ export class CreateSubmissionDto {
   @IsUUID()
   draftId?: string;
 
-  @ApiPropertyOptional({
-    type: Boolean,
-    description:
-      'The citizen’s explicit answer to “May the decision (Bescheid) be delivered to you digitally?”: `true` consented, `false` refused (send `false`, never leave it out, for a refusal); leave it out when the online service did not ask. Passed to the Fachverfahren (FIT-Connect `zustimmungZumDigitalenBescheid`). Only `true` or `false` (not `null`, not `"true"`): anything else is refused with 400.',
-  })
-  // Not @IsOptional: that would let `null` through as "not asked"; a refusal must be an explicit false.
-  @ValidateIf((o: CreateSubmissionDto) => o.digitalBescheidConsent !== undefined)
-  @IsBoolean()
+  @DigitalBescheidConsentField()
   digitalBescheidConsent?: boolean;
 }
 
