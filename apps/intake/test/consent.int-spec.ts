@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { paymentNotRequiredV1, submissionReadyV1, TOPICS } from '@amtsbote/contracts';
+import {
+  type EventContract,
+  type EventPayload,
+  paymentNotRequiredV1,
+  routingStatusV1,
+  submissionReadyV1,
+  TOPICS,
+} from '@amtsbote/contracts';
 import { DEV_USERS, EventRecorder, eventually, publishTestEvent } from '@amtsbote/testing';
 import type { DraftDto } from '../src/drafts/drafts.dto';
+import { MaintenanceService } from '../src/maintenance/maintenance.service';
 import type { SubmissionAcceptedDto } from '../src/submissions/submissions.dto';
 import { demoData } from './fixtures/demo-schema';
 import { call, type IntakeUnderTest, LEIKA, seedCatalog, startIntake, TENANT } from './harness';
@@ -15,7 +23,7 @@ describe('intake: consent to a digital Bescheid and BundID/DeutschlandID referen
   let recorder: EventRecorder;
 
   before(async () => {
-    intake = await startIntake('consent');
+    intake = await startIntake('consent', { INTAKE_PURGE_AFTER_DAYS: '1' });
     base = intake.url;
     recorder = await EventRecorder.start(intake.topicPrefix, [TOPICS.submission]);
     await seedCatalog(base);
@@ -41,16 +49,19 @@ describe('intake: consent to a digital Bescheid and BundID/DeutschlandID referen
     return rows[0] as { digital_bescheid_consent: boolean | null; id_bund_de: unknown };
   }
 
-  /** Frees the submission of fees, so intake hands it over with `submission.ready`. */
-  async function readyEvent(id: string) {
-    await publishTestEvent({
+  const publish = <C extends EventContract>(contract: C, subject: string, data: EventPayload<C>) =>
+    publishTestEvent({
       id: randomUUID(),
       topicPrefix: intake.topicPrefix,
-      contract: paymentNotRequiredV1,
-      subject: id,
-      data: { submissionId: id, tenant: TENANT },
+      contract,
+      subject,
+      data,
       tenant: TENANT,
     });
+
+  /** Frees the submission of fees, so intake hands it over with `submission.ready`. */
+  async function readyEvent(id: string) {
+    await publish(paymentNotRequiredV1, id, { submissionId: id, tenant: TENANT });
     return eventually(async () => recorder.ofType(submissionReadyV1, id)[0], { what: `ready ${id}` });
   }
 
@@ -66,6 +77,23 @@ describe('intake: consent to a digital Bescheid and BundID/DeutschlandID referen
     const ready = await readyEvent(id);
     assert.equal(ready.data.digitalBescheidConsent, true);
     assert.deepEqual(ready.data.idBundDe, references);
+
+    // Received by the Fachverfahren, then past the retention: the references go with the form data.
+    await publish(routingStatusV1, id, {
+      submissionId: id,
+      vorgangsnummer: res.body.vorgangsnummer,
+      tenant: TENANT,
+      messageId: randomUUID(),
+      authority: { destinationId: 'hb-bewohnerparken', name: 'Amt', identity: 'psw:01234567' },
+      status: 'RECEIVED',
+      at: new Date().toISOString(),
+    });
+    await eventually(async () => {
+      const rows = await intake.sql.query(`SELECT status FROM intake.submissions WHERE id = $1`, [id]);
+      return rows[0].status === 'RECEIVED' || undefined;
+    });
+    await intake.svc.app.get(MaintenanceService).runOnce(new Date(Date.now() + 2 * 24 * 3600_000));
+    assert.deepEqual(await stored(id), { digital_bescheid_consent: true, id_bund_de: null });
   });
 
   it('a refusal is an explicit false; without BundID claims there are no references', async () => {
