@@ -100,6 +100,15 @@ export const routingConfigSchema = z
     ROUTING_FITCONNECT_REPLY_POLL_MS: env.positiveInt().default(300_000),
     /** FIT-Connect replies: how long after acceptance replies are still looked for. */
     ROUTING_FITCONNECT_REPLY_WINDOW_DAYS: env.positiveInt().default(180),
+    /**
+     * FIT-Connect Routing API (base URL with its version, e.g. `https://routing-api-prod.fit-connect.fitko.net/v1`):
+     * tenants may take the Zuständigkeit of chosen Leistungen from it. Unset: no tenant can choose it.
+     */
+    ROUTING_FITCONNECT_ROUTING_API_URL: env.url().optional(),
+    /** FIT-Connect Routing API: how long an answer (a route or none) is reused before it is asked again. */
+    ROUTING_FITCONNECT_ROUTING_API_CACHE_MS: env.positiveInt().default(300_000),
+    /** FIT-Connect Routing API: how long one lookup may take before it counts as failed. */
+    ROUTING_FITCONNECT_ROUTING_API_TIMEOUT_MS: env.positiveInt().max(30_000).default(5_000),
   })
   .superRefine((c, ctx) => {
     checkFileStoreConfig(c, ctx);
