@@ -35,6 +35,7 @@ describe('Zuständigkeit from the FIT-Connect Routing API (Zustelldienst simulat
   before(async () => {
     bed = await FitConnectBed.start('routing_api', (_dir, zd) => ({
       ROUTING_FITCONNECT_ROUTING_API_URL: zd.routingApiUrl,
+      ROUTING_FITCONNECT_ROUTING_API_JWKS_URL: `${zd.url}/.well-known/jwks.json`,
       ROUTING_FITCONNECT_ROUTING_API_CACHE_MS: '60000',
       ROUTING_FITCONNECT_ROUTING_API_TIMEOUT_MS: '2000',
     }));
@@ -170,6 +171,25 @@ describe('Zuständigkeit from the FIT-Connect Routing API (Zustelldienst simulat
     const explained = await resolve('990000000001', UNKNOWN_LEIKA);
     assert.equal(explained.found, false);
     assert.equal(explained.routingApi?.outcome, 'cache_hit', 'the miss was cached');
+  });
+
+  it('a route whose destinationSignature does not verify is not used: unroutable without a fallback', async () => {
+    const { sub, ars } = bed.zustellpunkt();
+    bed.zd.routing.add({ leikaKey: LEIKA, ars, destinationId: sub.destinationId, forged: true });
+    const unverified = await lookups('unverified');
+    const forged = await publishReady(bed.r.topicPrefix, { ars: `${ars}0000000000` });
+    const failed = await eventually(
+      async () => bed.recorder.ofType(routingFailedV1, forged.submissionId)[0],
+      {
+        what: 'NO_AUTHORITY',
+      },
+    );
+    assert.equal(failed.data.code, 'NO_AUTHORITY');
+    assert.equal(await lookups('unverified'), unverified + 1);
+    assert.equal(bed.submissionsTo(sub).length, 0);
+    const explained = await resolve(`${ars}0000000000`);
+    assert.equal(explained.found, false);
+    assert.equal(explained.routingApi?.outcome, 'cache_hit');
   });
 
   it('Routing API down and no own route: the submission waits, then is delivered once', async () => {

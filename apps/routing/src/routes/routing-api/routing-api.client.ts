@@ -1,10 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { RoutingSettings } from '../../common/settings';
 import { parseRoutingApiAnswer, type RoutingApiAnswer, type RoutingApiRoute } from './routing-api.answer';
+import { checkDestinationSignature } from './routing-api.signature';
 
-type Cacheable = Exclude<RoutingApiAnswer, { kind: 'invalid' }>;
+/** A route whose `destinationSignature` does not hold is not used (and remembered like an answer). */
+type Cacheable = Exclude<RoutingApiAnswer, { kind: 'invalid' }> | { kind: 'unverified'; problem: string };
 
-export type LookupOutcome = 'hit' | 'cache_hit' | 'miss' | 'ambiguous' | 'error';
+export type LookupOutcome = 'hit' | 'cache_hit' | 'miss' | 'ambiguous' | 'unverified' | 'error';
 
 export interface Lookup {
   outcome: LookupOutcome;
@@ -27,7 +30,17 @@ export class RoutingApiClient {
   private readonly logger = new Logger(RoutingApiClient.name);
   private readonly cache = new Map<string, { answer: Cacheable; until: number }>();
 
-  constructor(private readonly settings: RoutingSettings) {}
+  private readonly keys: JWTVerifyGetKey | undefined;
+
+  constructor(private readonly settings: RoutingSettings) {
+    const jwks = settings.config.ROUTING_FITCONNECT_ROUTING_API_JWKS_URL;
+    this.keys =
+      jwks === undefined
+        ? undefined
+        : createRemoteJWKSet(new URL(jwks), {
+            timeoutDuration: settings.config.ROUTING_FITCONNECT_ROUTING_API_TIMEOUT_MS,
+          });
+  }
 
   /** Whether the installation names a Routing API (`ROUTING_FITCONNECT_ROUTING_API_URL`). */
   get configured(): boolean {
@@ -40,8 +53,17 @@ export class RoutingApiClient {
     // Any answer within its TTL is a cache hit; without a route it resolves like the miss it was.
     if (cached !== undefined && cached.until > Date.now())
       return { ...outcomeOf(cached.answer), outcome: 'cache_hit' };
-    const answer = await this.ask(leikaKey, ars);
-    if (answer.kind === 'invalid') return { outcome: 'error', problem: answer.problem };
+    const asked = await this.ask(leikaKey, ars);
+    if (asked.kind === 'invalid') return { outcome: 'error', problem: asked.problem };
+    let answer: Cacheable = asked;
+    if (asked.kind === 'found' && this.keys !== undefined) {
+      const check = await checkDestinationSignature(asked.route, leikaKey, this.keys);
+      if (!check.ok && check.unavailable) return { outcome: 'error', problem: check.problem };
+      if (!check.ok) {
+        this.logger.warn({ problem: check.problem }, 'FIT-Connect Routing API route not trusted');
+        answer = { kind: 'unverified', problem: check.problem };
+      }
+    }
     this.cache.delete(key);
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, {
@@ -76,6 +98,7 @@ export class RoutingApiClient {
 
 function outcomeOf(answer: Cacheable): Lookup {
   if (answer.kind === 'found') return { outcome: 'hit', route: answer.route };
+  if (answer.kind === 'unverified') return { outcome: 'unverified', problem: answer.problem };
   if (answer.kind === 'ambiguous')
     return { outcome: 'ambiguous', problem: `${answer.destinationIds.length} Zustellpunkte` };
   return { outcome: 'miss' };

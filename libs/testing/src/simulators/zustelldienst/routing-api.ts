@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { CompactSign, type KeyObject } from 'jose';
 
@@ -11,6 +12,8 @@ export interface SimulatedRoute {
   /** Defaults to the simulator's own Submission API. */
   submissionUrl?: string;
   status?: 'active' | 'inactive';
+  /** Sign `destinationSignature` with a key not in the JWKS (a forged route). */
+  forged?: boolean;
 }
 
 const LEIKA = /^\d{14}$/;
@@ -24,7 +27,8 @@ type Problem = (status: number, title: string) => void;
  * Zustellpunkt serves a Leistung (`leikaKey`) for a region (`ars`; the most specific ARS prefix wins), as
  * `{count, offset, totalCount, routes: [{destinationId, destinationSignature, destinationParameters,
  * destinationName}]}`. Exactly one area parameter, as the published description demands; `ags` and
- * `areaId` are not simulated. `destinationSignature` is a PS512 JWS by the simulator's key.
+ * `areaId` are not simulated. `destinationSignature` is a PS512 JWS by the simulator's key (its
+ * `/.well-known/jwks.json`), over `destinationId`, `submissionHost` and the `services` (FITKO's claims).
  */
 export class RoutingDirectory {
   readonly routes: SimulatedRoute[] = [];
@@ -88,7 +92,7 @@ export class RoutingDirectory {
       ),
     )
       .setProtectedHeader({ alg: 'PS512', typ: 'JWT', kid: this.o.kid })
-      .sign(this.o.signingKey);
+      .sign(r.forged ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : this.o.signingKey);
     return {
       destinationId: r.destinationId,
       destinationSignature: signature,
