@@ -42,7 +42,9 @@ const canonical = (o: Record<string, unknown>): string =>
 
 /** The routing destination a Zustellpunkt of the Routing API is delivered to: `<tenant>-fc-<hash>`. */
 export function provisionedDestinationId(tenant: string, fitConnectDestinationId: string): string {
-  const hash = createHash('sha256').update(fitConnectDestinationId).digest('hex').slice(0, 16);
+  // 16 hex digits, fewer for a long tenant name so that the id stays within the 63 characters of an id.
+  const digits = Math.max(8, Math.min(16, 63 - tenant.length - 4));
+  const hash = createHash('sha256').update(fitConnectDestinationId).digest('hex').slice(0, digits);
   return `${tenant}-fc-${hash}`;
 }
 
