@@ -453,6 +453,8 @@ export const ENDPOINTS: Endpoint[] = [
   { service: 'routing', method: 'POST', path: '/routes/import', ...ROUTING, body: 'json' },
   { service: 'routing', method: 'GET', path: '/routes/export', ...ROUTING },
   { service: 'routing', method: 'GET', path: '/routes/resolve', ...ROUTING },
+  { service: 'routing', method: 'GET', path: '/routes/settings', ...ROUTING },
+  { service: 'routing', method: 'PUT', path: '/routes/settings', ...ROUTING, body: 'json' },
   { service: 'routing', method: 'GET', path: '/fim-schemas', ...ROUTING },
   { service: 'routing', method: 'GET', path: '/fim-schemas/{schemaId}/{version}/xsd', ...ROUTING },
   { service: 'routing', method: 'GET', path: '/code-lists', ...ROUTING },

@@ -77,4 +77,38 @@ describe('routing config', () => {
       /ROUTING_SECRETS_KEY/,
     );
   });
+
+  it('validates the Routing API settings at boot: URLs, timeout bound, signed routes in production', () => {
+    assert.throws(
+      () => loadConfig(routingConfigSchema, { ...base, ROUTING_FITCONNECT_ROUTING_API_URL: 'not a url' }),
+      /ROUTING_FITCONNECT_ROUTING_API_URL/,
+    );
+    assert.throws(
+      () => loadConfig(routingConfigSchema, { ...base, ROUTING_FITCONNECT_ROUTING_API_TIMEOUT_MS: '60000' }),
+      /ROUTING_FITCONNECT_ROUTING_API_TIMEOUT_MS/,
+    );
+    assert.throws(
+      () => loadConfig(routingConfigSchema, { ...base, ROUTING_FITCONNECT_ROUTING_API_CACHE_MS: '0' }),
+      /ROUTING_FITCONNECT_ROUTING_API_CACHE_MS/,
+    );
+    const production = {
+      ...base,
+      NODE_ENV: 'production',
+      XOEV_SCHEMA_DIR: '/schemas',
+      ROUTING_FILE_URL_SECRET: 's'.repeat(40),
+      ROUTING_SECRETS_KEY: Buffer.alloc(32).toString('base64'),
+      ROUTING_STORAGE_DIR: '/var/lib/amtsbote/routing',
+      ROUTING_FITCONNECT_ROUTING_API_URL: 'https://routing-api-prod.fit-connect.fitko.net/v1',
+    };
+    assert.throws(
+      () => loadConfig(routingConfigSchema, production),
+      /ROUTING_FITCONNECT_ROUTING_API_JWKS_URL/,
+    );
+    const c = loadConfig(routingConfigSchema, {
+      ...production,
+      ROUTING_FITCONNECT_ROUTING_API_JWKS_URL: 'https://portal.example/.well-known/jwks.json',
+    });
+    assert.equal(c.ROUTING_FITCONNECT_ROUTING_API_CACHE_MS, 300_000);
+    assert.equal(c.ROUTING_FITCONNECT_ROUTING_API_TIMEOUT_MS, 5_000);
+  });
 });

@@ -100,9 +100,34 @@ export const routingConfigSchema = z
     ROUTING_FITCONNECT_REPLY_POLL_MS: env.positiveInt().default(300_000),
     /** FIT-Connect replies: how long after acceptance replies are still looked for. */
     ROUTING_FITCONNECT_REPLY_WINDOW_DAYS: env.positiveInt().default(180),
+    /**
+     * FIT-Connect Routing API (base URL with its version, e.g. `https://routing-api-prod.fit-connect.fitko.net/v1`):
+     * tenants may take the Zuständigkeit of chosen Leistungen from it. Unset: no tenant can choose it.
+     */
+    ROUTING_FITCONNECT_ROUTING_API_URL: env.url().optional(),
+    /** FIT-Connect Routing API: how long an answer (a route or none) is reused before it is asked again. */
+    /**
+     * FIT-Connect Routing API: JWKS of the signer of the routes' `destinationSignature` (FITKO: the
+     * Self-Service-Portal's `/.well-known/jwks.json`). Required in production when the Routing API is used.
+     */
+    ROUTING_FITCONNECT_ROUTING_API_JWKS_URL: env.url().optional(),
+    ROUTING_FITCONNECT_ROUTING_API_CACHE_MS: env.positiveInt().default(300_000),
+    /** FIT-Connect Routing API: how long one lookup may take before it counts as failed. */
+    ROUTING_FITCONNECT_ROUTING_API_TIMEOUT_MS: env.positiveInt().max(30_000).default(5_000),
   })
   .superRefine((c, ctx) => {
     checkFileStoreConfig(c, ctx);
+    if (
+      c.NODE_ENV === 'production' &&
+      c.ROUTING_FITCONNECT_ROUTING_API_URL !== undefined &&
+      c.ROUTING_FITCONNECT_ROUTING_API_JWKS_URL === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROUTING_FITCONNECT_ROUTING_API_JWKS_URL'],
+        message: 'required in production with ROUTING_FITCONNECT_ROUTING_API_URL (routes must be signed)',
+      });
+    }
     if (c.ROUTING_PULL_EXPIRE_DAYS <= c.ROUTING_PULL_ALERT_DAYS) {
       ctx.addIssue({
         code: 'custom',

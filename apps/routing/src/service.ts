@@ -6,6 +6,7 @@ import { ChannelPlugins1732500000000 } from './database/migrations/1732500000000
 import { ReplyFilesInStore1732600000000 } from './database/migrations/1732600000000-reply-files-in-store';
 import { FimCodeLists1733100000000 } from './database/migrations/1733100000000-fim-code-lists';
 import { RetryWaitingOn1733200000000 } from './database/migrations/1733200000000-retry-waiting-on';
+import { RoutingApiSource1733300000000 } from './database/migrations/1733300000000-routing-api-source';
 
 export const SERVICE_NAME = 'routing';
 export const DATABASE_SCHEMA = 'routing';
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ReplyFilesInStore1732600000000,
   FimCodeLists1733100000000,
   RetryWaitingOn1733200000000,
+  RoutingApiSource1733300000000,
 ];
 
 export const SERVICE: ServiceDescription = {

@@ -32,6 +32,8 @@ export interface FachverfahrenOptions {
   decide?: 'accept' | 'reject';
   autostart?: boolean;
   replyTo?: () => FitConnectReplyContent | undefined;
+  /** The Zustellpunkt offers the Leistung everywhere (no `regions`), not only for its own region. */
+  nationwide?: boolean;
 }
 
 /**
@@ -54,10 +56,10 @@ export class FitConnectBed {
     readonly issuing: TestCa,
   ) {}
 
-  /** `extraEnv(dir)`: more routing settings, with files written into the bed's directory. */
+  /** `extraEnv(dir, zd)`: more routing settings, with files written into the bed's directory. */
   static async start(
     database: string,
-    extraEnv: (dir: string) => Record<string, string> = () => ({}),
+    extraEnv: (dir: string, zd: ZustelldienstSimulator) => Record<string, string> = () => ({}),
   ): Promise<FitConnectBed> {
     const zd = await ZustelldienstSimulator.start();
     const dir = mkdtempSync(join(tmpdir(), 'amtsbote-fitconnect-'));
@@ -69,7 +71,7 @@ export class FitConnectBed {
       ROUTING_FITCONNECT_TRUST_ANCHORS_FILE: join(dir, 'anchors.pem'),
       ROUTING_FITCONNECT_FOLLOW_UP_MS: '150',
       ROUTING_MAX_ATTEMPTS: '8',
-      ...extraEnv(dir),
+      ...extraEnv(dir, zd),
     });
     const recorder = await EventRecorder.start(r.topicPrefix, [TOPICS.routing]);
     const files = await AttachmentServer.start();
@@ -87,8 +89,8 @@ export class FitConnectBed {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** A Fachverfahren on FIT-Connect with a routing destination and route of its own (own ARS region). */
-  async fachverfahren(id: string, o: FachverfahrenOptions = {}) {
+  /** A Zustellpunkt at the Zustelldienst for a region of its own (2-digit ARS), unknown to routing. */
+  zustellpunkt(o: FachverfahrenOptions = {}): { sub: FitConnectSubscriber; ars: string } {
     const ars = String(this.region++).padStart(2, '0');
     const sub = new FitConnectSubscriber({
       zustelldienst: this.zd,
@@ -99,7 +101,7 @@ export class FitConnectBed {
         {
           name: 'Blaue Karte EU',
           identifier: `urn:de:fim:leika:leistung:${LEIKA}`,
-          regions: [`DE${ars}`],
+          ...(o.nationwide ? {} : { regions: [`DE${ars}`] }),
           submissionSchemas: [{ schemaUri: SCHEMA_URI, mimeType: 'application/json' }],
         },
       ],
@@ -110,6 +112,12 @@ export class FitConnectBed {
     });
     this.subscribers.push(sub);
     if (o.autostart !== false) sub.start(100);
+    return { sub, ars };
+  }
+
+  /** A Fachverfahren on FIT-Connect with a routing destination and route of its own (own ARS region). */
+  async fachverfahren(id: string, o: FachverfahrenOptions = {}) {
+    const { sub, ars } = this.zustellpunkt(o);
     const created = await api(this.r.url, 'POST', '/destinations', this.admin, {
       id,
       name: 'Stadtamt Bremen - Ausländerbehörde',
@@ -135,6 +143,7 @@ export class FitConnectBed {
     assert.equal(route.status, 201, route.text);
     return {
       sub,
+      ars,
       publish: (attachments: Parameters<typeof publishReady>[1] = {}) =>
         publishReady(this.r.topicPrefix, { ars: `${ars}${'0'.repeat(10)}`, ...attachments }),
     };

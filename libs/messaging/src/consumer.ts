@@ -410,7 +410,7 @@ export class EventConsumer {
     const ms = this.options.infrastructureBackoffMs ?? 2000;
     this.logger.warn(
       { err: errorText(err) },
-      `database unavailable, pausing ${topic}[${partition}] for ${ms} ms`,
+      `dependency unavailable (database, broker or remote registry), pausing ${topic}[${partition}] for ${ms} ms`,
     );
     this.pauseUntil(topic, partition, offset, Date.now() + ms);
   }

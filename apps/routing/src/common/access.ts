@@ -28,3 +28,18 @@ export function inScope(scope: AdminScope, tenant: string): boolean {
 export function actorOf(principal: Principal): { actor: string; actorTenant: string | null } {
   return { actor: principalKey(principal), actorTenant: principal.tenant ?? null };
 }
+
+/** The tenant a request works in: the admin's own, or (operators) the one named, which they must name. */
+export function requestTenant(principal: Principal, requested: string | undefined): string {
+  const scope = adminScope(principal);
+  if (scope.kind === 'tenant') {
+    if (requested !== undefined && requested !== scope.tenant) throw ProblemException.forbidden();
+    return scope.tenant;
+  }
+  if (requested === undefined) {
+    throw ProblemException.badRequest('tenant-required', { de: 'Mandant fehlt', en: 'Tenant missing' }, [
+      { path: '/tenant', code: 'isDefined', message: { de: 'tenant angeben.', en: 'Give tenant.' } },
+    ]);
+  }
+  return requested;
+}

@@ -54,4 +54,15 @@ export const routingMetrics = () => ({
         labelNames: ['tenant'],
       }),
   ),
+  routingApi: metric(
+    'amtsbote_routing_fitconnect_routing_api_lookups_total',
+    () =>
+      new Counter({
+        name: 'amtsbote_routing_fitconnect_routing_api_lookups_total',
+        help:
+          'Zuständigkeit from the FIT-Connect Routing API: hit, cache_hit, miss, ambiguous, unverified, error (lookups), ' +
+          'override (an own regional route won), fallback (own table used after a miss or error), by tenant',
+        labelNames: ['tenant', 'outcome'],
+      }),
+  ),
 });

@@ -9,6 +9,6 @@ import { DestinationsService } from './destinations.service';
   imports: [ChannelsModule, FormatsModule],
   controllers: [DestinationsController],
   providers: [DestinationsRepository, DestinationsService],
-  exports: [DestinationsService],
+  exports: [DestinationsService, DestinationsRepository],
 })
 export class DestinationsModule {}

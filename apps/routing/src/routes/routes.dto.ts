@@ -58,6 +58,24 @@ export class ResolutionDto {
   @ApiPropertyOptional({ format: 'uuid' }) routeId?: string;
   @ApiPropertyOptional() destinationId?: string;
   @ApiPropertyOptional() destinationActive?: boolean;
+  @ApiProperty({
+    enum: ['own', 'own-override', 'routing-api', 'own-fallback', 'none'],
+    description:
+      'own: own route table; own-override: an own regional route won over the Routing API; routing-api: ' +
+      'FIT-Connect Routing API; own-fallback: own table after a Routing API miss or error',
+  })
+  source!: 'own' | 'own-override' | 'routing-api' | 'own-fallback' | 'none';
+  @ApiPropertyOptional({
+    description:
+      'The FIT-Connect Routing API lookup, when the tenant takes this Leistung from it: outcome ' +
+      '(hit, cache_hit, miss, ambiguous, error), fitConnectDestinationId, submissionUrl, problem',
+  })
+  routingApi?: {
+    outcome: string;
+    fitConnectDestinationId?: string;
+    submissionUrl?: string;
+    problem?: string;
+  };
 }
 
 export class ResolveQueryDto {

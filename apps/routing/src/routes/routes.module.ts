@@ -5,11 +5,24 @@ import { DestinationsModule } from '../destinations/destinations.module';
 import { RoutesController } from './routes.controller';
 import { RoutesRepository } from './routes.repository';
 import { RoutesService } from './routes.service';
+import { RoutingApiClient } from './routing-api/routing-api.client';
+import { RoutingApiResolver } from './routing-api/routing-api.resolver';
+import { RoutingApiSettingsController } from './routing-api/routing-api-settings.controller';
+import { RoutingApiSettingsRepository } from './routing-api/routing-api-settings.repository';
+import { RoutingApiSettingsService } from './routing-api/routing-api-settings.service';
 
 @Module({
   imports: [DestinationsModule],
-  controllers: [RoutesController],
-  providers: [RoutesRepository, RoutesService],
+  // The settings controller first: its path `routes/settings` is more specific than the routes controller's.
+  controllers: [RoutingApiSettingsController, RoutesController],
+  providers: [
+    RoutesRepository,
+    RoutesService,
+    RoutingApiClient,
+    RoutingApiResolver,
+    RoutingApiSettingsRepository,
+    RoutingApiSettingsService,
+  ],
   exports: [RoutesService],
 })
 export class RoutesModule implements OnModuleInit {

@@ -3,7 +3,7 @@ import { type FieldProblem, type Principal, ProblemException } from '@amtsbote/p
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { actorOf, adminScope, inScope, scopeTenant } from '../common/access';
+import { actorOf, adminScope, inScope, requestTenant, scopeTenant } from '../common/access';
 import { parseCsv, toCsv } from '../common/csv';
 import { DestinationsService } from '../destinations/destinations.service';
 import type { DestinationRecord } from '../destinations/destinations.types';
@@ -16,6 +16,7 @@ import {
   type RouteInputDto,
 } from './routes.dto';
 import { type RouteRecord, RoutesRepository } from './routes.repository';
+import { type Resolution, RoutingApiResolver } from './routing-api/routing-api.resolver';
 
 export const CSV_HEADER = ['leikaKey', 'ars', 'destinationId'];
 
@@ -44,25 +45,11 @@ export class RoutesService {
     private readonly repository: RoutesRepository,
     private readonly destinations: DestinationsService,
     private readonly audit: AuditService,
+    private readonly routingApi: RoutingApiResolver,
   ) {}
 
   async list(principal: Principal, leikaKey?: string): Promise<RouteDto[]> {
     return (await this.repository.list(scopeTenant(adminScope(principal)), leikaKey)).map(toDto);
-  }
-
-  /** The tenant an import or resolution works in: the admin's own, or (operators) the one named. */
-  private tenantFor(principal: Principal, requested: string | undefined): string {
-    const scope = adminScope(principal);
-    if (scope.kind === 'tenant') {
-      if (requested !== undefined && requested !== scope.tenant) throw ProblemException.forbidden();
-      return scope.tenant;
-    }
-    if (requested === undefined) {
-      throw ProblemException.badRequest('tenant-required', { de: 'Mandant fehlt', en: 'Tenant missing' }, [
-        { path: '/tenant', code: 'isDefined', message: { de: 'tenant angeben.', en: 'Give tenant.' } },
-      ]);
-    }
-    return requested;
   }
 
   private async destinationIn(
@@ -249,7 +236,7 @@ export class RoutesService {
     mode: 'merge' | 'replace',
     requestedTenant: string | undefined,
   ): Promise<ImportResultDto> {
-    const tenant = this.tenantFor(principal, requestedTenant);
+    const tenant = requestTenant(principal, requestedTenant);
     const { rows, errors, pathOf } = this.parse(body, contentType);
     return this.repository.transaction(async (manager) => {
       const destinations = new Map<string, boolean>();
@@ -329,14 +316,20 @@ export class RoutesService {
     );
   }
 
-  /** The most specific route of a Leistung for an ARS and its destination, in the caller's transaction. */
-  resolve(
+  /**
+   * The Zuständigkeit of a Leistung for an ARS in the caller's transaction: the most specific own route, or
+   * for Leistungen the tenant takes from FIT-Connect's Routing API, its answer (see RoutingApiResolver).
+   * Throws a transient error when the Routing API is away and nothing can stand in: the submission waits.
+   */
+  async resolve(
     manager: EntityManager,
     tenant: string,
     leikaKey: string,
     ars: string,
-  ): Promise<{ route: RouteRecord; destination: DestinationRecord } | undefined> {
-    return this.repository.resolve(manager, tenant, leikaKey, ars);
+  ): Promise<Resolution | undefined> {
+    const own = await this.repository.resolve(manager, tenant, leikaKey, ars);
+    const r = await this.routingApi.resolve(manager, tenant, leikaKey, ars, own);
+    return r === undefined || r.source === 'none' ? undefined : r;
   }
 
   async resolveForAdmin(
@@ -345,19 +338,37 @@ export class RoutesService {
     ars: string,
     requestedTenant?: string,
   ): Promise<ResolutionDto> {
-    const tenant = this.tenantFor(principal, requestedTenant);
-    const hit = await this.repository.transaction((manager) =>
-      this.repository.resolve(manager, tenant, leikaKey, ars),
-    );
-    if (hit === undefined) return { leikaKey, ars, found: false, matchedPrefix: null };
+    const tenant = requestTenant(principal, requestedTenant);
+    const r = await this.repository.transaction(async (manager) => {
+      const own = await this.repository.resolve(manager, tenant, leikaKey, ars);
+      return this.routingApi.resolve(manager, tenant, leikaKey, ars, own, true);
+    });
+    const routingApi =
+      r?.lookup === undefined
+        ? undefined
+        : {
+            outcome: r.lookup.outcome,
+            ...(r.lookup.route === undefined
+              ? {}
+              : {
+                  fitConnectDestinationId: r.lookup.route.destinationId,
+                  submissionUrl: r.lookup.route.submissionUrl,
+                }),
+            ...(r.lookup.problem === undefined ? {} : { problem: r.lookup.problem }),
+          };
+    if (r === undefined || r.source === 'none') {
+      return { leikaKey, ars, found: false, matchedPrefix: null, source: 'none', routingApi };
+    }
     return {
       leikaKey,
       ars,
       found: true,
-      matchedPrefix: hit.route.arsPrefix,
-      routeId: hit.route.id,
-      destinationId: hit.destination.id,
-      destinationActive: hit.destination.active,
+      matchedPrefix: r.route?.arsPrefix ?? null,
+      routeId: r.route?.id,
+      destinationId: r.destination.id,
+      destinationActive: r.destination.active,
+      source: r.source,
+      routingApi,
     };
   }
 }

@@ -37,7 +37,10 @@ export function isTransientInfrastructureError(err: unknown, depth = 0): boolean
     driverError?: unknown;
     cause?: unknown;
     name?: unknown;
+    transient?: unknown;
   };
+  // A dependency other than the database or broker that is away (e.g. a remote registry): wait, like for them.
+  if (e.transient === true) return true;
   if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
   const text = `${typeof e.name === 'string' ? e.name : ''} ${typeof e.message === 'string' ? e.message : ''}`;
   if (TRANSIENT_MESSAGES.some((re) => re.test(text))) return true;

@@ -15,6 +15,7 @@ export {
   type ReceivedSubmission as FitConnectReceivedSubmission,
 } from './subscriber';
 export { ReplyDesk, type SimulatedReply } from './replies';
+export { RoutingDirectory, type SimulatedRoute } from './routing-api';
 export { type IssueOptions, type KeyUse, TestCa } from './test-pki';
 export {
   type SimulatedDestination,

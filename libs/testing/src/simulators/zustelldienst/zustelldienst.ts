@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { type RequestKind, requestViolations } from './api-description';
 import { ReplyDesk } from './replies';
+import { RoutingDirectory } from './routing-api';
 import { EVENT, signSet } from './sets';
 
 /** A destination (Zustellpunkt) as the simulator publishes it. */
@@ -77,6 +78,8 @@ export class ZustelldienstSimulator {
   private readonly tokens = new Map<string, { clientId: string; expiresAt: number }>();
   private readonly signingKey: KeyObject;
   readonly signingJwk: JWK;
+  /** The Routing API half (`GET /v1/routes`), answering from its table. */
+  readonly routing: RoutingDirectory;
   private outage: { remaining: number; status: number; only?: { method: string; path: RegExp } } = {
     remaining: 0,
     status: 503,
@@ -96,6 +99,12 @@ export class ZustelldienstSimulator {
       use: 'sig',
       key_ops: ['verify'],
     };
+    this.routing = new RoutingDirectory({
+      submissionUrl: url,
+      signingKey: privateKey,
+      kid: this.signingJwk.kid!,
+      issuer: url,
+    });
   }
 
   static async start(o: ZustelldienstOptions = {}): Promise<ZustelldienstSimulator> {
@@ -108,6 +117,11 @@ export class ZustelldienstSimulator {
       o,
     );
     return holder.sim;
+  }
+
+  /** Base URL of the Routing API half, as `ROUTING_FITCONNECT_ROUTING_API_URL` takes it. */
+  get routingApiUrl(): string {
+    return `${this.url}/v1`;
   }
 
   get tokenUrl(): string {
@@ -199,6 +213,7 @@ export class ZustelldienstSimulator {
       if (req.method === 'GET' && path === '/.well-known/jwks.json')
         return send(200, { keys: [this.signingJwk] });
       if (req.method === 'GET' && path === '/_sim/submissions') return send(200, this.overview());
+      if (path === '/v1/routes') return await this.routing.handle(req, send, problem);
       if (!path.startsWith('/v2/')) return problem(404, 'not found');
       const o = this.outage.only;
       if (this.outage.remaining > 0 && (o === undefined || (o.method === req.method && o.path.test(path)))) {
