@@ -27,7 +27,8 @@ import {
   submitWithRetry,
 } from './faults';
 
-const N = 30;
+/** Bursts large enough that a rate over them is not decided by the first reconnections. */
+const N = 60;
 /** Long enough for five failed attempts each: the next backoff is 8–16 s. */
 const DOWN_MS = 16_000;
 const BRIEF_OUTAGE_MS = 5_000;
