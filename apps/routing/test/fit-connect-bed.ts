@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TOPICS } from '@amtsbote/contracts';
 import { defaultNamespace } from '@amtsbote/fim';
 import {
+  eventually,
   EventRecorder,
   type FitConnectReplyContent,
   FitConnectSubscriber,
@@ -76,8 +77,16 @@ export class FitConnectBed {
     const recorder = await EventRecorder.start(r.topicPrefix, [TOPICS.routing]);
     const files = await AttachmentServer.start();
     await publishBlaueKarte(r.topicPrefix);
+    const admin = await tokens.admin();
+    // Routing knows the FIM schema before the first submission: with the bed's few, fast retries a
+    // catalog consumer that waits out a slow first database connection would otherwise dead-letter it.
+    await eventually(
+      async () =>
+        (await api(r.url, 'GET', '/fim-schemas/S00000121/1.0/xsd', admin)).status === 200 ? true : undefined,
+      { what: 'routing to compile the FIM schema' },
+    );
     const issuing = TestCa.create('Amtsbote Test Issuing CA', root);
-    return new FitConnectBed(r, zd, recorder, files, await tokens.admin(), dir, root, issuing);
+    return new FitConnectBed(r, zd, recorder, files, admin, dir, root, issuing);
   }
 
   async close(): Promise<void> {
