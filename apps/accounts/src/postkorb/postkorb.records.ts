@@ -49,21 +49,16 @@ export interface FileRecord {
   createdAt: Date;
 }
 
-export interface NewFile {
-  id: string;
-  ownerKey: string;
-  messageId: string | null;
-  origin: 'authority' | 'upload';
-  position: number;
-  filename: string;
-  mediaType: string;
-  size: number;
-  sha512: string;
+/** A file row as it is first written: not yet failed, no attempts, the optional columns left out. */
+export type NewFile = Omit<
+  FileRecord,
+  'state' | 'sourceUrl' | 'sourceExpiresAt' | 'attempts' | 'uploadedByKey' | 'createdAt'
+> & {
   state: 'pending' | 'stored';
   sourceUrl?: string;
   sourceExpiresAt?: Date;
   uploadedByKey?: string;
-}
+};
 
 export interface MessageFilter {
   unread?: boolean;
