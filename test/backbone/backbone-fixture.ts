@@ -80,7 +80,11 @@ export class BackboneFixture {
 
   async consumer(
     handle: EventHandlerFn,
-    options: { groupId?: string; afterCommit?: (ids: string[]) => Promise<void> | void } = {},
+    options: {
+      groupId?: string;
+      afterCommit?: (ids: string[]) => Promise<void> | void;
+      sessionTimeoutMs?: number;
+    } = {},
   ): Promise<EventConsumerType> {
     const consumer = new EventConsumer(this.kafka, this.producer, this.dataSource, {
       groupId: options.groupId ?? `${this.prefix}group`,
@@ -90,7 +94,7 @@ export class BackboneFixture {
       retryDelaysMs: [150, 300],
       handlers: new Map([[testEvent.type, { contract: testEvent, handle }]]),
       afterCommit: options.afterCommit,
-      sessionTimeoutMs: 10000,
+      sessionTimeoutMs: options.sessionTimeoutMs ?? 10000,
     });
     await consumer.start();
     this.stoppables.push(consumer);

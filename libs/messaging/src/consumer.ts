@@ -43,7 +43,15 @@ export interface ConsumerOptions {
   handlers: Map<string, RegisteredHandler>;
   /** Back-off while the database is away (the message is not retried, it waits). */
   infrastructureBackoffMs?: number;
+  /** Default 10 s (see `KAFKA_CONSUMER_SESSION_TIMEOUT_MS`). */
   sessionTimeoutMs?: number;
+  /** Longest a fetch waits at the broker for new events; default 500 ms. */
+  maxWaitMs?: number;
+  /**
+   * Offsets are committed at most this often and when the consumer stops (default 1000 ms; 0 after every
+   * chunk). What a crash or rebalance leaves uncommitted is delivered again and dropped by the inbox.
+   */
+  commitIntervalMs?: number;
   /** Fault injection for tests: runs after a chunk's transaction committed and before offsets are committed. */
   afterCommit?: (eventIds: string[]) => Promise<void> | void;
 }
@@ -136,6 +144,8 @@ export class EventConsumer {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private joined = false;
   private readonly c = counters();
+  /** Next offset to read per `topic:partition`, for the commit at stop. */
+  private readonly resolved = new Map<string, { topic: string; partition: number; offset: string }>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -163,9 +173,9 @@ export class EventConsumer {
     const consumer = this.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10000,
       heartbeatInterval: 3000,
-      maxWaitTimeInMs: 250,
+      maxWaitTimeInMs: this.options.maxWaitMs ?? 500,
       // Keeps trying through a broker outage, never more than a second apart: back at once when it is.
       retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 1000 },
     });
@@ -173,6 +183,8 @@ export class EventConsumer {
     countRequests(consumer, 'consumer');
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
+      // A new assignment starts from the committed offsets; what this member resolved before is not its own.
+      this.resolved.clear();
     });
     consumer.on(consumer.events.CRASH, (e) => {
       this.joined = false;
@@ -187,7 +199,11 @@ export class EventConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: this.subscribedTopics(), fromBeginning: true });
     await consumer.run({
-      autoCommit: true,
+      // kafkajs's auto-commit sends an OffsetCommit after every batch — at low rates one per event and
+      // consumer, the broker's largest cost per journey. Offsets go out on an interval instead
+      // (commitOffsetsIfNecessary in flush) and at stop; the inbox makes a replay after a crash harmless.
+      autoCommit: false,
+      autoCommitInterval: this.options.commitIntervalMs ?? 1000,
       eachBatchAutoResolve: false,
       // Partitions are independent; two at a time fit the database pool and a small machine.
       partitionsConsumedConcurrently: 2,
@@ -201,6 +217,13 @@ export class EventConsumer {
     const c = this.consumer;
     this.consumer = undefined;
     this.joined = false;
+    if (c && this.resolved.size > 0) {
+      // What a chunk still in progress resolves after this is delivered again to the next owner (inbox).
+      await c.commitOffsets([...this.resolved.values()]).catch((err: unknown) => {
+        this.logger.warn({ err: errorText(err) }, 'could not commit offsets at stop');
+      });
+      this.resolved.clear();
+    }
     // disconnect waits for the batch in progress to finish.
     await c?.disconnect();
   }
@@ -290,6 +313,23 @@ export class EventConsumer {
     p: EachBatchPayload,
   ): Promise<void> {
     if (items.length === 0) return;
+    // The session (10 s by default) must not run out while a long chunk is handled (a backlog of 1000
+    // events, a slow lookup): keep heartbeating meanwhile. A failure here (a rebalance) shows again, and is
+    // handled by kafkajs, at the heartbeat after the chunk.
+    const beat = setInterval(() => void p.heartbeat().catch(() => undefined), 3000);
+    try {
+      await this.flushChunk(items, topic, partition, p);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  private async flushChunk(
+    items: Prepared[],
+    topic: string,
+    partition: number,
+    p: EachBatchPayload,
+  ): Promise<void> {
     const handleable = items.filter((i): i is Handleable => i.kind === 'handle');
     let handledIds: string[] = [];
     if (handleable.length > 0) {
@@ -324,7 +364,9 @@ export class EventConsumer {
       }
     }
     await this.options.afterCommit?.(handledIds);
-    p.resolveOffset(items[items.length - 1].offset);
+    const last = items[items.length - 1].offset;
+    p.resolveOffset(last);
+    this.resolved.set(`${topic}:${partition}`, { topic, partition, offset: (BigInt(last) + 1n).toString() });
     await p.commitOffsetsIfNecessary();
     await p.heartbeat();
   }

@@ -13,7 +13,7 @@ import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EventConsumer, type RegisteredHandler } from './consumer';
+import { type ConsumerOptions, EventConsumer, type RegisteredHandler } from './consumer';
 import { EVENT_BATCH_HANDLER_METADATA, EVENT_HANDLER_METADATA } from './decorators';
 import { InboxPruner } from './inbox-pruner';
 import { closeLeftoverSockets, countRequests, createKafka, type KafkaConnectionOptions } from './kafka';
@@ -38,6 +38,8 @@ export interface MessagingOptions {
   /** Prepended to every topic name on the wire (`KAFKA_TOPIC_PREFIX`). */
   topicPrefix?: string;
   retryDelaysMs: number[];
+  /** Session, fetch wait and offset-commit interval of the consumer (`KAFKA_CONSUMER_*`, `KAFKA_OFFSET_*`). */
+  consumer?: Pick<ConsumerOptions, 'sessionTimeoutMs' | 'maxWaitMs' | 'commitIntervalMs'>;
   relay?: Omit<RelayOptions, 'schema'>;
   consumerGroupId?: string;
   /** How long the inbox remembers handled event ids (`INBOX_RETENTION_DAYS`). */
@@ -168,6 +170,7 @@ export class MessagingRuntime
         service: o.service,
         topics: this.consumed.map((t) => (o.topicPrefix ?? '') + t),
         retryDelaysMs: o.retryDelaysMs,
+        ...o.consumer,
         handlers,
         afterCommit: o.afterCommit,
       });

@@ -25,7 +25,12 @@ export interface RelayOptions {
   /** Wakes the relay when this process wrote events (others are found by polling). */
   signal?: OutboxSignal;
   topicPrefix?: string;
-  /** After a wake-up, wait this long so commits arriving together are published in one batch. */
+  /**
+   * After a wake-up, wait this long so commits arriving together are published in one batch. Default 0:
+   * only the commits of the same event-loop turn are taken together. Under load the relay runs batch after
+   * batch without waiting (what arrived during one is the next), so a linger only ever delayed the single
+   * events of a quiet system — 5 ms on each of the three relay hops of a journey.
+   */
   lingerMs?: number;
   /** Fault injection for tests: runs after Kafka acknowledged a batch and before the rows are marked. */
   afterPublish?: (ids: string[]) => Promise<void> | void;
@@ -151,8 +156,10 @@ export class OutboxRelay {
       });
       this.wake = undefined;
       look = !batch.locked || backoff > 0;
-      const linger = this.options.lingerMs ?? 5;
-      if (woken && this.running && linger > 0) await new Promise((r) => setTimeout(r, linger));
+      const linger = this.options.lingerMs ?? 0;
+      if (woken && this.running) {
+        await new Promise((r) => (linger > 0 ? setTimeout(r, linger) : setImmediate(r)));
+      }
     }
   }
 

@@ -33,6 +33,11 @@ export function messagingOptionsFrom(o: ServiceCoreOptions): MessagingOptions {
     topics: o.topics,
     topicPrefix: c.KAFKA_TOPIC_PREFIX,
     retryDelaysMs: c.KAFKA_RETRY_DELAYS_MS,
+    consumer: {
+      sessionTimeoutMs: c.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
+      maxWaitMs: c.KAFKA_CONSUMER_MAX_WAIT_MS,
+      commitIntervalMs: c.KAFKA_OFFSET_COMMIT_INTERVAL_MS,
+    },
     inboxRetentionMs: c.INBOX_RETENTION_DAYS * 24 * 3600 * 1000,
     provisionTopics: c.KAFKA_PROVISION_TOPICS
       ? { partitions: c.KAFKA_TOPIC_PARTITIONS, replicationFactor: c.KAFKA_TOPIC_REPLICATION_FACTOR }

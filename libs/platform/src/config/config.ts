@@ -62,6 +62,22 @@ export const baseConfigShape = {
     .pipe(z.array(z.string().regex(/^\d+$/, 'milliseconds').transform(Number)))
     .prefault('1000,10000,60000'),
   /**
+   * Kafka consumer session: a member silent this long is dropped from its group. After a broker restart the
+   * group waits for the sessions of the members it remembers before it hands out partitions again, so this
+   * is also how long consumption pauses then. A member heartbeats every 3 s and between chunks.
+   */
+  KAFKA_CONSUMER_SESSION_TIMEOUT_MS: env.int().min(6000).max(300000).default(10000),
+  /**
+   * Longest a consumer's fetch waits at the broker for new events (it returns as soon as any arrive): the
+   * idle cost of a consumer, and how late a paused partition (an event waiting for its retry) resumes.
+   */
+  KAFKA_CONSUMER_MAX_WAIT_MS: env.int().min(10).max(10000).default(500),
+  /**
+   * Consumed offsets are committed at most this often (and when the consumer stops), not after every chunk:
+   * after a crash or rebalance at most this much is delivered again, and the inbox drops the copies.
+   */
+  KAFKA_OFFSET_COMMIT_INTERVAL_MS: env.int().min(0).max(60000).default(1000),
+  /**
    * Days a consumer remembers the ids of events it handled, to drop copies. Must exceed the topics'
    * retention (Kafka's default is 7 days): a copy can only arrive while Kafka still holds the event.
    */
