@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     const admin = await tokens.admin();
     await publishBlaueKarte(r.topicPrefix);
     for (const [format, ars] of FORMATS) {
-      const id = `bench-${format.replace(/[^a-z]/g, '')}`;
+      const id = `hb-bench-${format.replace(/[^a-z]/g, '')}`;
       const created = await api(r.url, 'POST', '/destinations', admin, {
         ...destinationBody({ id, format, channel: 'http-push', endpointUrl: sim.inboxUrl }),
         secret: SECRET,
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
       await api(r.url, 'POST', '/routes', admin, { leikaKey: LEIKA, ars, destinationId: id });
     }
     const fcCreated = await api(r.url, 'POST', '/destinations', admin, {
-      ...destinationBody({ id: 'bench-fitconnect', format: 'fit-connect-json', channel: 'http-push' }),
+      ...destinationBody({ id: 'hb-bench-fitconnect', format: 'fit-connect-json', channel: 'http-push' }),
       channel: 'fit-connect',
       channelSettings: fc.channelSettings,
     });
@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     await api(r.url, 'POST', '/routes', admin, {
       leikaKey: LEIKA,
       ars: FIT_CONNECT_ARS,
-      destinationId: 'bench-fitconnect',
+      destinationId: 'hb-bench-fitconnect',
     });
     const attachment = Buffer.alloc(20 * 1024, 7);
     const publish = async (ars: string, count: number) => {
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       'format            msgs/s   p. message   build (mean)   XSD/JSON validation (mean)   validation share of wall time',
     );
     for (const [format, ars] of FORMATS) {
-      const destinationId = `bench-${format.replace(/[^a-z]/g, '')}`;
+      const destinationId = `hb-bench-${format.replace(/[^a-z]/g, '')}`;
       await publish(ars, WARMUP);
       await sim.waitFor(() => receivedFor(destinationId).length >= WARMUP, 120_000, `${format} warm-up`);
       const v0 = await histogramSum('amtsbote_routing_validation_seconds', format);
