@@ -20,10 +20,15 @@ async function recordEffect(
   await ctx.manager.query(`INSERT INTO ${SCHEMA}.effects (event_id, n) VALUES ($1, $2)`, [event.id, data.n]);
 }
 
-async function duplicatesSeen(group: string): Promise<number> {
-  const metric = await register.getSingleMetric('amtsbote_events_duplicate_total')?.get();
-  return metric?.values.find((v) => v.labels.group === group)?.value ?? 0;
+/** The sum of a counter of this process over the series whose labels include `labels`. */
+async function counterSum(name: string, labels: Record<string, string>): Promise<number> {
+  const values = (await register.getSingleMetric(name)?.get())?.values ?? [];
+  return values
+    .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))
+    .reduce((sum, v) => sum + v.value, 0);
 }
+
+const duplicatesSeen = (group: string) => counterSum('amtsbote_events_duplicate_total', { group });
 
 describe('outbox → Kafka → inbox (real broker, real PostgreSQL)', () => {
   const f = new BackboneFixture();
@@ -143,10 +148,8 @@ describe('offset commits and sessions', () => {
   it('commits offsets on an interval, not per batch, and all of them when the consumer stops', async () => {
     const group = `${f.prefix}group`;
     const topic = f.prefix + TOPICS.diagnostics;
-    const commits = async () =>
-      ((await register.getSingleMetric('amtsbote_kafka_requests_total')?.get())?.values ?? [])
-        .filter((v) => v.labels.client === 'consumer' && v.labels.api === 'OffsetCommit')
-        .reduce((sum, v) => sum + v.value, 0);
+    const commits = () =>
+      counterSum('amtsbote_kafka_requests_total', { client: 'consumer', api: 'OffsetCommit' });
     const seen = new Set<string>();
     const consumer = await f.consumer(
       async (event) => {
