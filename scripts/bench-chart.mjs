@@ -96,7 +96,21 @@ function latencyPanel(journey, top) {
       'class="axis"',
     ),
   );
-  return { svg: parts.join('\n'), height };
+  const rec = journey.recovery;
+  if (rec)
+    parts.push(
+      text(
+        left,
+        y0 + 68,
+        `PostgreSQL restart: a backlog of ${rec.backlogAtReturn} drained at ${rec.drainPerSecond}/s` +
+          (sustained
+            ? ` (${Math.round((100 * rec.drainPerSecond) / sustained)} % of the sustained rate)`
+            : '') +
+          `, the first ${rec.firstAfterReturnSeconds ?? '–'} s after its return`,
+        'class="axis"',
+      ),
+    );
+  return { svg: parts.join('\n'), height: rec ? height + 16 : height };
 }
 
 /** Ratios the other benches report: ours against the baseline they measure in the same run. */

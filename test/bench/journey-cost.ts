@@ -131,6 +131,8 @@ export class CostMeter {
     databaseUrl: string,
   ) {
     this.pool = new Pool({ connectionString: databaseUrl, max: 1 });
+    // The recovery phase stops PostgreSQL: an idle connection it cuts must not end the run.
+    this.pool.on('error', () => undefined);
   }
 
   private groups(): CpuGroup[] {

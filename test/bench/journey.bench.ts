@@ -31,7 +31,10 @@
  * service to try a tuning, e.g. `ROUTING_DELIVERY_CONCURRENCY=16,ROUTING_DELIVERY_POLL_MS=50`; default none),
  * BENCH_JOURNEY_COST_RATE / BENCH_JOURNEY_COST_SECONDS (20/s for 30 s; 0 s skips it: the cost phase, see
  * below), BENCH_JOURNEY_IDLE_SECONDS (10: the services' cost with nothing to do, per second), BENCH_JOURNEY_NODE_ARGS (given to every service's node, e.g.
- * `--cpu-prof --cpu-prof-dir=/tmp/prof`; `node scripts/cpuprofile-top.mjs /tmp/prof` summarises).
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`; `node scripts/cpuprofile-top.mjs /tmp/prof` summarises),
+ * BENCH_JOURNEY_RECOVERY (3000 submissions, of which ~2000 are still a backlog at the stop; 0 skips) / BENCH_JOURNEY_RECOVERY_RATE (200/s offered) /
+ * BENCH_JOURNEY_RECOVERY_DOWN_SECONDS (5): the last phase, see `journey-recovery.ts` — a burst, PostgreSQL
+ * stopped and started, the backlog's drain counted over time against the ladder's sustained rate.
  *
  * Cost: after the warm-up, a phase at a modest rate measures what one journey costs (`journey-cost.ts`):
  * machine CPU by process and service, PostgreSQL statements and transactions and Kafka requests per
@@ -61,6 +64,7 @@ import {
 import { z } from 'zod';
 import { DEMO, formData, type JourneyTargets, openDraft, seedDemo, uploadPdf } from '../journeys/journey';
 import { CostMeter, describeCost, type JourneyCost } from './journey-cost';
+import { describeRecovery, recoveryPhase, type RecoveryResult } from './journey-recovery';
 import { HEADER, notSustained, percentiles, type PhaseResult, row } from './journey-report';
 
 /** `50,100` → [50, 100]; `none` → []. */
@@ -82,6 +86,9 @@ const settings = loadConfig(
     BENCH_JOURNEY_COST_RATE: z.coerce.number().positive().default(20),
     BENCH_JOURNEY_COST_SECONDS: z.coerce.number().min(0).default(30),
     BENCH_JOURNEY_IDLE_SECONDS: z.coerce.number().min(0).default(10),
+    BENCH_JOURNEY_RECOVERY: z.coerce.number().int().min(0).default(3000),
+    BENCH_JOURNEY_RECOVERY_RATE: z.coerce.number().positive().default(200),
+    BENCH_JOURNEY_RECOVERY_DOWN_SECONDS: z.coerce.number().positive().default(5),
     BENCH_JOURNEY_NODE_ARGS: z.string().default(''),
     BENCH_JOURNEY_SERVICE_ENV: z
       .string()
@@ -114,6 +121,8 @@ interface Sent {
   sentAt?: number;
   answeredAt?: number;
   status?: number;
+  /** Why a request got no answer (the fetch error's cause). */
+  error?: string;
   submissionId?: string;
 }
 
@@ -167,7 +176,7 @@ class JourneyBench {
   }
 
   /** Sends `prepared` open-loop at `rate` per second; resolves when every request has been answered. */
-  private async offer(prepared: Prepared[], rate: number): Promise<Sent[]> {
+  async offer(prepared: Prepared[], rate: number): Promise<Sent[]> {
     const sent: Sent[] = [];
     const answers: Array<Promise<void>> = [];
     const t0 = Date.now() + 50;
@@ -192,8 +201,10 @@ class JourneyBench {
             if (res.status === 201)
               s.submissionId = (JSON.parse(text) as { submissionId: string }).submissionId;
           },
-          () => {
+          (err: unknown) => {
             s.status = 0;
+            const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+            s.error = cause?.code ?? cause?.message ?? String(err);
           },
         ),
       );
@@ -210,8 +221,16 @@ class JourneyBench {
   }
 
   /** Waits until every accepted submission of `sent` reached the simulator or `untilMs` (epoch) passed. */
-  private async awaitDeliveries(sent: Sent[], untilMs: number): Promise<Map<string, number>> {
-    const wanted = new Set(sent.flatMap((s) => (s.submissionId ? [s.submissionId] : [])));
+  private awaitDeliveries(sent: Sent[], untilMs: number): Promise<Map<string, number>> {
+    return this.deliveries(
+      sent.flatMap((s) => (s.submissionId ? [s.submissionId] : [])),
+      untilMs,
+    );
+  }
+
+  /** When each of `ids` reached the simulator, waiting until all did or `untilMs` (epoch) passed. */
+  async deliveries(ids: readonly string[], untilMs: number): Promise<Map<string, number>> {
+    const wanted = new Set(ids);
     const delivered = new Map<string, number>();
     const seen = new Set<string>();
     for (;;) {
@@ -256,7 +275,7 @@ class JourneyBench {
     for (const s of sent) {
       lag.push((s.sentAt ?? s.scheduledAt) - s.scheduledAt);
       if (s.status !== 201 || s.submissionId === undefined) {
-        const key = s.status ? String(s.status) : 'error';
+        const key = s.status ? String(s.status) : `error ${s.error ?? ''}`.trim();
         refused[key] = (refused[key] ?? 0) + 1;
         continue;
       }
@@ -437,6 +456,21 @@ async function main(): Promise<void> {
     if (stuck)
       out('the system did not catch up within 5 min after a fixed-rate phase; the ladder was skipped');
 
+    // Last: it stops PostgreSQL. Judged against the healthy sustained rate of the same run.
+    let recovery: RecoveryResult | null = null;
+    if (!stuck && settings.BENCH_JOURNEY_RECOVERY > 0 && (await bench.settle(accepted, 300_000))) {
+      recovery = await recoveryPhase(bench, {
+        submissions: settings.BENCH_JOURNEY_RECOVERY,
+        rate: settings.BENCH_JOURNEY_RECOVERY_RATE,
+        downSeconds: settings.BENCH_JOURNEY_RECOVERY_DOWN_SECONDS,
+      });
+      const saturated = Math.max(0, ...fixed.map((f) => f.deliveredPerSecond));
+      out(`\nrecovery after a PostgreSQL restart under a backlog:`);
+      out(`  ${describeRecovery(recovery, maxSustained)}`);
+      if (saturated > 0)
+        out(`  (the fixed phases delivered at most ${saturated.toFixed(1)}/s while overloaded)`);
+    }
+
     out(
       `BENCH_RESULT ${JSON.stringify({
         bench: 'journey',
@@ -455,6 +489,7 @@ async function main(): Promise<void> {
           maxSustainedPerSecond: maxSustained,
           limitedBy: limitedBy ?? null,
         },
+        recovery,
       })}`,
     );
   } finally {

@@ -1,12 +1,13 @@
-import { deadLetterTopic, type EventContract, retryTopic } from '@amtsbote/contracts';
+import { type EventContract, retryTopic } from '@amtsbote/contracts';
 import { isTransientInfrastructureError, preparedQuery } from '@amtsbote/platform';
 import { Logger } from '@nestjs/common';
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { Counter } from 'prom-client';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { type CloudEvent, EnvelopeError, fromKafkaMessage, readHeader } from './envelope';
+import { type CloudEvent, EnvelopeError, fromKafkaMessage } from './envelope';
 import { countRequests } from './kafka';
 import { metric } from './metrics';
+import { errorText, type FailedRecord, RetryRouter, retryState } from './retries';
 
 export interface HandlerContext {
   /** The transaction the inbox row commits in: do the handler's effect (and outbox writes) through it. */
@@ -56,26 +57,9 @@ export interface ConsumerOptions {
   afterCommit?: (eventIds: string[]) => Promise<void> | void;
 }
 
-const H = {
-  attempt: 'x-retry-attempt',
-  due: 'x-retry-due',
-  group: 'x-retry-group',
-  originalTopic: 'x-original-topic',
-  originalPartition: 'x-original-partition',
-  originalOffset: 'x-original-offset',
-  error: 'x-error',
-} as const;
-
 type Prepared =
   | { kind: 'skip'; offset: string }
-  | {
-      kind: 'dead';
-      offset: string;
-      message: KafkaMessage;
-      reason: string;
-      originalTopic: string;
-      attempt: number;
-    }
+  | ({ kind: 'dead'; offset: string; reason: string } & FailedRecord)
   | { kind: 'wait'; offset: string; dueAt: number }
   | {
       kind: 'handle';
@@ -108,30 +92,7 @@ const counters = () => ({
         labelNames: ['group'],
       }),
   ),
-  retried: metric(
-    'amtsbote_events_retried_total',
-    () =>
-      new Counter({
-        name: 'amtsbote_events_retried_total',
-        help: 'Events sent to a retry topic',
-        labelNames: ['group', 'type'],
-      }),
-  ),
-  dead: metric(
-    'amtsbote_events_dead_lettered_total',
-    () =>
-      new Counter({
-        name: 'amtsbote_events_dead_lettered_total',
-        help: 'Events sent to a dead-letter topic',
-        labelNames: ['group', 'topic', 'reason'],
-      }),
-  ),
 });
-
-function errorText(err: unknown): string {
-  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return text.slice(0, 1000);
-}
 
 /**
  * Consumes a group's topics with an inbox: each event's effect commits in one transaction with its inbox
@@ -144,6 +105,7 @@ export class EventConsumer {
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private joined = false;
   private readonly c = counters();
+  private readonly failures: RetryRouter;
   /** Next offset to read per `topic:partition`, for the commit at stop. */
   private readonly resolved = new Map<string, { topic: string; partition: number; offset: string }>();
 
@@ -154,6 +116,7 @@ export class EventConsumer {
     private readonly options: ConsumerOptions,
   ) {
     this.logger = new Logger(`EventConsumer(${options.groupId})`);
+    this.failures = new RetryRouter(producer, options);
   }
 
   get isJoined(): boolean {
@@ -230,17 +193,9 @@ export class EventConsumer {
 
   private prepare(topic: string, message: KafkaMessage): Prepared {
     const offset = message.offset;
-    const isRetry = /\.retry\.\d+$/.test(topic);
-    const originalTopic = isRetry
-      ? (readHeader(message.headers, H.originalTopic) ?? topic.replace(/\.retry\.\d+$/, ''))
-      : topic;
-    const attempt = isRetry ? Number(readHeader(message.headers, H.attempt) ?? '1') : 0;
-    if (isRetry) {
-      // Retry topics are shared by every group consuming the original topic.
-      if (readHeader(message.headers, H.group) !== this.options.groupId) return { kind: 'skip', offset };
-      const due = Number(readHeader(message.headers, H.due) ?? '0');
-      if (due > Date.now()) return { kind: 'wait', offset, dueAt: due };
-    }
+    const { originalTopic, attempt, foreign, dueAt } = retryState(topic, message, this.options.groupId);
+    if (foreign) return { kind: 'skip', offset };
+    if (dueAt > Date.now()) return { kind: 'wait', offset, dueAt };
     let event: CloudEvent;
     try {
       event = fromKafkaMessage(message);
@@ -354,16 +309,14 @@ export class EventConsumer {
               this.backOffForInfrastructure(topic, partition, item.offset, itemErr);
               return;
             }
-            await this.retryOrDeadLetter(item, itemErr, topic, partition);
+            await this.failures.retryOrDeadLetter(item, itemErr, topic, partition);
           }
           await p.heartbeat();
         }
       }
     }
     for (const item of items) {
-      if (item.kind === 'dead') {
-        await this.deadLetter(item.message, item.originalTopic, item.reason, item.attempt, topic, partition);
-      }
+      if (item.kind === 'dead') await this.failures.deadLetter(item, item.reason, topic, partition);
     }
     await this.options.afterCommit?.(handledIds);
     const last = items[items.length - 1].offset;
@@ -457,90 +410,5 @@ export class EventConsumer {
       `dependency unavailable (database, broker or remote registry), pausing ${topic}[${partition}] for ${ms} ms`,
     );
     this.pauseUntil(topic, partition, offset, Date.now() + ms);
-  }
-
-  private async retryOrDeadLetter(
-    item: Handleable,
-    err: unknown,
-    topic: string,
-    partition: number,
-  ): Promise<void> {
-    const next = item.attempt + 1;
-    const delays = this.options.retryDelaysMs;
-    if (next > delays.length) {
-      await this.deadLetter(
-        item.message,
-        item.originalTopic,
-        `handler failed: ${errorText(err)}`,
-        item.attempt,
-        topic,
-        partition,
-      );
-      return;
-    }
-    const delay = delays[next - 1];
-    // Jitter spreads retries of many failures so they do not all return at once.
-    const due = Date.now() + Math.round(delay * (0.9 + Math.random() * 0.2));
-    this.logger.warn(
-      { eventId: item.event.id, type: item.event.type, attempt: next, err: errorText(err) },
-      `handler failed, retry ${next}/${delays.length} in ~${delay} ms`,
-    );
-    const headers: IHeaders = {
-      ...item.message.headers,
-      [H.attempt]: String(next),
-      [H.due]: String(due),
-      [H.group]: this.options.groupId,
-      [H.originalTopic]: item.originalTopic,
-      [H.error]: errorText(err),
-      ...this.provenance(item.message, item.originalTopic, topic, partition),
-    };
-    await this.producer.send({
-      topic: retryTopic(item.originalTopic, next),
-      acks: -1,
-      messages: [{ key: item.message.key, value: item.message.value, headers }],
-    });
-    this.c.retried.inc({ group: this.options.groupId, type: item.event.type });
-  }
-
-  /** Where the event first failed: kept from the main topic through every retry level. */
-  private provenance(
-    message: KafkaMessage,
-    originalTopic: string,
-    topic: string,
-    partition: number,
-  ): IHeaders {
-    if (topic !== originalTopic) return {};
-    return { [H.originalPartition]: String(partition), [H.originalOffset]: message.offset };
-  }
-
-  private async deadLetter(
-    message: KafkaMessage,
-    originalTopic: string,
-    reason: string,
-    attempts: number,
-    fromTopic: string,
-    partition: number,
-  ): Promise<void> {
-    this.logger.error({ originalTopic, reason, attempts }, 'event dead-lettered');
-    const headers: IHeaders = {
-      ...message.headers,
-      'x-dlt-reason': reason.slice(0, 1000),
-      'x-dlt-group': this.options.groupId,
-      'x-dlt-service': this.options.service,
-      'x-dlt-attempts': String(attempts),
-      'x-dlt-failed-at': new Date().toISOString(),
-      [H.originalTopic]: originalTopic,
-      ...this.provenance(message, originalTopic, fromTopic, partition),
-    };
-    await this.producer.send({
-      topic: deadLetterTopic(originalTopic),
-      acks: -1,
-      messages: [{ key: message.key, value: message.value, headers }],
-    });
-    this.c.dead.inc({
-      group: this.options.groupId,
-      topic: originalTopic,
-      reason: reason.split(':')[0] ?? 'unknown',
-    });
   }
 }

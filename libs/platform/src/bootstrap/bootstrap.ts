@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { z } from 'zod';
 import { type BaseConfig, loadConfigOrExit } from '../config';
@@ -13,12 +14,36 @@ import {
   clientErrorProblem,
   frameworkErrorProblem,
   refuseUnstorableParameters,
+  useLoadShedding,
   useSecurityHeaders,
   useStrictJsonBodies,
 } from '../http';
 import { requestIdFor } from '../logging';
 import { ensureDefaultMetrics, registerHttpMetrics } from '../metrics';
 import { APP_CONFIG } from '../platform.module';
+
+/**
+ * Errors Fastify raises before Nest sees a request (body parsing, limits) get problem+json too. The handler
+ * is set as soon as the adapter exists, before any plugin (intake's multipart) opens a context that copies
+ * the handler in place then; Nest's own (plain JSON, which the hostile-input specs refuse) is not set at all,
+ * so Fastify has no override to warn about (FSTWRN004).
+ */
+class ProblemFastifyAdapter extends FastifyAdapter {
+  /** Nest's exception layer for errors outside its routes: `useProblemErrors` takes its place. */
+  override setErrorHandler(): ReturnType<FastifyAdapter['setErrorHandler']> {
+    return this.getInstance<ReturnType<FastifyAdapter['setErrorHandler']>>();
+  }
+}
+
+function useProblemErrors(fastify: FastifyInstance): void {
+  fastify.setErrorHandler((error, request, reply) => {
+    const { doc, headers } = buildProblem(error, request, request.id);
+    void reply
+      .status(doc.status)
+      .headers({ ...headers, 'content-type': 'application/problem+json; charset=utf-8' })
+      .send(JSON.stringify(doc));
+  });
+}
 
 export interface ServiceDescription {
   name: string;
@@ -39,7 +64,7 @@ export async function createServiceApp(
   options: { bufferLogs?: boolean } = {},
 ): Promise<NestFastifyApplication> {
   ensureDefaultMetrics();
-  const adapter = new FastifyAdapter({
+  const adapter = new ProblemFastifyAdapter({
     bodyLimit: service.bodyLimit ?? 1024 * 1024,
     trustProxy: true,
     genReqId: (req: IncomingMessage) => {
@@ -52,6 +77,7 @@ export async function createServiceApp(
     clientErrorHandler: clientErrorProblem,
   });
   // Before Nest registers its routes.
+  useProblemErrors(adapter.getInstance());
   applyRouteBodyLimits(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(rootModule as never, adapter, {
     bufferLogs: options.bufferLogs ?? true,
@@ -69,16 +95,7 @@ export async function createServiceApp(
   useSecurityHeaders(fastify);
   refuseUnstorableParameters(fastify);
   registerHttpMetrics(fastify);
-  // Errors Fastify raises before Nest sees the request (body parsing, limits) get problem+json too. This
-  // replaces the handler Nest set, whose plain JSON the hostile-input specs refuse; Fastify warns of the
-  // override once per app (FSTWRN004), and that warning is expected.
-  fastify.setErrorHandler((error, request, reply) => {
-    const { doc, headers } = buildProblem(error, request, request.id);
-    void reply
-      .status(doc.status)
-      .headers({ ...headers, 'content-type': 'application/problem+json; charset=utf-8' })
-      .send(JSON.stringify(doc));
-  });
+  useLoadShedding(fastify, { maxInFlight: config.HTTP_MAX_IN_FLIGHT });
   setupOpenApi(app, service);
   await app.init();
   // After init, which registers Nest's own JSON parser; before ready, which freezes the parsers.

@@ -105,6 +105,11 @@ export const baseConfigShape = {
   HTTP_REQUEST_TIMEOUT_MS: env.positiveInt().default(120_000),
   /** Time a client has to send the request line and headers (at most HTTP_REQUEST_TIMEOUT_MS). */
   HTTP_HEADERS_TIMEOUT_MS: env.positiveInt().default(20_000),
+  /**
+   * Requests one replica works on at once; past it a request is answered 503 with Retry-After at once
+   * (probes, /metrics and the signed /files/ downloads excepted), so overload gives quick answers instead of timeouts. 0: no bound.
+   */
+  HTTP_MAX_IN_FLIGHT: env.int().min(0).default(256),
   /** Most keys a JSON request body may have (routes that need more say so with `@BodyLimit`). */
   HTTP_JSON_MAX_KEYS: env.positiveInt().default(20_000),
   /**

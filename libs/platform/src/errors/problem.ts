@@ -112,10 +112,14 @@ export class ProblemException extends HttpException {
     return new ProblemException({ status: 409, code, title, detail });
   }
 
-  static unavailable(detail: Bilingual, retryAfterSeconds = 5): ProblemException {
+  static unavailable(
+    detail: Bilingual,
+    retryAfterSeconds = 5,
+    code = 'service-unavailable',
+  ): ProblemException {
     return new ProblemException({
       status: 503,
-      code: 'service-unavailable',
+      code,
       title: { de: 'Dienst vorübergehend nicht verfügbar', en: 'Service temporarily unavailable' },
       detail,
       headers: { 'Retry-After': String(retryAfterSeconds) },

@@ -2,6 +2,7 @@ export * from './body-limit';
 export * from './dto-transformer';
 export * from './framework-errors';
 export * from './json-body';
+export * from './load-shedding';
 export * from './unstorable-strings';
 export * from './uuid.pipe';
 export * from './pattern.pipe';

@@ -204,6 +204,12 @@ export async function pruneTestTopics(brokers: string[] = kafkaBrokers()): Promi
     for (let i = 0; i < stale.length; i += 200) {
       await admin.deleteTopics({ topics: stale.slice(i, i + 200), timeout: 60_000 });
     }
+    // The request returns before the broker has let go of every partition; a client that starts meanwhile
+    // can be told "This server does not host this topic-partition". Done when the listing no longer has them.
+    const gone = new Set(stale);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && (await admin.listTopics()).some((t) => gone.has(t)))
+      await new Promise((r) => setTimeout(r, 500));
     return stale.length;
   } finally {
     await admin.disconnect().catch(() => undefined);

@@ -1,20 +1,12 @@
 import { FIT_CONNECT_METADATA_VERSIONS } from '@amtsbote/xoev';
 import type { FieldProblem } from '@amtsbote/platform';
+import { httpUrl } from '../../common/http-url';
 import type { DestinationRecord } from '../../destinations/destinations.types';
 import { fieldProblem } from '../delivery-channel';
 import type { FitConnectSettings } from './api';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SECRET_REF = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
-
-function isHttpUrl(v: unknown): boolean {
-  if (typeof v !== 'string') return false;
-  try {
-    return ['http:', 'https:'].includes(new URL(v).protocol);
-  } catch {
-    return false;
-  }
-}
 
 /** The settings of a destination the channel validated. */
 export function settingsOf(d: DestinationRecord): FitConnectSettings {
@@ -35,16 +27,16 @@ export function validateSettings(d: DestinationRecord): FieldProblem[] {
     "The destination's FIT-Connect destinationId (UUID) is missing.",
   );
   need(
-    isHttpUrl(s.submissionApiUrl),
+    httpUrl(s.submissionApiUrl) !== undefined,
     'submissionApiUrl',
-    'Die URL der Submission API des Zustelldienstes fehlt.',
-    "The Zustelldienst's Submission API URL is missing.",
+    'Die URL der Submission API des Zustelldienstes fehlt oder ist keine http(s)-URL ohne Zugangsdaten.',
+    "The Zustelldienst's Submission API URL is missing or not an http(s) URL without credentials.",
   );
   need(
-    isHttpUrl(s.tokenUrl),
+    httpUrl(s.tokenUrl) !== undefined,
     'tokenUrl',
-    'Die URL des Token-Endpunkts fehlt.',
-    'The OAuth token URL is missing.',
+    'Die URL des Token-Endpunkts fehlt oder ist keine http(s)-URL ohne Zugangsdaten.',
+    'The OAuth token URL is missing or not an http(s) URL without credentials.',
   );
   need(
     typeof s.clientId === 'string' && s.clientId !== '',

@@ -4,6 +4,7 @@
  * {submissionUrl, status, encryptionKid, metadataVersions, submissionSchemas, …}, destinationName, …}]}`.
  * Parsed defensively: what routing relies on is checked, everything else is ignored.
  */
+import { httpUrl } from '../../common/http-url';
 
 /** A usable route of the answer: where the responsible Zustellpunkt is and who it is. */
 export interface RoutingApiRoute {
@@ -26,18 +27,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function httpUrl(v: unknown): string | undefined {
-  if (typeof v !== 'string') return undefined;
-  try {
-    const u = new URL(v);
-    return ['http:', 'https:'].includes(u.protocol) && u.username === '' && u.password === ''
-      ? v.replace(/\/+$/, '')
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** A route of the answer, or why it cannot be used. */
 function routeOf(r: unknown, i: number): RoutingApiRoute | string {
