@@ -1,6 +1,7 @@
 // Recovery at full speed (issue 20 §3) at the size of the operator's probe: a burst of ~2 000 submissions
 // accepted, PostgreSQL stopped the hard way and started again, then the backlog counted over time.
 import { startPostgres, stopPostgres } from '@amtsbote/testing';
+import { refusalKey } from './journey-report';
 
 export interface RecoveryPlan {
   submissions: number;
@@ -68,7 +69,7 @@ export async function recoveryPhase<P>(bench: BurstTarget<P>, plan: RecoveryPlan
   const refused: Record<string, number> = {};
   for (const s of sent) {
     if (s.status === 201) continue;
-    const key = s.status ? String(s.status) : `error ${s.error ?? ''}`.trim();
+    const key = refusalKey(s);
     refused[key] = (refused[key] ?? 0) + 1;
   }
 

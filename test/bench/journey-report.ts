@@ -31,6 +31,11 @@ export interface PhaseResult {
   cost?: JourneyCost;
 }
 
+/** How a refused submission is counted: its HTTP status, or `error <cause>` when no answer came at all. */
+export function refusalKey(s: { status?: number; error?: string }): string {
+  return s.status ? String(s.status) : `error ${s.error ?? ''}`.trim();
+}
+
 /** Nearest-rank percentiles; Infinity (not delivered in time) comes out as null. */
 export function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);

@@ -65,7 +65,7 @@ import { z } from 'zod';
 import { DEMO, formData, type JourneyTargets, openDraft, seedDemo, uploadPdf } from '../journeys/journey';
 import { CostMeter, describeCost, type JourneyCost } from './journey-cost';
 import { describeRecovery, recoveryPhase, type RecoveryResult } from './journey-recovery';
-import { HEADER, notSustained, percentiles, type PhaseResult, row } from './journey-report';
+import { HEADER, notSustained, percentiles, type PhaseResult, refusalKey, row } from './journey-report';
 
 /** `50,100` → [50, 100]; `none` → []. */
 const rateList = (fallback: string) =>
@@ -275,7 +275,7 @@ class JourneyBench {
     for (const s of sent) {
       lag.push((s.sentAt ?? s.scheduledAt) - s.scheduledAt);
       if (s.status !== 201 || s.submissionId === undefined) {
-        const key = s.status ? String(s.status) : `error ${s.error ?? ''}`.trim();
+        const key = refusalKey(s);
         refused[key] = (refused[key] ?? 0) + 1;
         continue;
       }

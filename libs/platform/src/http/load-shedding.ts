@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Counter } from 'prom-client';
+import { Counter, register } from 'prom-client';
 import { ProblemException } from '../errors';
+import { isOperationalPath } from './operational-paths';
 
 export interface LoadSheddingOptions {
   /** Requests a replica works on at once; beyond, 503 at once. 0: no limit. */
@@ -15,17 +16,16 @@ export interface LoadSheddingOptions {
  * submissions already accepted, and draining that backlog must not wait behind new arrivals (shed, each
  * of those fetches cost a delivery attempt and a backoff).
  */
-const exempt = (request: FastifyRequest) => {
-  const url = request.url;
-  return url.startsWith('/health') || url.startsWith('/metrics') || url.startsWith('/files/');
-};
+const exempt = (request: FastifyRequest) =>
+  isOperationalPath(request.url) || request.url.startsWith('/files/');
 
-let shed: Counter | undefined;
+/** prom-client metrics are process-global: several apps in one test process share the counter. */
 const shedCounter = () =>
-  (shed ??= new Counter({
+  (register.getSingleMetric('amtsbote_http_shed_total') as Counter | undefined) ??
+  new Counter({
     name: 'amtsbote_http_shed_total',
     help: 'Requests answered 503 at once because the replica already worked on HTTP_MAX_IN_FLIGHT requests',
-  }));
+  });
 
 /**
  * Bounds the requests a replica works on at once. Past the bound, a request gets a 503 problem with

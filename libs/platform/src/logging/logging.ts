@@ -4,6 +4,7 @@ import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options } from 'pino-http';
 import { loggableSerializedError } from '../errors/loggable';
+import { isOperationalPath } from '../http/operational-paths';
 
 /**
  * Paths pino removes from every log line: credentials, tokens and personal data. Form data never reaches
@@ -70,10 +71,7 @@ export function loggerParams(serviceName: string, level: string): Params {
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     autoLogging: {
-      ignore: (req) => {
-        const url = req.url ?? '';
-        return url.startsWith('/health') || url.startsWith('/metrics');
-      },
+      ignore: (req) => isOperationalPath(req.url ?? ''),
     },
     serializers: {
       req: (req: { id?: unknown; method?: unknown; url?: string }) => ({

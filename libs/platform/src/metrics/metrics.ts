@@ -5,6 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Histogram, register } from 'prom-client';
 import { Public } from '../auth';
 import { ProblemException } from '../errors';
+import { isOperationalPath } from '../http/operational-paths';
 
 export const METRICS_OPTIONS = Symbol('METRICS_OPTIONS');
 
@@ -45,7 +46,7 @@ export function registerHttpMetrics(fastify: FastifyInstance): void {
   const h = histogram();
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions?.url ?? 'unmatched';
-    if (!route.startsWith('/metrics') && !route.startsWith('/health')) {
+    if (!isOperationalPath(route)) {
       h.observe(
         { method: request.method, route, status: String(reply.statusCode) },
         reply.elapsedTime / 1000,

@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import { type AuthenticatedRequest, principalKey } from '../auth';
 import { ProblemException } from '../errors';
+import { isOperationalPath } from '../http/operational-paths';
 import type { TokenBuckets } from './token-bucket';
 
 export const CLIENT_RATE_LIMIT = Symbol('CLIENT_RATE_LIMIT');
@@ -50,7 +51,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const route = req.routeOptions?.url ?? '';
-    if (route.startsWith('/health') || route.startsWith('/metrics')) return next.handle();
+    if (isOperationalPath(route)) return next.handle();
     const wait = this.buckets.take(rateLimitKey(req));
     if (wait > 0) throw ProblemException.tooManyRequests(wait);
     return next.handle();
