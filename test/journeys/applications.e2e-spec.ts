@@ -317,7 +317,7 @@ describe('journeys across the four services', () => {
       submitted.submissionId,
       (tl) => tl.status === 'COMPLETED',
     );
-    // The same timeline (echoes of later events may still be arriving, so it can only have grown).
+    // The same timeline (events after COMPLETED, e.g. a late reply, may still be arriving: it can only have grown).
     const seen = new Set(asRepresentative.entries.map((e) => `${e.at} ${e.kind}`));
     assert.deepEqual(
       org.entries.filter((e) => !seen.has(`${e.at} ${e.kind}`)),

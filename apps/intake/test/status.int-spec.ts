@@ -16,7 +16,7 @@ import {
   routingRoutedV1,
   routingStatusV1,
   submissionReadyV1,
-  submissionStatusChangedV1,
+  submissionSubmittedV1,
   TOPICS,
 } from '@amtsbote/contracts';
 import { EventRecorder, eventually, publishTestEvent } from '@amtsbote/testing';
@@ -220,17 +220,11 @@ describe('intake status: payment and routing events, submission.ready, purge', (
       final.timeline.map((t: { previousStatus: string | null }) => t.previousStatus),
       [null, 'SUBMITTED', 'READY', 'ROUTED', 'DELIVERED', 'RECEIVED', 'ACTION_REQUIRED'],
     );
-    const changes = recorder.ofType(submissionStatusChangedV1, s.id).map((e) => e.data.status);
-    assert.deepEqual(changes, [
-      'SUBMITTED',
-      'READY',
-      'ROUTED',
-      'DELIVERED',
-      'RECEIVED',
-      'ACTION_REQUIRED',
-      'COMPLETED',
-    ]);
-    assert.equal(recorder.ofType(submissionReadyV1, s.id).length, 1);
+    // intake tells its own steps (submitted, ready), each once; payment's and routing's it does not echo.
+    const told = recorder.events
+      .filter((e) => e.subject === s.id && e.type.startsWith('de.amtsbote.submission.'))
+      .map((e) => e.type);
+    assert.deepEqual(told, [submissionSubmittedV1.type, submissionReadyV1.type]);
   });
 
   it('waits for payment, then hands over with the payment information', async () => {
@@ -303,10 +297,6 @@ describe('intake status: payment and routing events, submission.ready, purge', (
       de: 'Für Ihren Wohnort ist keine Behörde angebunden.',
       en: 'No authority is connected for your place.',
     });
-    const event = recorder
-      .ofType(submissionStatusChangedV1, failed.id)
-      .find((e) => e.data.status === 'FAILED');
-    assert.equal(event?.data.reason?.code, 'NO_AUTHORITY');
   });
 
   it('purges form data and files after the retention, keeping metadata, timeline and the receipt hash', async () => {

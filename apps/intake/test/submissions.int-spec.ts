@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  mandateGrantedV1,
-  submissionStatusChangedV1,
-  submissionSubmittedV1,
-  TOPICS,
-} from '@amtsbote/contracts';
+import { mandateGrantedV1, submissionSubmittedV1, TOPICS } from '@amtsbote/contracts';
 import { compileValidator, parseSchema } from '@amtsbote/fim';
 import { EventRecorder, eventually, publishTestEvent } from '@amtsbote/testing';
 import { findAttachmentRefs } from '../src/submissions/attachment-refs';
@@ -155,12 +150,6 @@ describe('intake submissions', () => {
         dataSha512: receipt.dataSha512,
       },
     );
-    const changed = await eventually(async () => {
-      const e = recorder.ofType(submissionStatusChangedV1, res.body.submissionId);
-      return e.length > 0 ? e : undefined;
-    });
-    assert.equal(changed[0].data.status, 'SUBMITTED');
-    assert.equal(changed[0].data.previousStatus, null);
 
     const second = await submit(submission(demoData()), { as: 'clara' });
     const n1 = Number(res.body.vorgangsnummer.split('-')[2]);

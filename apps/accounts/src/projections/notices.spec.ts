@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { routingFailedV1, submissionStatusChangedV1 } from '@amtsbote/contracts';
+import { paymentFailedV1, routingFailedV1 } from '@amtsbote/contracts';
 import {
+  paymentFailedNotice,
   paymentRequestedNotice,
   replyNotice,
+  routedNotice,
   routingFailedNotice,
   routingStatusNotice,
-  statusChangedNotice,
   submittedNotice,
 } from './notices';
 
@@ -41,49 +42,43 @@ void describe('notices', () => {
     assert.equal(n.message, 'always');
   });
 
-  void it('maps every intake status into the citizen model, never offering a message for the payment echo', () => {
-    const statuses = submissionStatusChangedV1.schema.shape.status.options;
-    const seen = new Set<string>();
-    for (const status of statuses) {
-      const n = statusChangedNotice(
-        {
-          ...ref,
-          leikaKey: '99050012104000',
-          ownerKey: 'i|a',
-          status,
-          previousStatus: null,
-          at: '2026-03-01T10:00:00Z',
-        },
-        ctx,
-      );
-      assert.ok(n.status, status);
-      seen.add(n.status.status);
-      assert.ok(n.body.de.length > 20 && (n.body.en ?? '').length > 20, `${status} has both languages`);
-      if (status === 'AWAITING_PAYMENT') assert.equal(n.message, 'never');
-      else assert.equal(n.message, 'on-change');
-    }
-    assert.deepEqual([...seen].sort(), [
-      'ACTION_REQUIRED',
-      'COMPLETED',
-      'PROCESSING',
-      'RECEIVED',
-      'SUBMITTED',
-    ]);
-    const failed = statusChangedNotice(
+  void it('tells the responsible authority without a message of its own (the status stays SUBMITTED)', () => {
+    const n = routedNotice(
       {
         ...ref,
-        leikaKey: '99050012104000',
-        ownerKey: 'i|a',
-        status: 'FAILED',
-        previousStatus: 'ROUTED',
-        at: '2026-03-01T10:00:00Z',
-        reason: { code: 'X', de: 'Grund auf Deutsch.', en: 'Reason in English.' },
+        messageId: '6f1d7d1e-4c1a-4a51-9a55-0d6a1a2b3c4d',
+        authority,
+        format: 'xdomea',
+        channel: 'push',
       },
       ctx,
+      new Date('2026-03-01T10:00:00Z'),
     );
-    assert.deepEqual(failed.status, { status: 'COMPLETED', outcome: 'FAILED' });
-    assert.match(failed.body.de, /Grund auf Deutsch\./);
-    assert.match(failed.body.en ?? '', /Reason in English\./);
+    assert.equal(n.kind, 'routing.routed');
+    assert.deepEqual(n.status, { status: 'SUBMITTED', outcome: null });
+    assert.equal(n.message, 'on-change');
+    assert.equal(n.subject.de, 'Ihr Antrag „Bewohnerparkausweis“: zuständig ist Bürgeramt Bremen');
+    assert.match(
+      n.body.en ?? '',
+      /Bürgeramt Bremen is responsible for your application "Bewohnerparkausweis"/,
+    );
+    assert.equal(n.at.toISOString(), '2026-03-01T10:00:00.000Z');
+  });
+
+  void it('ends the submission on a failed or cancelled payment, with that outcome', () => {
+    for (const outcome of paymentFailedV1.schema.shape.outcome.options) {
+      const n = paymentFailedNotice(
+        { ...ref, transactionId: '9a1d7d1e-4c1a-4a51-9a55-0d6a1a2b3c4d', outcome },
+        ctx,
+        new Date('2026-03-01T10:00:00Z'),
+      );
+      assert.deepEqual(n.status, {
+        status: 'COMPLETED',
+        outcome: outcome === 'CANCELED' ? 'CANCELLED' : 'FAILED',
+      });
+      assert.equal(n.message, 'always');
+      assert.match(n.body.de, /nicht weitergeleitet/);
+    }
   });
 
   void it('explains every technical failure in plain words, without codes or technical reasons', () => {
@@ -100,7 +95,7 @@ void describe('notices', () => {
       for (const text of [n.body.de, n.body.en ?? '', n.subject.de, n.subject.en ?? '']) {
         assert.doesNotMatch(text, new RegExp(`${code}|XSD|cvc-`), `${code}: ${text}`);
       }
-      assert.equal(n.status, undefined, 'a failure does not change the citizen status');
+      assert.deepEqual(n.status, { status: 'COMPLETED', outcome: 'FAILED' }, 'every failure is final');
       assert.equal(n.message, 'always');
     }
   });

@@ -12,9 +12,9 @@ import type {
   routingDeliveredV1,
   routingFailedV1,
   routingReplyV1,
+  routingRoutedV1,
   routingStatusV1,
   submissionReadyV1,
-  submissionStatusChangedV1,
   submissionSubmittedV1,
 } from '@amtsbote/contracts';
 import { FALLBACK_FILENAME, sanitizeFilename } from '@amtsbote/platform';
@@ -183,172 +183,6 @@ export function readyNotice(
   });
 }
 
-type IntakeStatus = EventPayload<typeof submissionStatusChangedV1>['status'];
-
-interface IntakeStatusText {
-  status: CitizenStatus;
-  outcome: Outcome | null;
-  message: Notice['message'];
-  category: Notice['category'];
-  title: Bilingual;
-  text: (app: Bilingual) => Bilingual;
-}
-
-const INTAKE_STATUS: Record<IntakeStatus, IntakeStatusText> = {
-  SUBMITTED: {
-    status: 'SUBMITTED',
-    outcome: null,
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Antrag eingereicht', en: 'Application submitted' },
-    text: (a) => ({ de: `${a.de} wurde eingereicht.`, en: `${capital(a.en)} has been submitted.` }),
-  },
-  // payment's own event tells the amount and deadline; intake's echo only moves the status.
-  AWAITING_PAYMENT: {
-    status: 'ACTION_REQUIRED',
-    outcome: null,
-    message: 'never',
-    category: 'payment',
-    title: { de: 'Zahlung erforderlich', en: 'Payment required' },
-    text: (a) => ({
-      de: `Für ${a.de.replace(/^Ihr /, 'Ihren ')} ist eine Gebühr zu bezahlen.`,
-      en: `A fee is due for ${a.en}.`,
-    }),
-  },
-  READY: {
-    status: 'SUBMITTED',
-    outcome: null,
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Weiterleitung an die Behörde', en: 'Forwarding to the authority' },
-    text: (a) => ({
-      de: `${a.de} wird an die zuständige Behörde weitergeleitet.`,
-      en: `${capital(a.en)} is being forwarded to the responsible authority.`,
-    }),
-  },
-  ROUTED: {
-    status: 'SUBMITTED',
-    outcome: null,
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Zuständige Behörde ermittelt', en: 'Responsible authority found' },
-    text: (a) => ({
-      de: `Die zuständige Behörde für ${a.de.replace(/^Ihr /, 'Ihren ')} wurde ermittelt.`,
-      en: `The authority responsible for ${a.en} has been found.`,
-    }),
-  },
-  DELIVERED: {
-    status: 'RECEIVED',
-    outcome: null,
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Der Behörde zugestellt', en: 'Delivered to the authority' },
-    text: (a) => ({
-      de: `${a.de} wurde der zuständigen Behörde zugestellt.`,
-      en: `${capital(a.en)} has been delivered to the responsible authority.`,
-    }),
-  },
-  RECEIVED: {
-    status: 'RECEIVED',
-    outcome: null,
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Eingang bestätigt', en: 'Receipt confirmed' },
-    text: (a) => ({
-      de: `Die Behörde hat den Eingang bestätigt: ${a.de}.`,
-      en: `The authority has confirmed receipt of ${a.en}.`,
-    }),
-  },
-  PROCESSING: {
-    status: 'PROCESSING',
-    outcome: null,
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'In Bearbeitung', en: 'Being processed' },
-    text: (a) => ({
-      de: `${a.de} wird jetzt von der Behörde bearbeitet.`,
-      en: `${capital(a.en)} is now being processed by the authority.`,
-    }),
-  },
-  ACTION_REQUIRED: {
-    status: 'ACTION_REQUIRED',
-    outcome: null,
-    message: 'on-change',
-    category: 'request-for-action',
-    title: { de: 'Ihre Mitwirkung ist erforderlich', en: 'Your action is required' },
-    text: (a) => ({
-      de: `Für ${a.de.replace(/^Ihr /, 'Ihren ')} ist Ihre Mitwirkung erforderlich.`,
-      en: `Your action is required for ${a.en}.`,
-    }),
-  },
-  COMPLETED: {
-    status: 'COMPLETED',
-    outcome: null,
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Abgeschlossen', en: 'Completed' },
-    text: (a) => ({
-      de: `${a.de} ist abgeschlossen.`,
-      en: `${capital(a.en)} has been completed.`,
-    }),
-  },
-  CANCELLED: {
-    status: 'COMPLETED',
-    outcome: 'CANCELLED',
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Abgebrochen', en: 'Cancelled' },
-    text: (a) => ({
-      de: `${a.de} wurde abgebrochen und wird nicht weiter bearbeitet.`,
-      en: `${capital(a.en)} was cancelled and will not be processed further.`,
-    }),
-  },
-  EXPIRED: {
-    status: 'COMPLETED',
-    outcome: 'EXPIRED',
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Frist abgelaufen', en: 'Deadline passed' },
-    text: (a) => ({
-      de: `${a.de} wird nicht weiter bearbeitet, weil eine Frist abgelaufen ist. Wenn Sie Ihr Anliegen weiter verfolgen möchten, stellen Sie bitte einen neuen Antrag.`,
-      en: `${capital(a.en)} will not be processed further because a deadline has passed. If you still want to pursue the matter, please submit a new application.`,
-    }),
-  },
-  FAILED: {
-    status: 'COMPLETED',
-    outcome: 'FAILED',
-    message: 'on-change',
-    category: 'status',
-    title: { de: 'Nicht zustellbar', en: 'Could not be delivered' },
-    text: (a) => ({
-      de: `${a.de} konnte leider nicht an die Behörde übermittelt werden. Es liegt nicht an Ihren Angaben. Bitte wenden Sie sich an die Behörde oder stellen Sie den Antrag später erneut.`,
-      en: `Unfortunately ${a.en} could not be passed on to the authority. This is not due to anything you entered. Please contact the authority or submit the application again later.`,
-    }),
-  },
-};
-
-export function statusChangedNotice(
-  d: EventPayload<typeof submissionStatusChangedV1>,
-  ctx: SubmissionContext,
-): Notice {
-  const s = INTAKE_STATUS[d.status];
-  const text = s.text(application(ctx));
-  const ref = reference(ctx);
-  return serviceNotice({
-    kind: `submission.status.${d.status}`,
-    at: new Date(d.at),
-    status: { status: s.status, outcome: s.outcome },
-    message: s.message,
-    category: s.category,
-    title: s.title,
-    subject: s.title,
-    body: {
-      de: paragraphs(text.de, d.reason?.de, `${ref.de}.`),
-      en: paragraphs(text.en, d.reason?.en, `${ref.en}.`),
-    },
-  });
-}
-
 // ---- payment events ------------------------------------------------------------------------------------------
 
 export function paymentRequestedNotice(
@@ -428,7 +262,8 @@ export function paymentFailedNotice(
   return serviceNotice({
     kind: cancelled ? 'payment.cancelled' : 'payment.failed',
     at: time,
-    status: { status: 'ACTION_REQUIRED', outcome: null },
+    // Final for its submission: payment refuses a second attempt and intake ends the submission.
+    status: { status: 'COMPLETED', outcome: cancelled ? 'CANCELLED' : 'FAILED' },
     message: 'always',
     category: 'payment',
     title: cancelled
@@ -442,7 +277,6 @@ export function paymentFailedNotice(
         cancelled
           ? 'Sie haben die Zahlung abgebrochen. Es wurde nichts abgebucht.'
           : 'Ihre Zahlung konnte nicht abgeschlossen werden. Das kann zum Beispiel an einem Limit Ihrer Karte oder einer abgelaufenen Sitzung liegen.',
-        // A failed or cancelled payment is final for its submission (payment refuses a second attempt).
         'Ihr Antrag wird deshalb nicht weitergeleitet. Wenn Sie die Leistung weiterhin beantragen möchten, stellen Sie bitte einen neuen Antrag.',
         `${reference(ctx).de}.`,
       ),
@@ -487,6 +321,37 @@ export function paymentExpiredNotice(
 }
 
 // ---- routing events ------------------------------------------------------------------------------------------
+
+export function routedNotice(
+  d: EventPayload<typeof routingRoutedV1>,
+  ctx: SubmissionContext,
+  time: Date,
+): Notice {
+  const app = application(ctx);
+  return serviceNotice({
+    kind: 'routing.routed',
+    // `routed` carries no time of its own: the event's CloudEvents time.
+    at: time,
+    status: { status: 'SUBMITTED', outcome: null },
+    message: 'on-change',
+    category: 'status',
+    title: { de: 'Zuständige Behörde ermittelt', en: 'Responsible authority found' },
+    subject: {
+      de: `${app.de}: zuständig ist ${d.authority.name}`,
+      en: `${capital(app.en)}: ${d.authority.name} is responsible`,
+    },
+    body: {
+      de: paragraphs(
+        `Für ${app.de.replace(/^Ihr /, 'Ihren ')} ist ${d.authority.name} zuständig. Die Übermittlung dorthin ist vorbereitet.`,
+        `${reference(ctx).de}.`,
+      ),
+      en: paragraphs(
+        `${d.authority.name} is responsible for ${app.en}. It is ready to be passed on.`,
+        `${reference(ctx).en}.`,
+      ),
+    },
+  });
+}
 
 export function deliveredNotice(d: EventPayload<typeof routingDeliveredV1>, ctx: SubmissionContext): Notice {
   const app = application(ctx);
@@ -689,6 +554,8 @@ export function routingFailedNotice(d: EventPayload<typeof routingFailedV1>, ctx
   return serviceNotice({
     kind: `routing.failed.${d.code}`,
     at: new Date(d.at),
+    // Every failure routing reports is final: intake ends the submission on it.
+    status: { status: 'COMPLETED', outcome: 'FAILED' },
     message: 'always',
     category: 'status',
     title,

@@ -8,9 +8,9 @@ import {
   routingDeliveredV1,
   routingFailedV1,
   routingReplyV1,
+  routingRoutedV1,
   routingStatusV1,
   submissionReadyV1,
-  submissionStatusChangedV1,
   submissionSubmittedV1,
 } from '@amtsbote/contracts';
 import {
@@ -23,8 +23,8 @@ import {
   readyNotice,
   replyNotice,
   routingFailedNotice,
+  routedNotice,
   routingStatusNotice,
-  statusChangedNotice,
   type SubmissionContext,
   submittedNotice,
 } from './notices';
@@ -57,7 +57,8 @@ const applicantFacts = (
 
 /**
  * The one table from contract to rule: the events accounts turns into timelines and the Postkorb. The
- * consumer handles exactly these contracts, and a new one is one row here.
+ * consumer handles exactly these contracts, and a new one is one row here. Each step of a submission is
+ * told once, by the service that took it (intake does not echo payment's or routing's steps).
  */
 export const PROJECTION_RULES: readonly ProjectionRule[] = [
   rule({
@@ -66,23 +67,11 @@ export const PROJECTION_RULES: readonly ProjectionRule[] = [
     notice: (d, ctx) => submittedNotice(d, ctx),
   }),
   rule({ contract: submissionReadyV1, facts: applicantFacts, notice: readyNotice }),
-  rule({
-    contract: submissionStatusChangedV1,
-    facts: (d) => ({
-      submissionId: d.submissionId,
-      ownerKey: d.ownerKey,
-      anonymous: d.ownerKey === null,
-      tenant: d.tenant,
-      vorgangsnummer: d.vorgangsnummer,
-      leikaKey: d.leikaKey,
-      submittedAt: new Date(d.at),
-    }),
-    notice: (d, ctx) => statusChangedNotice(d, ctx),
-  }),
   rule({ contract: paymentRequestedV1, notice: paymentRequestedNotice }),
   rule({ contract: paymentSettledV1, notice: (d, ctx) => paymentSettledNotice(d, ctx) }),
   rule({ contract: paymentFailedV1, notice: paymentFailedNotice }),
   rule({ contract: paymentExpiredV1, notice: paymentExpiredNotice }),
+  rule({ contract: routingRoutedV1, notice: routedNotice }),
   rule({ contract: routingDeliveredV1, notice: (d, ctx) => deliveredNotice(d, ctx) }),
   rule({ contract: routingStatusV1, notice: (d, ctx) => routingStatusNotice(d, ctx) }),
   rule({ contract: routingReplyV1, notice: (d) => replyNotice(d) }),

@@ -63,8 +63,8 @@ export class SubmissionStatusRepository {
   }
 
   /**
-   * The new state of each changed submission, its history entries and `events`, in one statement (one
-   * round trip, atomic with the caller's transaction).
+   * The new state of each changed submission, its history entries and `events` (often none), in one
+   * statement (one round trip, atomic with the caller's transaction).
    */
   async record(
     manager: EntityManager,
@@ -115,6 +115,6 @@ export class SubmissionStatusRepository {
         prepared.source,
       ],
     );
-    outbox.written(manager);
+    if (events.length > 0) outbox.written(manager);
   }
 }

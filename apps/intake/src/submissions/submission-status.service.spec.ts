@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { submissionReadyV1, submissionStatusChangedV1 } from '@amtsbote/contracts';
+import { submissionReadyV1 } from '@amtsbote/contracts';
 import { FileLinks } from '@amtsbote/platform';
 import { newTestService, stub } from '@amtsbote/testing';
 import type { EntityManager } from 'typeorm';
@@ -102,19 +102,19 @@ function setUp(current: Submission | undefined) {
 }
 
 describe('submission state machine (service level)', () => {
-  it('moves an allowed transition: one status change recorded and one status-changed event', async () => {
+  it('moves an allowed transition: one status change recorded, no echo of the step routing told', async () => {
     const t = setUp(submission('READY'));
     assert.equal(await t.apply('DELIVERED'), true);
     const [change] = t.changes();
     assert.deepEqual([change.from, change.to, change.ends], ['READY', 'DELIVERED', false]);
-    assert.deepEqual(t.emitted(), [submissionStatusChangedV1.type]);
+    assert.deepEqual(t.emitted(), []);
   });
 
   it('hands a READY submission to routing with its data and signed attachment links', async () => {
     const t = setUp(submission('AWAITING_PAYMENT'));
     assert.equal(await t.apply('READY'), true);
-    assert.deepEqual(t.emitted(), [submissionStatusChangedV1.type, submissionReadyV1.type]);
-    const ready = t.recorded()[0].events[1].data as { data: unknown; attachments: Array<{ url: string }> };
+    assert.deepEqual(t.emitted(), [submissionReadyV1.type]);
+    const ready = t.recorded()[0].events[0].data as { data: unknown; attachments: Array<{ url: string }> };
     assert.deepEqual(ready.data, { name: 'Anna' });
     assert.deepEqual(
       ready.attachments.map((a) => a.url),

@@ -1,9 +1,4 @@
-import {
-  type EventContract,
-  type EventPayload,
-  submissionReadyV1,
-  submissionStatusChangedV1,
-} from '@amtsbote/contracts';
+import { type EventPayload, submissionReadyV1 } from '@amtsbote/contracts';
 import type { EventDraft } from '@amtsbote/messaging';
 import { FileLinks } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
@@ -28,9 +23,10 @@ export interface Transition {
 }
 
 /**
- * The state machine of a submission, driven by payment and routing events. Every change is one timeline
- * entry and one `submission.status-changed` event in the same transaction; reaching READY also emits
- * `submission.ready` with everything routing needs. Transitions that are not allowed are ignored.
+ * The state machine of a submission, driven by payment and routing events. Every change is one history
+ * entry; reaching READY also emits `submission.ready` with everything routing needs, in the same
+ * transaction. The other steps are told by the event that caused them (payment's, routing's): intake does
+ * not echo them. Transitions that are not allowed are ignored.
  */
 @Injectable()
 export class SubmissionStatusService {
@@ -43,7 +39,7 @@ export class SubmissionStatusService {
 
   /**
    * Applies transitions in their order inside the consumer's transaction: the submissions are read (locked)
-   * once, and their new state, history and events written in one statement.
+   * once, and their new state, history and `submission.ready` events written in one statement.
    */
   async applyAll(manager: EntityManager, transitions: readonly Transition[]): Promise<void> {
     const current = await this.submissions.lockAll(manager, [
@@ -51,8 +47,8 @@ export class SubmissionStatusService {
     ]);
     const changes = new Map<string, StatusChange>();
     const history: HistoryEntry[] = [];
-    // Events in order; a `submission.ready` waits for its attachments (read below, for all at once).
-    const events: Array<EventDraft<EventContract> | { ready: Submission }> = [];
+    // In order; each waits for its attachments (read below, for all at once).
+    const ready: Submission[] = [];
     for (const t of transitions) {
       const s = current.get(t.submissionId);
       if (!s) {
@@ -86,39 +82,20 @@ export class SubmissionStatusService {
         at: t.at,
         reason: t.reason,
       });
-      events.push(this.statusChanged(s, t));
       const next: Submission = { ...s, status: t.to, payment };
       current.set(s.id, next);
       if (t.to === 'READY') {
         if (s.data === null) throw new Error(`submission ${s.id} has no data to hand over`);
-        events.push({ ready: next });
+        ready.push(next);
       }
     }
-    const readyIds = events.flatMap((e) => ('ready' in e ? [e.ready.id] : []));
-    const attachments = await this.submissions.attachmentsOf(manager, readyIds);
-    const drafts: Array<EventDraft<EventContract>> = [];
-    for (const e of events)
-      drafts.push('ready' in e ? await this.ready(e.ready, attachments.get(e.ready.id) ?? []) : e);
+    const attachments = await this.submissions.attachmentsOf(
+      manager,
+      ready.map((s) => s.id),
+    );
+    const drafts: Array<EventDraft<typeof submissionReadyV1>> = [];
+    for (const s of ready) drafts.push(await this.ready(s, attachments.get(s.id) ?? []));
     await this.submissions.record(manager, [...changes.values()], history, drafts);
-  }
-
-  private statusChanged(s: Submission, t: Transition): EventDraft<typeof submissionStatusChangedV1> {
-    return {
-      contract: submissionStatusChangedV1,
-      subject: s.id,
-      tenant: s.tenant,
-      data: {
-        submissionId: s.id,
-        vorgangsnummer: s.vorgangsnummer,
-        tenant: s.tenant,
-        leikaKey: s.leikaKey,
-        ownerKey: s.ownerKey,
-        status: t.to,
-        previousStatus: s.status,
-        at: t.at.toISOString(),
-        ...(t.reason ? { reason: t.reason } : {}),
-      },
-    };
   }
 
   /** `submission.ready`: everything routing needs, with short-lived download links of the attachments. */

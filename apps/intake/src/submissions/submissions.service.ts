@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { submissionStatusChangedV1, submissionSubmittedV1 } from '@amtsbote/contracts';
+import { submissionSubmittedV1 } from '@amtsbote/contracts';
 import { OutboxWriter, type PreparedEvents } from '@amtsbote/messaging';
 import { principalKey, ProblemException } from '@amtsbote/platform';
 import { Injectable, Logger } from '@nestjs/common';
@@ -136,7 +136,7 @@ export class SubmissionsService {
     return { id, vorgangsnummer, submittedAt, dataSha512, receipt, receiptToken, body };
   }
 
-  /** `submission.submitted` and the first `submission.status-changed`, prepared for the one-statement insert. */
+  /** `submission.submitted` (it also tells the first status), prepared for the one-statement insert. */
   private events(
     accepted: Accepted,
     leistung: Leistung,
@@ -164,19 +164,6 @@ export class SubmissionsService {
           applicant,
           submittedAt: receipt.submittedAt,
           dataSha512,
-        },
-      },
-      {
-        contract: submissionStatusChangedV1,
-        subject: id,
-        tenant: leistung.tenant,
-        data: {
-          ...ref,
-          leikaKey: leistung.leikaKey,
-          ownerKey: acting.ownerKey,
-          status: 'SUBMITTED',
-          previousStatus: null,
-          at: receipt.submittedAt,
         },
       },
     ]);

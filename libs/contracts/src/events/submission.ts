@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../contract';
 import { TOPICS } from '../topics';
-import {
-  applicant,
-  ars,
-  fileReference,
-  leikaKey,
-  paymentInformation,
-  submissionStatus,
-  tenantId,
-} from './shared';
+import { applicant, ars, fileReference, leikaKey, paymentInformation, tenantId } from './shared';
 
 const submissionRef = {
   submissionId: z.string().uuid(),
@@ -63,20 +55,4 @@ export const submissionReadyV1 = defineEvent(
       .optional(),
   }),
   'Nothing is owed any more (free or paid): routing takes it to the Fachverfahren.',
-);
-
-export const submissionStatusChangedV1 = defineEvent(
-  'de.amtsbote.submission.status-changed.v1',
-  TOPICS.submission,
-  z.object({
-    ...submissionRef,
-    leikaKey,
-    ownerKey: applicant.shape.ownerKey,
-    status: submissionStatus,
-    previousStatus: submissionStatus.nullable(),
-    at: z.string().datetime(),
-    /** Why, for FAILED/EXPIRED/CANCELLED/ACTION_REQUIRED: a machine code and plain-language text. */
-    reason: z.object({ code: z.string(), de: z.string(), en: z.string() }).optional(),
-  }),
-  'Every state change of a submission, for the Postkorb timeline.',
 );
