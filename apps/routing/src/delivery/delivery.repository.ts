@@ -1,12 +1,12 @@
 import type { EventContract } from '@amtsbote/contracts';
 import { type EventDraft, OutboxWriter } from '@amtsbote/messaging';
-import { returning } from '@amtsbote/platform';
+import { Coalescer, returning } from '@amtsbote/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type DestinationRow, toDestination } from '../destinations/destinations.repository';
 import type { DestinationRecord } from '../destinations/destinations.types';
-import { type BuiltMessage, FULL, selectAttachments, type Row, toMessage } from '../messages/message-rows';
+import { type BuiltMessage, FULL, type Row, selectAttachmentsOf, toMessage } from '../messages/message-rows';
 import type {
   AttachmentRecord,
   DeadLetterReport,
@@ -27,13 +27,42 @@ type DestinationJson = Omit<DestinationRow, 'created_at' | 'updated_at'> & {
   updated_at: string;
 };
 
+/** One message's transition out of BUILDING (see {@link DeliveryRepository.markBuilt}). */
+interface BuiltStep {
+  id: string;
+  attempts: number;
+  built: BuiltMessage;
+  next: 'SENDING' | 'AVAILABLE';
+  target: { format: string; channel: string };
+  leaseMs: number;
+  fetched: ReadonlySet<string>;
+  events: Array<EventDraft<EventContract>>;
+}
+
+/** One message's transition SENDING → DELIVERED (see {@link DeliveryRepository.markPushed}). */
+interface PushedStep {
+  id: string;
+  attempts: number;
+  events: Array<EventDraft<EventContract>>;
+  followUpAt: Date | null;
+}
+
 /**
  * The delivery worker's view of messages: claim due ones, build, send, retry, dead-letter. A transition
  * that emits an event is one statement (the guarded update, the attachments, the outbox rows as
- * data-modifying CTEs): atomic without a transaction of several round trips.
+ * data-modifying CTEs): atomic without a transaction of several round trips. The steps every message takes
+ * (read its attachments, record the build, record the push) are coalesced: the messages in flight at once
+ * share one statement per step, each still guarded on its own.
  */
 @Injectable()
 export class DeliveryRepository {
+  private readonly attachmentReads = new Coalescer<string, AttachmentRecord[]>(async (ids) => {
+    const all = await selectAttachmentsOf(this.dataSource, ids, true);
+    return ids.map((id) => all.get(id) ?? []);
+  });
+  private readonly builds = new Coalescer<BuiltStep, boolean>((steps) => this.recordBuilds(steps));
+  private readonly pushes = new Coalescer<PushedStep, boolean>((steps) => this.recordPushes(steps));
+
   constructor(
     @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     private readonly outbox: OutboxWriter,
@@ -76,7 +105,7 @@ export class DeliveryRepository {
 
   /** The attachments with routing's copies of their content (where it holds one). */
   attachments(messageId: string): Promise<AttachmentRecord[]> {
-    return selectAttachments(this.dataSource, messageId, true);
+    return this.attachmentReads.call(messageId);
   }
 
   /** Keeps routing's own copies of attachments (fetched once from their owner) when a build is retried. */
@@ -94,15 +123,31 @@ export class DeliveryRepository {
   }
 
   /**
-   * The outbox rows of `events` as a data-modifying CTE (appending its parameters to `params`), written only
-   * if the CTE `guard` (the guarded update) returned its row.
+   * The outbox rows of several messages' events as a data-modifying CTE: each event is written only if its
+   * own message's guarded update (a row of the CTE `guard`) went through.
    */
-  private eventsCte(events: Array<EventDraft<EventContract>>, params: unknown[], guard: string): string {
-    if (events.length === 0) return '';
-    const prepared = this.outbox.prepare(events);
-    params.push(prepared.rows, prepared.source);
-    const onlyIf = `EXISTS (SELECT 1 FROM ${guard})`;
-    return `, events AS (${this.outbox.insertSql(params.length - 1, params.length, onlyIf)})`;
+  private eventsOfCte(
+    steps: ReadonlyArray<{ id: string; events: Array<EventDraft<EventContract>> }>,
+    params: unknown[],
+    guard: string,
+  ): string {
+    const drafts = steps.flatMap((s) => s.events);
+    if (drafts.length === 0) return '';
+    const prepared = this.outbox.prepare(drafts);
+    const owners = steps.flatMap((s) => s.events.map(() => s.id));
+    params.push(prepared.rows, prepared.source, prepared.ids, owners);
+    const n = params.length;
+    const onlyIf = `EXISTS (SELECT 1 FROM ${guard} g JOIN unnest($${n - 1}::uuid[], $${n}::uuid[]) AS eo(event_id, message_id)
+         ON eo.message_id = g.id WHERE eo.event_id = r.id)`;
+    return `, events AS (${this.outbox.insertSql(n - 3, n - 2, onlyIf)})`;
+  }
+
+  /** Wakes the relay if any of `steps` that went through (`done`) wrote events. */
+  private wroteEvents(
+    steps: ReadonlyArray<{ id: string; events: unknown[] }>,
+    done: ReadonlySet<string>,
+  ): void {
+    if (steps.some((s) => s.events.length > 0 && done.has(s.id))) this.outbox.written();
   }
 
   /**
@@ -111,7 +156,7 @@ export class DeliveryRepository {
    * sent stays claimed by this worker for the attempt it starts at once (attempt 1, due after `leaseMs`);
    * attachments fetched in this step (`fetched`) lose their source URL: routing holds them now.
    */
-  async markBuilt(
+  markBuilt(
     id: string,
     attempts: number,
     built: BuiltMessage,
@@ -119,72 +164,101 @@ export class DeliveryRepository {
     target: { format: string; channel: string },
     o: { leaseMs: number; fetched: ReadonlySet<string>; events: Array<EventDraft<EventContract>> },
   ): Promise<boolean> {
+    return this.builds.call({ id, attempts, built, next, target, ...o });
+  }
+
+  private async recordBuilds(steps: readonly BuiltStep[]): Promise<boolean[]> {
+    const col = <T>(f: (s: BuiltStep) => T) => steps.map(f);
+    const files = steps.flatMap((s) => s.built.attachments.map((a) => ({ s, a })));
     const params: unknown[] = [
-      id,
-      attempts,
-      built.payload,
-      built.payloadFilename,
-      built.payloadMediaType,
-      built.payloadSize,
-      built.payloadSha512,
-      built.metadata,
-      built.encrypted,
-      next,
-      target.format,
-      target.channel,
-      String(o.leaseMs),
-      built.attachments.map((a) => a.attachmentId),
-      built.attachments.map((a) => a.content),
-      built.attachments.map((a) => built.encrypted && a.content !== null),
-      built.attachments.map((a) => o.fetched.has(a.attachmentId)),
+      col((s) => s.id),
+      col((s) => s.attempts),
+      col((s) => s.built.payload),
+      col((s) => s.built.payloadFilename),
+      col((s) => s.built.payloadMediaType),
+      col((s) => s.built.payloadSize),
+      col((s) => s.built.payloadSha512),
+      col((s) => s.built.metadata),
+      col((s) => s.built.encrypted),
+      col((s) => s.next),
+      col((s) => s.target.format),
+      col((s) => s.target.channel),
+      col((s) => s.leaseMs),
+      files.map(({ s }) => s.id),
+      files.map(({ a }) => a.attachmentId),
+      files.map(({ a }) => a.content),
+      files.map(({ s, a }) => s.built.encrypted && a.content !== null),
+      files.map(({ s, a }) => s.fetched.has(a.attachmentId)),
     ];
-    const events = this.eventsCte(o.events, params, 'built');
-    const rows = await this.dataSource.query<unknown[]>(
-      `WITH built AS (
-         UPDATE routing.message SET built_at = now(), payload = $3, payload_filename = $4, payload_media_type = $5,
-           payload_size = $6, payload_sha512 = $7, metadata = $8, encrypted = $9, state = $10, last_error = NULL,
-           attempts = CASE WHEN $10 = 'SENDING' THEN 1 ELSE 0 END,
-           due_at = CASE WHEN $10 = 'SENDING' THEN now() + ($13::text || ' milliseconds')::interval ELSE NULL END,
-           available_at = CASE WHEN $10 = 'AVAILABLE' THEN now() ELSE NULL END, format = $11, channel = $12
-         WHERE id = $1 AND state = 'BUILDING' AND attempts = $2 RETURNING id
+    const events = this.eventsOfCte(steps, params, 'built');
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `WITH b AS (
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::bytea[], $4::text[], $5::text[], $6::int[], $7::text[],
+           $8::bytea[], $9::boolean[], $10::text[], $11::text[], $12::text[], $13::int[])
+           AS b(id, attempts, payload, payload_filename, payload_media_type, payload_size, payload_sha512, metadata,
+             encrypted, next, format, channel, lease_ms)
+       ), built AS (
+         UPDATE routing.message m SET built_at = now(), payload = b.payload, payload_filename = b.payload_filename,
+           payload_media_type = b.payload_media_type, payload_size = b.payload_size,
+           payload_sha512 = b.payload_sha512, metadata = b.metadata, encrypted = b.encrypted, state = b.next,
+           last_error = NULL, attempts = CASE WHEN b.next = 'SENDING' THEN 1 ELSE 0 END,
+           due_at = CASE WHEN b.next = 'SENDING' THEN now() + b.lease_ms * interval '1 millisecond' ELSE NULL END,
+           available_at = CASE WHEN b.next = 'AVAILABLE' THEN now() ELSE NULL END, format = b.format,
+           channel = b.channel
+         FROM b WHERE m.id = b.id AND m.state = 'BUILDING' AND m.attempts = b.attempts RETURNING m.id
        ), attachments AS (
          UPDATE routing.message_attachment ma SET content = a.content, encrypted = a.encrypted,
            source_url = CASE WHEN a.fetched THEN NULL ELSE ma.source_url END
-         FROM unnest($14::uuid[], $15::bytea[], $16::boolean[], $17::boolean[])
-           AS a(attachment_id, content, encrypted, fetched)
-         WHERE ma.message_id = $1 AND ma.attachment_id = a.attachment_id AND EXISTS (SELECT 1 FROM built)
+         FROM unnest($14::uuid[], $15::uuid[], $16::bytea[], $17::boolean[], $18::boolean[])
+           AS a(message_id, attachment_id, content, encrypted, fetched)
+         WHERE ma.message_id = a.message_id AND ma.attachment_id = a.attachment_id
+           AND a.message_id IN (SELECT id FROM built)
        )${events}
        SELECT id FROM built`,
       params,
     );
-    if (rows.length === 0) return false;
-    if (o.events.length > 0) this.outbox.written();
-    return true;
+    const done = new Set(rows.map((r) => r.id));
+    this.wroteEvents(steps, done);
+    return steps.map((s) => done.has(s.id));
   }
 
   /**
    * SENDING → DELIVERED with `events`, one statement; `followUpAt`: the channel asks its transport for the
    * receipt then.
    */
-  async markPushed(
+  markPushed(
     id: string,
     attempts: number,
     events: Array<EventDraft<EventContract>>,
     followUpAt: Date | null = null,
   ): Promise<boolean> {
-    const params: unknown[] = [id, attempts, followUpAt];
-    const cte = this.eventsCte(events, params, 'pushed');
-    const rows = await this.dataSource.query<unknown[]>(
+    return this.pushes.call({ id, attempts, events, followUpAt });
+  }
+
+  private async recordPushes(steps: readonly PushedStep[]): Promise<boolean[]> {
+    const params: unknown[] = [
+      JSON.stringify(
+        steps.map((s) => ({
+          id: s.id,
+          attempts: s.attempts,
+          follow_up_at: s.followUpAt?.toISOString() ?? null,
+        })),
+      ),
+    ];
+    const events = this.eventsOfCte(steps, params, 'pushed');
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
       `WITH pushed AS (
-         UPDATE routing.message SET state = 'DELIVERED', due_at = $3, delivered_at = now(), last_error = NULL
-         WHERE id = $1 AND state = 'SENDING' AND attempts = $2 RETURNING id
-       )${cte}
+         UPDATE routing.message m SET state = 'DELIVERED', due_at = p.follow_up_at, delivered_at = now(),
+           last_error = NULL
+         FROM jsonb_to_recordset($1::jsonb) AS p(id uuid, attempts int, follow_up_at timestamptz)
+         WHERE m.id = p.id AND m.state = 'SENDING' AND m.attempts = p.attempts RETURNING m.id
+       )${events}
        SELECT id FROM pushed`,
       params,
     );
-    if (rows.length === 0) return false;
-    if (events.length > 0) this.outbox.written();
-    return true;
+    const done = new Set(rows.map((r) => r.id));
+    this.wroteEvents(steps, done);
+    return steps.map((s) => done.has(s.id));
   }
 
   /** The next attempt at `dueAt`; `waitingOn`: the dependency that failed (see {@link pullForward}). */

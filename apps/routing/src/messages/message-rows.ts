@@ -124,11 +124,22 @@ export async function selectAttachments(
   messageId: string,
   withContent: boolean,
 ): Promise<AttachmentRecord[]> {
+  return (await selectAttachmentsOf(q, [messageId], withContent)).get(messageId) ?? [];
+}
+
+/** The attachments of several messages in one statement, each message's in order. */
+export async function selectAttachmentsOf(
+  q: Pick<EntityManager, 'query'>,
+  messageIds: readonly string[],
+  withContent: boolean,
+): Promise<Map<string, AttachmentRecord[]>> {
   const rows = await q.query<Row[]>(
     `SELECT message_id, attachment_id, position, filename, media_type, size, sha512, source_url, source_expires_at,
        ${withContent ? 'content' : 'NULL::bytea AS content'}, content IS NOT NULL AS has_content, encrypted
-     FROM routing.message_attachment WHERE message_id = $1 ORDER BY position`,
-    [messageId],
+     FROM routing.message_attachment WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, position`,
+    [messageIds],
   );
-  return rows.map(toAttachment);
+  const out = new Map<string, AttachmentRecord[]>();
+  for (const a of rows.map(toAttachment)) out.set(a.messageId, [...(out.get(a.messageId) ?? []), a]);
+  return out;
 }

@@ -1,2 +1,3 @@
 export * from './database';
 export { queryCounts } from './query-counts';
+export * from './coalescer';
