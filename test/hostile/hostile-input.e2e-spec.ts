@@ -526,4 +526,10 @@ describe('hostile input against intake, accounts, payment and routing', () => {
     }
     assert.doesNotMatch(logs.text, /JSON data, line \d+/, 'a database error context was logged');
   });
+
+  it('request-logs what clients ask, but not the probes and scrapes operators run every few seconds', () => {
+    assert.match(logs.text, /"url":"\/(drafts|submissions)/, 'ordinary requests are request-logged');
+    // Readiness was polled at start and probed above; a probe answered 503 would be logged as an error.
+    assert.doesNotMatch(logs.text, /"url":"\/(health|metrics)/, 'a probe or scrape was request-logged');
+  });
 });

@@ -71,7 +71,10 @@ export function loggerParams(serviceName: string, level: string): Params {
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     autoLogging: {
-      ignore: (req) => isOperationalPath(req.url ?? ''),
+      // Nest runs this as Fastify middleware (middie), which hides the matched prefix from `req.url` while
+      // the middleware runs ("/" for every path); `originalUrl` keeps the path the client asked for.
+      ignore: (req) =>
+        isOperationalPath((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''),
     },
     serializers: {
       req: (req: { id?: unknown; method?: unknown; url?: string }) => ({
